@@ -1,0 +1,2 @@
+//! Shared helpers for heapsim's criterion benchmarks (the benches themselves live in
+//! `benches/benches/`).

@@ -1,0 +1,3 @@
+//! # heapsim scenarios
+//!
+//! Scripted leak scenarios for the simulator.
