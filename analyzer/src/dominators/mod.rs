@@ -54,6 +54,11 @@ impl<'a> DomInput<'a> {
     }
 }
 
+/// Immediate dominators with the analyzer's default algorithm.
+pub fn compute(g: &DomInput) -> Vec<u32> {
+    chk::idom(g)
+}
+
 /// Retained sizes: `retained[v] = self_size[v] + Σ retained[c]` over `v`'s dominator-tree
 /// children. Iterative (heap graphs have million-deep dominator chains). Unreachable nodes
 /// keep their self size.
