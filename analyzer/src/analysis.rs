@@ -2,6 +2,8 @@
 //!
 //! [`Analysis::new`] runs DevTools' initialisation (`HeapSnapshot.initialize` in
 //! `HeapSnapshot.ts`, version 1.0.1705227) in its order, each step in its own module:
+//! 0. attached/detached state of native objects, renaming detached ones
+//!    ([`crate::domstate`]; names in `snapshot` change in place);
 //! 1. page-owned nodes and essential edges ([`crate::essential`], with WeakMap edge names
 //!    from [`crate::ephemeron`]);
 //! 2. shallow-size redistribution ([`crate::shallow`]) — applied to
@@ -43,6 +45,7 @@ pub struct Analysis {
 impl Analysis {
     /// Analyses `snapshot` the way DevTools does when it loads it.
     pub fn new(mut snapshot: HeapSnapshot) -> Analysis {
+        crate::domstate::propagate(&mut snapshot);
         let eph = EphemeronNames::build(&snapshot.strings);
         let page = crate::essential::page_owned(&snapshot);
         let essential = crate::essential::essential_edges(&snapshot, &eph, &page);

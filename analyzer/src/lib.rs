@@ -13,6 +13,7 @@ pub mod bitset;
 pub mod classes;
 pub mod distances;
 pub mod dominators;
+pub mod domstate;
 pub mod domtree;
 pub mod ephemeron;
 pub mod essential;
