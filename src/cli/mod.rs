@@ -10,6 +10,8 @@ use clap::{Parser, Subcommand};
 #[allow(dead_code)] // used by every subcommand that reads a snapshot
 mod load;
 
+mod dominators;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "heapsim",
@@ -23,11 +25,16 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {}
+pub enum Command {
+    /// Time the dominator algorithms on a snapshot and check that they agree.
+    Dominators(dominators::Args),
+}
 
 /// Runs a command and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    let result: anyhow::Result<i32> = match cli.command {};
+    let result: anyhow::Result<i32> = match cli.command {
+        Command::Dominators(a) => dominators::run(a),
+    };
     match result {
         Ok(code) => code,
         Err(e) => {
