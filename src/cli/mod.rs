@@ -7,6 +7,9 @@
 
 use clap::{Parser, Subcommand};
 
+#[allow(dead_code)] // used by every subcommand that reads a snapshot
+mod load;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "heapsim",
