@@ -9,6 +9,7 @@
 #![allow(dead_code)] // each test crate that includes this module uses a different part
 
 pub mod compare;
+pub mod walk;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
