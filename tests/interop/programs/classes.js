@@ -70,8 +70,11 @@ const removed = app.document.children.pop();
 removed.parent = null;
 app.listeners = new Map([['click', [() => removed.tag]]]);
 
-// Objects reachable only through WeakRefs (collectable; the snapshot's GC decides), and
-// WeakRefs to strongly held objects. A FinalizationRegistry with registered objects.
+// Objects reachable only through WeakRefs, and WeakRefs to strongly held objects. The
+// snapshot's full GC collects the weak-only targets (Node has no option to skip it,
+// and targets of WeakRefs made in the snapshot's own job are collected as well), so the
+// file shows those WeakRefs without a target: the weak edges analysed are those to live
+// targets, plus the ephemerons of weakmaps.js. A FinalizationRegistry with registered objects.
 app.weakOnly = Array.from({length: 100}, (_, i) => new WeakRef(new Session(null, i)));
 app.weakStrong = Array.from({length: 100}, (_, i) => new WeakRef(app.users.get(i)));
 app.registry = new FinalizationRegistry(held => held);
