@@ -16,11 +16,11 @@
 #[path = "interop/common/mod.rs"]
 mod common;
 
-use common::{Toolchain, NODE_VERSIONS};
+use common::{compare, Toolchain, NODE_VERSIONS};
 
 /// The programs every case list below covers; `programs_are_all_covered` keeps it in step
 /// with `tests/interop/programs/`.
-const PROGRAMS: [&str; 4] = ["arrays_strings", "classes", "closures", "weakmaps"];
+const PROGRAMS: [&str; 5] = ["arrays_strings", "classes", "closures", "names", "weakmaps"];
 
 fn run_case(program: &str, version: u32) {
     let test = format!("interop {program} node{version}");
@@ -60,13 +60,64 @@ fn run_case(program: &str, version: u32) {
         "{test}: memlab's retained size of the root differs from DevTools' total"
     );
 
-    eprintln!(
-        "{test}: {} nodes, {} edges, {} bytes, {} classes: DevTools and memlab agree",
-        summary.node_count,
-        summary.edge_count,
-        summary.total_size,
-        summary.classes.len()
+    // heapsim on the same file.
+    let a = common::heapsim::analyse(&snap);
+    let ours = common::heapsim::node_rows(&a);
+    let nodes_report = compare::compare_nodes(&nodes, &ours);
+    let classes_report =
+        compare::compare_classes(&summary.classes, &common::heapsim::class_rows(&a));
+    let stats_diff: Vec<String> = common::heapsim::statistics(&a)
+        .into_iter()
+        .filter_map(|(path, ours)| {
+            let (group, key) = path.split_once('.').unwrap_or((path, ""));
+            let v = if key.is_empty() {
+                &summary.statistics[group]
+            } else {
+                &summary.statistics[group][key]
+            };
+            let theirs = v.as_u64();
+            (theirs != Some(ours)).then(|| format!("{path}: devtools {v}, heapsim {ours}"))
+        })
+        .collect();
+    let counts = (
+        a.snapshot.node_count() as u64,
+        a.snapshot.edge_count() as u64,
     );
+
+    eprintln!(
+        "INTEROP {program} node{version}: {} nodes, {} classes: {} node mismatches, \
+         {} class mismatches, {} statistics mismatches",
+        summary.node_count,
+        summary.classes.len(),
+        nodes_report.count,
+        classes_report.count,
+        stats_diff.len()
+    );
+    let mut failure = String::new();
+    if counts != (m.node_count, m.edge_count) {
+        failure += &format!(
+            "(nodes, edges): heapsim {counts:?}, DevTools and memlab {:?}\n",
+            (m.node_count, m.edge_count)
+        );
+    }
+    if !nodes_report.is_clean() {
+        let path_of = |ordinal: usize| common::heapsim::retainer_path(&a, ordinal as u32);
+        failure += &compare::describe_nodes(&nodes_report, &path_of);
+    }
+    if !classes_report.is_clean() {
+        failure += &compare::describe_classes(&classes_report);
+    }
+    if !stats_diff.is_empty() {
+        failure += &format!("statistics differ: {}\n", stats_diff.join("; "));
+    }
+    if !failure.is_empty() {
+        // Keep the snapshot for a look with heapsim or DevTools.
+        let kept = dir.keep();
+        panic!(
+            "{test}: heapsim differs from DevTools (snapshot kept in {}):\n{failure}",
+            kept.display()
+        );
+    }
 }
 
 macro_rules! cases {
@@ -86,6 +137,9 @@ cases! {
     closures_node20: "closures", 20;
     closures_node22: "closures", 22;
     closures_node24: "closures", 24;
+    names_node20: "names", 20;
+    names_node22: "names", 22;
+    names_node24: "names", 24;
     weakmaps_node20: "weakmaps", 20;
     weakmaps_node22: "weakmaps", 22;
     weakmaps_node24: "weakmaps", 24;

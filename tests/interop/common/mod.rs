@@ -9,7 +9,7 @@
 #![allow(dead_code)] // each test crate that includes this module uses a different part
 
 pub mod compare;
-pub mod walk;
+pub mod heapsim;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
