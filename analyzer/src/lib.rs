@@ -11,5 +11,6 @@
 pub mod bitset;
 pub mod dominators;
 pub mod meta;
+pub mod report;
 pub mod snapshot;
 pub mod units;
