@@ -140,7 +140,7 @@ pub fn compare(base: &HeapSnapshot, target: &HeapSnapshot) -> Vec<ClassDelta> {
 /// One step of a representative retainer path: the edge taken and the node reached.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
-    /// Edge name as DevTools shows it (`_events`, `3`); empty for the root.
+    /// Edge as a property-path step (`_events`, `[3]`); empty for the root.
     pub edge: String,
     pub kind: EdgeKind,
     pub node: NodeIx,
@@ -212,7 +212,7 @@ pub fn tree_path(s: &HeapSnapshot, parent: &[EdgeIx], v: NodeIx) -> Vec<Step> {
     while parent[cur as usize] != u32::MAX {
         let e = parent[cur as usize];
         steps.push(Step {
-            edge: s.edge_name(e).into_owned(),
+            edge: labels::edge_label(s, e),
             kind: s.edge_kind(e),
             node: cur,
         });
@@ -404,7 +404,7 @@ mod tests {
         let req = groups.iter().find(|g| g.class == "Request").unwrap();
         assert_eq!((req.count, req.retained_size), (4, 0));
         let edges: Vec<&str> = groups[0].path.iter().map(|s| s.edge.as_str()).collect();
-        assert_eq!(edges[..4], ["", "1", "listeners", "elements"]);
+        assert_eq!(edges[..4], ["", "[1]", "listeners", "elements"]);
         assert_eq!(
             groups[0].path.last().unwrap().node,
             groups[0].representative

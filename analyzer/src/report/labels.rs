@@ -47,6 +47,16 @@ fn named_edge(s: &HeapSnapshot, n: NodeIx, name: &str) -> Option<NodeIx> {
         .map(|e| s.edge_to(e))
 }
 
+/// An edge as a step of a property path: `name` for properties, variables and internal
+/// links, `[17]` for elements and hidden links.
+pub fn edge_label(s: &HeapSnapshot, e: crate::snapshot::EdgeIx) -> String {
+    if s.edge_kind(e).has_index_name() {
+        format!("[{}]", s.edges.name_or_index[e as usize])
+    } else {
+        shorten(s.edge_name_str(e).unwrap_or(""), 60)
+    }
+}
+
 /// The last path component of a script name (`/srv/app/home.js` → `home.js`).
 pub fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)

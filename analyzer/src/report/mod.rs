@@ -19,9 +19,11 @@ use crate::snapshot::{HeapSnapshot, NodeIx};
 pub mod accumulation;
 pub mod cluster_tree;
 pub mod diff;
+pub mod json;
 pub mod labels;
 pub mod strings;
 pub mod suspects;
+pub mod text;
 
 /// A borrowed view of one snapshot's dominator tree.
 ///
