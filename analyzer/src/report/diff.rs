@@ -53,66 +53,30 @@ pub struct ClassDelta {
 }
 
 /// DevTools' Comparison view of `target` against `base`, largest size delta first;
-/// classes without change are left out.
-pub fn compare(base: &HeapSnapshot, target: &HeapSnapshot) -> Vec<ClassDelta> {
+/// classes without change are left out. `base_class` / `target_class` name a node's class
+/// (DevTools' class names in the CLI; [`Labeler`] labels in tests).
+pub fn compare<'a, 'b>(
+    base: &HeapSnapshot,
+    base_class: impl Fn(NodeIx) -> &'a str,
+    target: &HeapSnapshot,
+    target_class: impl Fn(NodeIx) -> &'b str,
+) -> Vec<ClassDelta> {
     let a = sorted_ids(base);
     let b = sorted_ids(target);
     let mut rows: Vec<ClassDelta> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    let (mut la, mut lb) = (Labeler::new(), Labeler::new());
-    // Label index → row, per snapshot, so each label string is hashed once.
-    let (mut ra, mut rb): (Vec<Option<usize>>, Vec<Option<usize>>) = (Vec::new(), Vec::new());
-    let mut row_of = |s: &HeapSnapshot, lab: &mut Labeler, map: &mut Vec<Option<usize>>, n| {
-        let l = lab.of(s, n) as usize;
-        if map.len() <= l {
-            map.resize(l + 1, None);
-        }
-        if let Some(r) = map[l] {
-            return r;
-        }
-        let text = lab.label(l as u32);
-        let r = *index.entry(text.to_string()).or_insert_with(|| {
-            rows.push(ClassDelta {
-                class: text.to_string(),
-                ..ClassDelta::default()
-            });
-            rows.len() - 1
-        });
-        map[l] = Some(r);
-        r
-    };
-    let mut updates: Vec<(usize, bool, u64)> = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        let ida = a.get(i).map(|x| x.0);
-        let idb = b.get(j).map(|x| x.0);
-        match (ida, idb) {
-            (Some(x), Some(y)) if x == y => {
-                i += 1;
-                j += 1;
+    let mut add = |class: &str, is_new: bool, size: u64| {
+        let r = match index.get(class) {
+            Some(&r) => r,
+            None => {
+                rows.push(ClassDelta {
+                    class: class.to_string(),
+                    ..ClassDelta::default()
+                });
+                index.insert(class.to_string(), rows.len() - 1);
+                rows.len() - 1
             }
-            (Some(x), Some(y)) if x < y => {
-                let n = a[i].1;
-                updates.push((row_of(base, &mut la, &mut ra, n), false, base.self_size(n)));
-                i += 1;
-            }
-            (Some(_), None) => {
-                let n = a[i].1;
-                updates.push((row_of(base, &mut la, &mut ra, n), false, base.self_size(n)));
-                i += 1;
-            }
-            _ => {
-                let n = b[j].1;
-                updates.push((
-                    row_of(target, &mut lb, &mut rb, n),
-                    true,
-                    target.self_size(n),
-                ));
-                j += 1;
-            }
-        }
-    }
-    for (r, is_new, size) in updates {
+        };
         let row = &mut rows[r];
         if is_new {
             row.new_count += 1;
@@ -121,12 +85,33 @@ pub fn compare(base: &HeapSnapshot, target: &HeapSnapshot) -> Vec<ClassDelta> {
             row.deleted_count += 1;
             row.freed_size += size;
         }
+    };
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                i += 1;
+                j += 1;
+            }
+            (Some(&(x, n)), Some(&(y, _))) if x < y => {
+                add(base_class(n), false, base.self_size(n));
+                i += 1;
+            }
+            (Some(&(_, n)), None) => {
+                add(base_class(n), false, base.self_size(n));
+                i += 1;
+            }
+            (_, Some(&(_, n))) => {
+                add(target_class(n), true, target.self_size(n));
+                j += 1;
+            }
+            (None, None) => break,
+        }
     }
     for r in &mut rows {
         r.delta_count = r.new_count as i64 - r.deleted_count as i64;
         r.delta_size = r.alloc_size as i64 - r.freed_size as i64;
     }
-    rows.retain(|r| r.new_count + r.deleted_count > 0);
     rows.sort_by(|x, y| {
         y.delta_size
             .abs()
@@ -135,6 +120,13 @@ pub fn compare(base: &HeapSnapshot, target: &HeapSnapshot) -> Vec<ClassDelta> {
             .then_with(|| x.class.cmp(&y.class))
     });
     rows
+}
+
+/// The id column sorted, for [`leak_groups`].
+pub fn sorted_id_column(s: &HeapSnapshot) -> Vec<u32> {
+    let mut ids = s.nodes.id.clone();
+    ids.sort_unstable();
+    ids
 }
 
 /// One step of a representative retainer path: the edge taken and the node reached.
@@ -238,14 +230,12 @@ fn mix(h: u64, x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// memlab-style leak groups of FINAL (`view`), most retained first.
-pub fn leak_groups(base: &HeapSnapshot, target: &HeapSnapshot, view: &DomView) -> Vec<LeakGroup> {
+/// memlab-style leak groups of FINAL (`view`), most retained first. `in_base` and
+/// `in_target` are the sorted id columns of BASE and TARGET ([`sorted_id_column`]), so the
+/// two snapshots need not stay in memory.
+pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<LeakGroup> {
     let s = view.snapshot;
     let n = s.node_count();
-    let mut in_base: Vec<u32> = base.nodes.id.clone();
-    in_base.sort_unstable();
-    let mut in_target: Vec<u32> = target.nodes.id.clone();
-    in_target.sort_unstable();
     let leaked: Vec<bool> = (0..n as NodeIx)
         .map(|v| {
             let id = s.node_id(v);
@@ -255,7 +245,6 @@ pub fn leak_groups(base: &HeapSnapshot, target: &HeapSnapshot, view: &DomView) -
                 && is_leak_candidate(s, v)
         })
         .collect();
-    drop((in_base, in_target));
 
     // covered[v]: a strict dominator of v is leaked. Pre-order over the dominator tree.
     let mut covered = vec![false; n];
@@ -372,7 +361,25 @@ mod tests {
     fn comparison_counts_new_and_deleted_per_class() {
         let base = snap(2, 3);
         let target = snap(5, 1);
-        let rows = compare(&base, &target);
+        let (mut lb, mut lt) = (Labeler::new(), Labeler::new());
+        let names_b: Vec<String> = (0..base.node_count() as NodeIx)
+            .map(|n| {
+                let l = lb.of(&base, n);
+                lb.label(l).to_string()
+            })
+            .collect();
+        let names_t: Vec<String> = (0..target.node_count() as NodeIx)
+            .map(|n| {
+                let l = lt.of(&target, n);
+                lt.label(l).to_string()
+            })
+            .collect();
+        let rows = compare(
+            &base,
+            |n| names_b[n as usize].as_str(),
+            &target,
+            |n| names_t[n as usize].as_str(),
+        );
         let get = |c: &str| rows.iter().find(|r| r.class == c).unwrap().clone();
         let req = get("Request");
         assert_eq!(
@@ -396,7 +403,7 @@ mod tests {
         let fin = snap(8, 1);
         let d = OwnedDom::non_weak(&fin);
         let v = d.view(&fin);
-        let groups = leak_groups(&base, &target, &v);
+        let groups = leak_groups(&sorted_id_column(&base), &sorted_id_column(&target), &v);
         assert_eq!(groups[0].class, "closure \"onError\"");
         assert_eq!(groups[0].count, 4);
         // Each closure retains itself, its context and its request; requests are covered.

@@ -20,6 +20,10 @@ pub struct PathStep {
     pub edge: String,
     pub id: u32,
     pub name: String,
+    /// The node is synthetic (`(GC roots)`, `(Handle scope)`, ...): text output collapses a
+    /// leading run of them to the last one.
+    #[serde(skip)]
+    pub synthetic: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -248,9 +252,30 @@ pub fn path_steps(s: &HeapSnapshot, path: &[super::diff::Step]) -> Vec<PathStep>
         .skip(1)
         .enumerate()
         .map(|(i, st)| PathStep {
-            edge: if i == 0 { String::new() } else { st.edge.clone() },
+            edge: if i == 0 {
+                String::new()
+            } else {
+                st.edge.clone()
+            },
             id: s.node_id(st.node),
             name: super::labels::object_name(s, st.node),
+            synthetic: s.node_kind(st.node) == crate::meta::NodeKind::Synthetic,
+        })
+        .collect()
+}
+
+/// JSON steps of one of [`crate::paths`]' shortest retainer paths.
+pub fn retainer_steps(s: &HeapSnapshot, path: &crate::paths::RetainerPath) -> Vec<PathStep> {
+    path.steps
+        .iter()
+        .map(|st| PathStep {
+            edge: st
+                .edge
+                .map(|e| super::labels::edge_label(s, e))
+                .unwrap_or_default(),
+            id: s.node_id(st.node),
+            name: super::labels::object_name(s, st.node),
+            synthetic: s.node_kind(st.node) == crate::meta::NodeKind::Synthetic,
         })
         .collect()
 }

@@ -51,9 +51,14 @@ fn named_edge(s: &HeapSnapshot, n: NodeIx, name: &str) -> Option<NodeIx> {
 /// links, `[17]` for elements and hidden links.
 pub fn edge_label(s: &HeapSnapshot, e: crate::snapshot::EdgeIx) -> String {
     if s.edge_kind(e).has_index_name() {
-        format!("[{}]", s.edges.name_or_index[e as usize])
+        return format!("[{}]", s.edges.name_or_index[e as usize]);
+    }
+    let name = s.edge_name_str(e).unwrap_or("");
+    // V8 names some root links by number (`(Stack roots)` slots): index syntax reads better.
+    if !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()) {
+        format!("[{name}]")
     } else {
-        shorten(s.edge_name_str(e).unwrap_or(""), 60)
+        shorten(name, 60)
     }
 }
 

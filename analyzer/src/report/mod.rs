@@ -41,6 +41,17 @@ pub struct DomView<'a> {
 }
 
 impl<'a> DomView<'a> {
+    /// The view of a DevTools-exact analysis.
+    pub fn of(a: &'a crate::analysis::Analysis) -> DomView<'a> {
+        DomView {
+            snapshot: &a.snapshot,
+            idom: &a.idom,
+            retained: &a.retained,
+            first: &a.dom_first,
+            children: &a.dom_children,
+        }
+    }
+
     /// The dominator-tree children of `v`.
     #[inline]
     pub fn children(&self, v: NodeIx) -> &'a [u32] {

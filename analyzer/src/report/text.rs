@@ -34,9 +34,12 @@ pub fn path(steps: &[PathStep]) -> String {
     if steps.is_empty() {
         return "(no strong path from a GC root: retained through weak references only)".into();
     }
+    // A leading run of synthetic roots reads as its last member: `(Handle scope) → …`.
+    let lead = steps.iter().take_while(|s| s.synthetic).count();
+    let start = lead.saturating_sub(1).min(steps.len() - 1);
     let mut parts: Vec<String> = Vec::with_capacity(steps.len());
-    parts.push(steps[0].name.clone());
-    parts.extend(steps[1..].iter().map(|s| s.edge.clone()));
+    parts.push(steps[start].name.clone());
+    parts.extend(steps[start + 1..].iter().map(|s| s.edge.clone()));
     if parts.len() > 12 {
         let tail = parts.split_off(parts.len() - 8);
         parts.truncate(3);
@@ -122,10 +125,9 @@ pub fn leak_report(
         }
         if !x.groups.is_empty() {
             let what = match x.kind {
-                SuspectKind::Object => format!(
-                    "  Dominated by {}:",
-                    instance(view, x.accumulation.bottom)
-                ),
+                SuspectKind::Object => {
+                    format!("  Dominated by {}:", instance(view, x.accumulation.bottom))
+                }
                 SuspectKind::ClassGroup { .. } => "  Instances:".to_string(),
             };
             let _ = writeln!(o, "{what}");
@@ -252,11 +254,7 @@ pub fn leak_groups(s: &HeapSnapshot, groups: &[LeakGroup], top: usize) -> String
             human_bytes(g.retained_size),
             s.node_id(g.representative)
         );
-        let _ = writeln!(
-            o,
-            "  Path: {}",
-            path(&super::json::path_steps(s, &g.path))
-        );
+        let _ = writeln!(o, "  Path: {}", path(&super::json::path_steps(s, &g.path)));
     }
     if groups.len() > top {
         let _ = writeln!(o, "… {} more groups", groups.len() - top);
@@ -276,8 +274,18 @@ pub fn duplicates(s: &HeapSnapshot, d: &[DuplicateString], top: usize) -> String
         thousands(wasted)
     );
     for x in d.iter().take(top) {
-        let shown: String = x.value.chars().take(60).collect::<String>().escape_debug().to_string();
-        let more = if x.value.chars().count() > 60 { "…" } else { "" };
+        let shown: String = x
+            .value
+            .chars()
+            .take(60)
+            .collect::<String>()
+            .escape_debug()
+            .to_string();
+        let more = if x.value.chars().count() > 60 {
+            "…"
+        } else {
+            ""
+        };
         let _ = writeln!(
             o,
             "  {} × \"{shown}{more}\" — {} wasted of {} (e.g. @{})",
