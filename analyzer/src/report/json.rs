@@ -79,19 +79,16 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// The leak report; `path_of` gives the retainer path of a suspect.
-pub fn leak_report(
-    view: &DomView,
-    suspects: &[Suspect],
-    mut path_of: impl FnMut(NodeIx) -> Vec<PathStep>,
-) -> LeakReportJson {
+/// The leak report; `paths[i]` is the retainer path of `suspects[i]` (empty if unknown).
+pub fn leak_report(view: &DomView, suspects: &[Suspect], paths: &[Vec<PathStep>]) -> LeakReportJson {
     let s = view.snapshot;
     LeakReportJson {
         total_size: view.total(),
         node_count: s.node_count() as u64,
         suspects: suspects
             .iter()
-            .map(|x| {
+            .enumerate()
+            .map(|(i, x)| {
                 let (name, kind) = match &x.kind {
                     SuspectKind::Object => (
                         super::labels::object_name(s, x.node),
@@ -108,7 +105,7 @@ pub fn leak_report(
                     retained_size: x.retained_size,
                     percent: round2(x.percent),
                     accumulation: node_ref(view, x.accumulation.point),
-                    path: path_of(x.node),
+                    path: paths.get(i).cloned().unwrap_or_default(),
                     groups: x
                         .groups
                         .iter()
