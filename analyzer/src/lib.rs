@@ -20,6 +20,7 @@ pub mod essential;
 pub mod meta;
 pub mod names;
 pub mod paths;
+pub mod reader;
 pub mod report;
 pub mod shallow;
 pub mod snapshot;
