@@ -7,19 +7,25 @@
 //! trip byte-identical.
 //!
 //! Layout: all string bytes in one arena, end offsets in a `Vec<u64>`, and an
-//! open-addressing hash table (linear probing, load ≤ 1/2) of `u32` string ids — no
-//! allocation per string, about 16 bytes of overhead per distinct string plus its bytes.
+//! open-addressing hash table (linear probing, load ≤ 1/2) of string ids tagged with hash
+//! bits — no allocation per string, about 24–40 bytes of overhead per distinct string plus its bytes.
 //! A 40 M-object heap with millions of distinct string contents stays within a few
 //! hundred MB.
+
+const RECENT: usize = 1024;
 
 /// Interned strings, ids from 1 in order of first use.
 pub struct StringInterner {
     bytes: Vec<u8>,
     /// `ends[k]` is the end of string id `k + 1` in `bytes`.
     ends: Vec<u64>,
-    /// Hash slots holding string ids; 0 = empty.
-    table: Vec<u32>,
-    hashes: Vec<u32>,
+    /// Direct-mapped memo of recent names by address: `(ptr, len, id)`. Sources usually
+    /// pass the same few hundred names from their own storage, so this skips hashing and
+    /// the (large, cache-missing) table; a hit is still confirmed by comparing contents.
+    recent: Vec<(usize, usize, u32)>,
+    /// Hash slots: string id in the low 32 bits (0 = empty), the hash's high 32 bits
+    /// above, so a probe rejects other strings without touching their bytes.
+    table: Vec<u64>,
 }
 
 impl Default for StringInterner {
@@ -55,7 +61,7 @@ impl StringInterner {
             bytes: Vec::new(),
             ends: Vec::new(),
             table: vec![0; 1024],
-            hashes: Vec::new(),
+            recent: vec![(0, 0, 0); RECENT],
         }
     }
 
@@ -70,34 +76,52 @@ impl StringInterner {
 
     /// The text of string id `id` (1-based).
     pub fn get(&self, id: u32) -> &str {
+        // Only whole `&str`s are ever appended, so every range is valid UTF-8.
+        std::str::from_utf8(self.get_bytes(id)).expect("arena holds whole strings")
+    }
+
+    #[inline]
+    fn get_bytes(&self, id: u32) -> &[u8] {
         let k = id as usize - 1;
         let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
-        let end = self.ends[k] as usize;
-        // Only whole `&str`s are ever appended, so every range is valid UTF-8.
-        std::str::from_utf8(&self.bytes[start..end]).expect("arena holds whole strings")
+        &self.bytes[start..self.ends[k] as usize]
     }
 
     /// The id of `s`, assigning the next one if it is new.
     #[inline]
     pub fn intern(&mut self, s: &str) -> u32 {
-        let h = hash(s.as_bytes());
+        let addr = s.as_ptr() as usize;
+        let r = (addr >> 3 ^ addr >> 13) & (RECENT - 1);
+        let (a, l, id) = self.recent[r];
+        if a == addr && l == s.len() && id != 0 && self.get_bytes(id) == s.as_bytes() {
+            return id;
+        }
+        let id = self.intern_slow(s);
+        self.recent[r] = (addr, s.len(), id);
+        id
+    }
+
+    fn intern_slow(&mut self, s: &str) -> u32 {
+        // The low 32 hash bits pick the slot and are kept in the entry, so a probe rejects
+        // other strings, and growing rehashes, without touching string bytes.
+        let h = hash(s.as_bytes()) as u32;
+        let tag = (h as u64) << 32;
         let mask = self.table.len() - 1;
-        let mut slot = (h as usize) & mask;
+        let mut slot = h as usize & mask;
         loop {
-            let id = self.table[slot];
-            if id == 0 {
+            let e = self.table[slot];
+            if e == 0 {
                 break;
             }
-            if self.hashes[id as usize - 1] == h as u32 && self.get(id).as_bytes() == s.as_bytes() {
-                return id;
+            if e & 0xFFFF_FFFF_0000_0000 == tag && self.get_bytes(e as u32) == s.as_bytes() {
+                return e as u32;
             }
             slot = (slot + 1) & mask;
         }
         self.bytes.extend_from_slice(s.as_bytes());
         self.ends.push(self.bytes.len() as u64);
-        self.hashes.push(h as u32);
         let id = u32::try_from(self.ends.len()).expect("fewer than 2^32 distinct strings");
-        self.table[slot] = id;
+        self.table[slot] = tag | id as u64;
         if self.ends.len() * 2 > self.table.len() {
             self.grow();
         }
@@ -107,25 +131,20 @@ impl StringInterner {
     fn grow(&mut self) {
         let cap = self.table.len() * 2;
         let mask = cap - 1;
-        let mut table = vec![0u32; cap];
-        for (k, &h) in self.hashes.iter().enumerate() {
-            // Re-derive the slot from the stored low 32 hash bits; tables never exceed
-            // 2^32 slots, so the low bits are all the index needs.
-            let mut slot = (h as usize) & mask;
+        let mut table = vec![0u64; cap];
+        for &e in self.table.iter().filter(|&&e| e != 0) {
+            let mut slot = (e >> 32) as usize & mask;
             while table[slot] != 0 {
                 slot = (slot + 1) & mask;
             }
-            table[slot] = k as u32 + 1;
+            table[slot] = e;
         }
         self.table = table;
     }
 
     /// Heap bytes held (for memory accounting in large runs).
     pub fn heap_bytes(&self) -> usize {
-        self.bytes.capacity()
-            + self.ends.capacity() * 8
-            + self.table.capacity() * 4
-            + self.hashes.capacity() * 4
+        self.bytes.capacity() + self.ends.capacity() * 8 + self.table.capacity() * 8
     }
 }
 

@@ -118,10 +118,108 @@ pub fn write_snapshot<W: Write, S: SnapshotSource + ?Sized>(
     w.write(source)
 }
 
-struct JsonWriter<'p, W: Write> {
+/// The output buffer: a fixed block filled through a cursor (plain indexed stores, no
+/// per-byte capacity checks), handed to `out` whenever a record might not fit.
+struct OutBuf<W: Write> {
     out: W,
-    buf: Vec<u8>,
+    buf: Box<[u8]>,
+    len: usize,
     flushed: u64,
+}
+
+/// Room one node/edge/location record may touch: 7 numbers of ≤ 20 digits, separators,
+/// and the 20-byte overshoot of the last number's copy.
+const RECORD_MAX: usize = 7 * 21 + 2 + 20;
+
+impl<W: Write> OutBuf<W> {
+    fn new(out: W) -> Self {
+        OutBuf {
+            out,
+            buf: vec![0u8; BUF_CAP].into_boxed_slice(),
+            len: 0,
+            flushed: 0,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.write_all(&self.buf[..self.len])?;
+        self.flushed += self.len as u64;
+        self.len = 0;
+        Ok(())
+    }
+
+    /// Makes room for `n` bytes (`n` ≤ `BUF_CAP`).
+    #[inline]
+    fn reserve(&mut self, n: usize) -> io::Result<()> {
+        if self.len + n > self.buf.len() {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn byte(&mut self, c: u8) {
+        self.buf[self.len] = c;
+        self.len += 1;
+    }
+
+    /// Decimal `v` (room must be reserved): two digits per table lookup written right to
+    /// left into a scratch block, as `itoa` does, then one fixed-size 20-byte copy (cheaper
+    /// than a variable-length copy; the bytes past the number are overwritten later).
+    #[inline(always)]
+    fn num(&mut self, mut v: u64) {
+        // Most numbers in a snapshot (types, small counts, zeros) are one digit.
+        if v < 10 {
+            self.buf[self.len] = b'0' + v as u8;
+            self.len += 1;
+            return;
+        }
+        let mut tmp = [0u8; 40];
+        let mut p = 20;
+        while v >= 100 {
+            let d = (v % 100) as usize * 2;
+            v /= 100;
+            p -= 2;
+            tmp[p] = DIGITS2[d];
+            tmp[p + 1] = DIGITS2[d + 1];
+        }
+        if v >= 10 {
+            let d = v as usize * 2;
+            p -= 2;
+            tmp[p] = DIGITS2[d];
+            tmp[p + 1] = DIGITS2[d + 1];
+        } else {
+            p -= 1;
+            tmp[p] = b'0' + v as u8;
+        }
+        let src: &[u8; 20] = tmp[p..p + 20].try_into().unwrap();
+        let dst: &mut [u8; 20] = (&mut self.buf[self.len..self.len + 20]).try_into().unwrap();
+        *dst = *src;
+        self.len += 20 - p;
+    }
+
+    /// Any amount of bytes.
+    fn bytes(&mut self, mut b: &[u8]) -> io::Result<()> {
+        while !b.is_empty() {
+            if self.len == self.buf.len() {
+                self.flush()?;
+            }
+            let k = b.len().min(self.buf.len() - self.len);
+            self.buf[self.len..self.len + k].copy_from_slice(&b[..k]);
+            self.len += k;
+            b = &b[k..];
+        }
+        Ok(())
+    }
+
+    fn written(&self) -> u64 {
+        self.flushed + self.len as u64
+    }
+}
+
+struct JsonWriter<'p, W: Write> {
+    o: OutBuf<W>,
+    scratch: Vec<u8>,
     format: Format,
     newlines: bool,
     strings: StringInterner,
@@ -142,37 +240,11 @@ static DIGITS2: &[u8; 200] = b"\
 6061626364656667686970717273747576777879\
 8081828384858687888990919293949596979899";
 
-/// Appends the decimal form of `v` (the `itoa` technique: two digits per lookup, written
-/// right to left into a stack buffer).
-#[inline]
-pub fn push_u64(buf: &mut Vec<u8>, mut v: u64) {
-    let mut tmp = [0u8; 20];
-    let mut pos = 20;
-    while v >= 100 {
-        let d = (v % 100) as usize * 2;
-        v /= 100;
-        pos -= 2;
-        tmp[pos] = DIGITS2[d];
-        tmp[pos + 1] = DIGITS2[d + 1];
-    }
-    if v >= 10 {
-        let d = v as usize * 2;
-        pos -= 2;
-        tmp[pos] = DIGITS2[d];
-        tmp[pos + 1] = DIGITS2[d + 1];
-    } else {
-        pos -= 1;
-        tmp[pos] = b'0' + v as u8;
-    }
-    buf.extend_from_slice(&tmp[pos..]);
-}
-
 impl<'p, W: Write> JsonWriter<'p, W> {
     fn new(out: W, format: Format, progress: Option<&'p mut dyn FnMut(Progress)>) -> Self {
         JsonWriter {
-            out,
-            buf: Vec::with_capacity(BUF_CAP + 4096),
-            flushed: 0,
+            o: OutBuf::new(out),
+            scratch: Vec::new(),
             format,
             newlines: format.record_newlines(),
             strings: StringInterner::new(),
@@ -181,21 +253,6 @@ impl<'p, W: Write> JsonWriter<'p, W> {
             total: 0,
             next_report: PROGRESS_EVERY,
         }
-    }
-
-    #[inline]
-    fn maybe_flush(&mut self) -> io::Result<()> {
-        if self.buf.len() >= BUF_CAP {
-            self.flush_buf()?;
-        }
-        Ok(())
-    }
-
-    fn flush_buf(&mut self) -> io::Result<()> {
-        self.out.write_all(&self.buf)?;
-        self.flushed += self.buf.len() as u64;
-        self.buf.clear();
-        Ok(())
     }
 
     #[inline]
@@ -211,7 +268,7 @@ impl<'p, W: Write> JsonWriter<'p, W> {
         let p = Progress {
             records: self.records,
             total: self.total,
-            bytes: self.flushed + self.buf.len() as u64,
+            bytes: self.o.written(),
         };
         if let Some(cb) = self.progress.as_mut() {
             cb(p);
@@ -224,18 +281,19 @@ impl<'p, W: Write> JsonWriter<'p, W> {
         self.total = node_count + edge_count;
         let node_width = self.format.node_width();
 
-        self.buf.extend_from_slice(b"{\"snapshot\":{\"meta\":");
-        self.buf
-            .extend_from_slice(self.format.meta_json().as_bytes());
-        self.buf.extend_from_slice(b",\"node_count\":");
-        push_u64(&mut self.buf, node_count);
-        self.buf.extend_from_slice(b",\"edge_count\":");
-        push_u64(&mut self.buf, edge_count);
-        self.buf.extend_from_slice(b",\"trace_function_count\":0");
+        self.o.bytes(b"{\"snapshot\":{\"meta\":")?;
+        self.o.bytes(self.format.meta_json().as_bytes())?;
+        self.o.bytes(b",\"node_count\":")?;
+        self.o.reserve(RECORD_MAX)?;
+        self.o.num(node_count);
+        self.o.bytes(b",\"edge_count\":")?;
+        self.o.reserve(RECORD_MAX)?;
+        self.o.num(edge_count);
+        self.o.bytes(b",\"trace_function_count\":0")?;
         if self.format.has_extra_native_bytes() {
-            self.buf.extend_from_slice(b",\"extra_native_bytes\":0");
+            self.o.bytes(b",\"extra_native_bytes\":0")?;
         }
-        self.buf.extend_from_slice(b"},\n\"nodes\":[");
+        self.o.bytes(b"},\n\"nodes\":[")?;
 
         // Nodes.
         let mut nodes_seen = 0u64;
@@ -249,32 +307,33 @@ impl<'p, W: Write> JsonWriter<'p, W> {
                     )));
                 }
                 let name = self.strings.intern(n.name);
-                let b = &mut self.buf;
+                self.o.reserve(RECORD_MAX)?;
+                let b = &mut self.o;
                 if nodes_seen != 0 {
-                    b.push(b',');
+                    b.byte(b',');
                 }
-                push_u64(b, n.kind as u64);
-                b.push(b',');
-                push_u64(b, name as u64);
-                b.push(b',');
-                push_u64(b, n.id as u64);
-                b.push(b',');
-                push_u64(b, n.self_size);
-                b.push(b',');
-                push_u64(b, n.edge_count as u64);
-                b.push(b',');
+                b.num(n.kind as u64);
+                b.byte(b',');
+                b.num(name as u64);
+                b.byte(b',');
+                b.num(n.id as u64);
+                b.byte(b',');
+                b.num(n.self_size);
+                b.byte(b',');
+                b.num(n.edge_count as u64);
+                b.byte(b',');
                 if trace {
-                    push_u64(b, n.trace_node_id as u64);
-                    b.push(b',');
+                    b.num(n.trace_node_id as u64);
+                    b.byte(b',');
                 }
-                push_u64(b, n.detachedness as u64);
+                b.num(n.detachedness as u64);
                 if self.newlines {
-                    b.push(b'\n');
+                    b.byte(b'\n');
                 }
                 nodes_seen += 1;
                 edges_promised += n.edge_count as u64;
                 self.tick();
-                self.maybe_flush()
+                Ok(())
             };
             source.visit_nodes(&mut sink)?;
         }
@@ -288,7 +347,7 @@ impl<'p, W: Write> JsonWriter<'p, W> {
                 "node edge counts sum to {edges_promised} but the source announced {edge_count} edges"
             )));
         }
-        self.buf.extend_from_slice(b"],\n\"edges\":[");
+        self.o.bytes(b"],\n\"edges\":[")?;
 
         // Edges.
         let mut edges_seen = 0u64;
@@ -322,21 +381,22 @@ impl<'p, W: Write> JsonWriter<'p, W> {
                         )))
                     }
                 };
-                let b = &mut self.buf;
+                self.o.reserve(RECORD_MAX)?;
+                let b = &mut self.o;
                 if edges_seen != 0 {
-                    b.push(b',');
+                    b.byte(b',');
                 }
-                push_u64(b, e.kind as u64);
-                b.push(b',');
-                push_u64(b, name_or_index);
-                b.push(b',');
-                push_u64(b, e.to * node_width);
+                b.num(e.kind as u64);
+                b.byte(b',');
+                b.num(name_or_index);
+                b.byte(b',');
+                b.num(e.to * node_width);
                 if self.newlines {
-                    b.push(b'\n');
+                    b.byte(b'\n');
                 }
                 edges_seen += 1;
                 self.tick();
-                self.maybe_flush()
+                Ok(())
             };
             source.visit_edges(&mut sink)?;
         }
@@ -345,9 +405,9 @@ impl<'p, W: Write> JsonWriter<'p, W> {
                 "snapshot source yielded {edges_seen} edges but announced {edge_count}"
             )));
         }
-        self.buf.extend_from_slice(
+        self.o.bytes(
             b"],\n\"trace_function_infos\":[],\n\"trace_tree\":[],\n\"samples\":[],\n\"locations\":[",
-        );
+        )?;
 
         // Locations.
         let mut locations = 0u64;
@@ -359,47 +419,49 @@ impl<'p, W: Write> JsonWriter<'p, W> {
                         l.node
                     )));
                 }
-                let b = &mut self.buf;
+                self.o.reserve(RECORD_MAX)?;
+                let b = &mut self.o;
                 if locations != 0 {
-                    b.push(b',');
+                    b.byte(b',');
                 }
-                push_u64(b, l.node * node_width);
-                b.push(b',');
-                push_u64(b, l.script_id as u64);
-                b.push(b',');
-                push_u64(b, l.line as u64);
-                b.push(b',');
-                push_u64(b, l.column as u64);
+                b.num(l.node * node_width);
+                b.byte(b',');
+                b.num(l.script_id as u64);
+                b.byte(b',');
+                b.num(l.line as u64);
+                b.byte(b',');
+                b.num(l.column as u64);
                 if self.newlines {
-                    b.push(b'\n');
+                    b.byte(b'\n');
                 }
                 locations += 1;
-                self.maybe_flush()
+                Ok(())
             };
             source.visit_locations(&mut sink)?;
         }
-        self.buf.extend_from_slice(b"],\n\"strings\":[\"<dummy>\"");
+        self.o.bytes(b"],\n\"strings\":[\"<dummy>\"")?;
 
         // Strings, in id order.
         let n_strings = self.strings.len() as u32;
         for id in 1..=n_strings {
-            self.buf.push(b',');
+            self.scratch.clear();
+            self.scratch.push(b',');
             if self.newlines {
-                self.buf.push(b'\n');
+                self.scratch.push(b'\n');
             }
-            push_escaped(&mut self.buf, self.strings.get(id));
-            self.maybe_flush()?;
+            push_escaped(&mut self.scratch, self.strings.get(id));
+            self.o.bytes(&self.scratch)?;
         }
-        self.buf.extend_from_slice(b"]}");
-        self.flush_buf()?;
-        self.out.flush()?;
+        self.o.bytes(b"]}")?;
+        self.o.flush()?;
+        self.o.out.flush()?;
         self.report();
         Ok(WriteStats {
             nodes: node_count,
             edges: edge_count,
             strings: n_strings as u64 + 1,
             locations,
-            bytes: self.flushed,
+            bytes: self.o.flushed,
         })
     }
 }
@@ -521,11 +583,11 @@ mod tests {
         src.locations.clear();
         let s = write_to_string(&mut src, Format::Node22);
         assert!(s.contains("\"locations\":[],\n\"strings\""));
-        let mut b = Vec::new();
         for v in [0u64, 9, 10, 99, 100, 12345, u32::MAX as u64, u64::MAX] {
-            b.clear();
-            push_u64(&mut b, v);
-            assert_eq!(String::from_utf8(b.clone()).unwrap(), v.to_string());
+            let mut o = OutBuf::new(Vec::new());
+            o.num(v);
+            o.flush().unwrap();
+            assert_eq!(String::from_utf8(o.out).unwrap(), v.to_string());
         }
     }
 
