@@ -7,6 +7,8 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod generate;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "heapsim",
@@ -20,11 +22,16 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {}
+pub enum Command {
+    /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
+    Generate(generate::GenerateArgs),
+}
 
 /// Runs a command and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    let result: anyhow::Result<i32> = match cli.command {};
+    let result: anyhow::Result<i32> = match cli.command {
+        Command::Generate(a) => generate::run(a),
+    };
     match result {
         Ok(code) => code,
         Err(e) => {

@@ -51,6 +51,35 @@ pub fn v8_name(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`v8_name`] for a heap string given as UTF-16 code units, as the simulator stores them
+/// (V8 does the same): at most 1024 units; NUL → space; a surrogate pair → its character;
+/// a lone surrogate (including a high surrogate the cap cuts off from its partner) → `???`,
+/// which is how V8's serializer prints the WTF-8 bytes it cannot decode.
+pub fn v8_name_utf16(units: &[u16]) -> String {
+    let units = &units[..units.len().min(NAME_LIMIT_UTF16)];
+    let mut out = String::with_capacity(units.len());
+    let mut i = 0;
+    while i < units.len() {
+        let u = units[i];
+        if (0xD800..0xDC00).contains(&u)
+            && i + 1 < units.len()
+            && (0xDC00..0xE000).contains(&units[i + 1])
+        {
+            let c = 0x10000 + (((u as u32) - 0xD800) << 10) + (units[i + 1] as u32 - 0xDC00);
+            out.push(char::from_u32(c).expect("valid surrogate pair"));
+            i += 2;
+            continue;
+        }
+        match char::from_u32(u as u32) {
+            Some('\0') => out.push(' '),
+            Some(c) => out.push(c),
+            None => out.push_str("???"),
+        }
+        i += 1;
+    }
+    out
+}
+
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 /// True for bytes that need more than a plain copy.
@@ -163,6 +192,19 @@ mod tests {
         );
         assert_eq!(esc(""), r#""""#);
         assert_eq!(esc("plain"), r#""plain""#);
+    }
+
+    #[test]
+    fn utf16_names() {
+        let u: Vec<u16> = "a\0é".encode_utf16().collect();
+        assert_eq!(v8_name_utf16(&u), "a é");
+        let pair: Vec<u16> = "😀".encode_utf16().collect();
+        assert_eq!(v8_name_utf16(&pair), "😀");
+        assert_eq!(v8_name_utf16(&[0x41, 0xD800, 0x42, 0xDC00]), "A???B???");
+        let mut long = vec![0x61u16; 1023];
+        long.extend_from_slice(&pair);
+        assert_eq!(v8_name_utf16(&long), "a".repeat(1023) + "???");
+        assert_eq!(v8_name_utf16(&vec![0x62u16; 5000]).len(), 1024);
     }
 
     #[test]
