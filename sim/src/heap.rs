@@ -243,6 +243,8 @@ impl Heap {
         self.write(ncw, crate::object::context::EXTENSION, global);
         self.write(ncw, crate::object::context::NATIVE_CONTEXT, nc);
         self.set_root(RootIndex::NativeContext, nc);
+        // Counters and stress intervals start with the embedder's first allocation.
+        self.allocations = 0;
         Ok(())
     }
 

@@ -403,3 +403,128 @@ pub fn check_after_scavenge(heap: &Heap, pre: &PreGc) -> Result<(), VerifyError>
 fn space_name(heap: &Heap, a: Address) -> &'static str {
     heap.space_of(a).map_or("no space", |s| s.v8_name())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{GcReason, Profile};
+
+    fn heap_with_pair() -> (Heap, crate::Handle, crate::Handle) {
+        let mut heap = Heap::new(Profile::v8_6().with_semi_space(64 * 1024, 64 * 1024));
+        let _scope = heap.open_handle_scope();
+        let a = heap.alloc_object_of_class("A", 2).unwrap();
+        let ha = heap.handle(a);
+        let b = heap.alloc_string("payload").unwrap();
+        let hb = heap.handle(b);
+        let a = heap.get(ha);
+        heap.set_property(a, "b", heap.get(hb)).unwrap();
+        (heap, ha, hb)
+    }
+
+    #[test]
+    fn a_clean_heap_verifies() {
+        let (heap, _, _) = heap_with_pair();
+        heap.verify().unwrap();
+    }
+
+    #[test]
+    fn an_unrecorded_old_to_new_pointer_is_caught() {
+        let (mut heap, _, hb) = heap_with_pair();
+        let g = heap.global().addr();
+        // A raw store that bypasses the write barrier.
+        heap.mem.write(
+            g + 8 * crate::object::js_object::PROPERTIES as u64,
+            heap.get(hb).0,
+        );
+        let e = heap.verify().unwrap_err();
+        assert!(e.message.contains("not in the remembered set"), "{e}");
+    }
+
+    #[test]
+    fn an_interior_pointer_is_caught() {
+        let (mut heap, ha, hb) = heap_with_pair();
+        let inner = Tagged::strong(heap.get(hb).addr() + 8);
+        heap.mem.write(heap.get(ha).addr() + 8 * 3, inner.0);
+        let e = heap.verify().unwrap_err();
+        assert!(e.message.contains("not the start of a live object"), "{e}");
+    }
+
+    #[test]
+    fn a_pointer_into_from_space_is_caught() {
+        let (mut heap, ha, _) = heap_with_pair();
+        let stale = heap.get(ha);
+        heap.scavenge(GcReason::Explicit);
+        heap.roots.list_mut(crate::RootKind::Extensions).push(stale);
+        let e = heap.verify().unwrap_err();
+        assert!(e.message.contains("from-space"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_map_word_is_caught() {
+        let (mut heap, _, hb) = heap_with_pair();
+        heap.mem.write(
+            heap.get(hb).addr(),
+            Tagged::strong(heap.undefined_value().addr()).0,
+        );
+        let e = heap.verify().unwrap_err();
+        assert!(e.message.contains("not a map"), "{e}");
+    }
+
+    #[test]
+    fn altered_lost_and_resurrected_objects_are_caught() {
+        let (mut heap, ha, hb) = heap_with_pair();
+        // Altered: a field changes between capture and check.
+        let pre = PreGc::capture(&mut heap);
+        let a = heap.get(ha);
+        heap.set_field(a, 3, Tagged::smi(7));
+        heap.scavenge(GcReason::Explicit);
+        let e = check_after_scavenge(&heap, &pre).unwrap_err();
+        assert!(
+            e.message.contains("changed across the GC") || e.message.contains("lost"),
+            "{e}"
+        );
+
+        // Lost: a live object becomes unreachable behind the verifier's back.
+        let (mut heap, _, _) = heap_with_pair();
+        let c = heap.alloc_string("only rooted by a handle").unwrap();
+        let hc = heap.handle(c);
+        let pre = PreGc::capture(&mut heap);
+        let u = heap.undefined_value();
+        heap.set_handle(hc, u);
+        heap.scavenge(GcReason::Explicit);
+        let e = check_after_scavenge(&heap, &pre).unwrap_err();
+        assert!(e.message.contains("lost"), "{e}");
+
+        // Resurrected: an object allocated after the capture survives it.
+        let _ = hb;
+        let (mut heap, _, _) = heap_with_pair();
+        let pre = PreGc::capture(&mut heap);
+        let s = heap.alloc_string("late").unwrap();
+        heap.handle(s);
+        heap.scavenge(GcReason::Explicit);
+        let e = check_after_scavenge(&heap, &pre).unwrap_err();
+        assert!(e.message.contains("was not live before the GC"), "{e}");
+    }
+
+    #[test]
+    fn a_missed_promotion_is_caught() {
+        let (mut heap, _, _) = heap_with_pair();
+        heap.scavenge(GcReason::Explicit);
+        let pre = PreGc::capture(&mut heap);
+        // Pretend nothing had survived: the scavenger then keeps survivors young.
+        heap.new_space.age_mark = 0;
+        heap.scavenge(GcReason::Explicit);
+        let e = check_after_scavenge(&heap, &pre).unwrap_err();
+        assert!(e.message.contains("was not promoted"), "{e}");
+    }
+
+    #[test]
+    fn verify_heap_mode_counts_checks() {
+        let (mut heap, _, _) = heap_with_pair();
+        heap.set_verify_heap(true);
+        heap.scavenge(GcReason::Explicit);
+        heap.scavenge(GcReason::Explicit);
+        assert_eq!(heap.verifier_stats().checks, 2);
+        assert!(heap.verifier_stats().failures.is_empty());
+    }
+}

@@ -186,7 +186,11 @@ impl Heap {
         let nof = self.map_own_descriptors(m);
         let child = self.alloc_map_raw(ty, size, inobj, Tagged::ZERO)?;
         let hc = self.handle(child);
-        let desc = self.alloc_fixed_array_of(InstanceType::DescriptorArray, nof + 1)?;
+        let desc = self.alloc_fixed_array_in(
+            InstanceType::DescriptorArray,
+            nof + 1,
+            crate::heap::AllocSpace::Old,
+        )?;
         let (m, name, child) = (self.get(hm).addr(), self.get(hn), self.get(hc));
         let old_desc = self.word(m, DESCRIPTORS).addr();
         for i in 0..nof {
@@ -207,7 +211,11 @@ impl Heap {
         } else {
             0
         };
-        let ta = self.alloc_fixed_array_of(InstanceType::TransitionArray, old_n + 2)?;
+        let ta = self.alloc_fixed_array_in(
+            InstanceType::TransitionArray,
+            old_n + 2,
+            crate::heap::AllocSpace::Old,
+        )?;
         let (m, name, child) = (self.get(hm).addr(), self.get(hn), self.get(hc));
         let t = self.word(m, TRANSITIONS);
         for i in 0..old_n {
