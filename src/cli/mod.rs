@@ -8,6 +8,8 @@
 use clap::{Parser, Subcommand};
 
 pub mod generate;
+#[allow(dead_code)] // used by every subcommand that reads a snapshot
+mod load;
 
 #[derive(Parser, Debug)]
 #[command(
