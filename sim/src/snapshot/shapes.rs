@@ -105,8 +105,9 @@ const WIDE: usize = 100_000;
 /// Builds a heap of about `objects` allocations in `heap`.
 pub fn build(heap: &mut Heap, shape: Shape, objects: u64, seed: u64) -> Result<(), HeapError> {
     let mut rng = Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) | 1);
-    // Handles made here live for the whole build: this scope is never closed, so the
-    // holders stay rooted in `(Handle scope)` exactly like a scenario's locals.
+    // The holders' handles live for the whole build and are dropped at the end: what
+    // survives is what `global.app` reaches, as in a program between events.
+    let outer = heap.open_handle_scope();
     let h = holders(heap)?;
     let start = heap.allocation_count();
     let mut i: u64 = 0;
@@ -160,6 +161,7 @@ pub fn build(heap: &mut Heap, shape: Shape, objects: u64, seed: u64) -> Result<(
         r?;
         i += 1;
     }
+    heap.close_handle_scope(outer);
     Ok(())
 }
 
