@@ -37,6 +37,7 @@ pub mod profile;
 pub mod remembered_set;
 pub mod roots;
 pub mod scavenger;
+pub mod snapshot;
 pub mod space;
 pub mod tagged;
 pub mod trace;

@@ -7,6 +7,7 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod generate;
 #[allow(dead_code)] // used by every subcommand that reads a snapshot
 mod load;
 
@@ -28,12 +29,15 @@ pub struct Cli {
 pub enum Command {
     /// Time the dominator algorithms on a snapshot and check that they agree.
     Dominators(dominators::Args),
+    /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
+    Generate(generate::GenerateArgs),
 }
 
 /// Runs a command and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let result: anyhow::Result<i32> = match cli.command {
         Command::Dominators(a) => dominators::run(a),
+        Command::Generate(a) => generate::run(a),
     };
     match result {
         Ok(code) => code,
