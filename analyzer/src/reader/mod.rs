@@ -432,7 +432,9 @@ impl<S: Source> Parser<S> {
         let a_end = split.unwrap_or(end);
         let mut scan_a = |sink: &mut dyn FnMut(&[u64]) -> Result<(), SinkError>| {
             let ra = scanner::parse_numbers(buf, start, a_end, allow_empty, a);
-            let ca = if ra.is_ok() { sink(a) } else { Ok(()) };
+            // Numbers before a syntax error are committed too, so that whichever problem
+            // comes first in the file is reported, however the file was cut into chunks.
+            let ca = sink(a);
             (ra, ca)
         };
         let mut commit = |batch: &[u64]| sink.commit(batch);
@@ -457,24 +459,24 @@ impl<S: Source> Parser<S> {
         let scan_err = |st: &Stream<S>, pos: u64, e: scanner::ScanError| {
             ReadError::syntax(format!("{name}[{pos}]: {}", e.message), st.offset_of(e.pos))
         };
+        ca.map_err(|e| self.sink_err(name, e, Some((start, a_end, before_a))))?;
         let first = match ra {
             Err(e) => return Err(scan_err(&self.st, before_a + a.len() as u64, e)),
             Ok(r) => r,
         };
-        ca.map_err(|e| self.sink_err(name, e, Some((start, a_end, before_a))))?;
         if let Some(q) = first {
             return Ok(Segment::Closed(q));
         }
         let Some((cut, rb)) = rb else {
             return Ok(Segment::Open);
         };
-        let second = match rb {
-            Err(e) => return Err(scan_err(&self.st, sink.position() + b.len() as u64, e)),
-            Ok(r) => r,
-        };
         let before = sink.position();
         sink.commit(b)
             .map_err(|e| self.sink_err(name, e, Some((cut, end, before))))?;
+        let second = match rb {
+            Err(e) => return Err(scan_err(&self.st, before + b.len() as u64, e)),
+            Ok(r) => r,
+        };
         Ok(match second {
             Some(q) => Segment::Closed(q),
             None => Segment::Open,

@@ -78,10 +78,11 @@ impl Source for SliceSource<'_> {
             return Ok(None);
         }
         let n = self.chunk.min(self.data.len() - self.pos);
+        // A reused buffer keeps its old bytes in the head gap: only data and padding count.
         let mut buf = self.spare.pop().unwrap_or_default();
-        buf.clear();
         buf.resize(HEAD + n + PAD, 0);
         buf[HEAD..HEAD + n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        buf[HEAD + n..].fill(0);
         let c = Chunk {
             buf,
             start: HEAD,
