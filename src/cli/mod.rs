@@ -8,7 +8,6 @@
 use clap::{Parser, Subcommand};
 
 pub mod generate;
-#[allow(dead_code)] // used by every subcommand that reads a snapshot
 mod load;
 
 mod dominators;
