@@ -74,7 +74,7 @@ cpu = subprocess.run(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p' | head -
 ncpu = os.cpu_count()
 load = open("/proc/loadavg").read().split()[:3]
 date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-order = ["chk", "lt", "slt", "snca", "lt-pre", "slt-pre", "snca-pre", "petgraph"]
+order = ["chk", "lt", "slt", "snca", "lt-pre", "slt-pre", "snca-pre", "snca-par", "petgraph"]
 
 inputs = {}
 for line in open(os.path.join(res, "inputs.tsv")) if os.path.exists(os.path.join(res, "inputs.tsv")) else []:
