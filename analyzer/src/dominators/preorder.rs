@@ -280,9 +280,9 @@ impl NumPreds {
         }
         let mut first = vec![0u32; len + 1];
         let mut list = Vec::with_capacity(rlist.len() + g.roots.len());
-        for i in 2..len {
-            first[i] = list.len() as u32;
-            let w = pre.vertex[i] as usize;
+        for (f, &w) in first[2..len].iter_mut().zip(&pre.vertex[2..]) {
+            *f = list.len() as u32;
+            let w = w as usize;
             if is_root.get(w) {
                 list.push(VROOT);
             }
