@@ -12,7 +12,8 @@
 //!   self size of the target of its first `internal` edge named `elements`, when that
 //!   target has exactly one retainer (edges of any type count);
 //! * `v8_heap` = total − native, and `other` = v8_heap − code − strings − js_arrays −
-//!   system, the remainder DevTools' pie chart shows as "Other".
+//!   system ("Other JS objects" in DevTools' pie chart, `HeapSnapshotView.ts`), and
+//!   `other_native` = native − typed_arrays ("Other non-JS objects").
 
 use crate::analysis::Analysis;
 use crate::meta::{EdgeKind, NodeKind};
@@ -31,6 +32,7 @@ pub struct Statistics {
     pub system: u64,
     pub native: u64,
     pub other: u64,
+    pub other_native: u64,
 }
 
 /// Computes [`Statistics`] for an analysed snapshot.
@@ -94,6 +96,7 @@ pub fn statistics(a: &Analysis) -> Statistics {
     st.other = st
         .v8_heap
         .saturating_sub(st.code + st.strings + st.js_arrays + st.system);
+    st.other_native = st.native - st.typed_arrays;
     st
 }
 
@@ -142,5 +145,6 @@ mod tests {
         );
         assert_eq!(st.v8_heap, st.total - 1003);
         assert_eq!(st.other, st.v8_heap - 7 - 44 - 164);
+        assert_eq!(st.other_native, 3);
     }
 }

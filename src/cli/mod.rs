@@ -10,6 +10,13 @@ use clap::{Parser, Subcommand};
 #[allow(dead_code)] // used by every subcommand that reads a snapshot
 mod load;
 
+mod common;
+mod export;
+mod path;
+mod show;
+mod stats;
+mod summary;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "heapsim",
@@ -23,11 +30,28 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {}
+pub enum Command {
+    /// DevTools' Summary view: objects grouped by class, with sizes and distances.
+    Summary(summary::SummaryArgs),
+    /// DevTools' Statistics view: bytes by category (code, strings, arrays, native…).
+    Stats(stats::StatsArgs),
+    /// One object: its fields and its retainers.
+    Show(show::ShowArgs),
+    /// Shortest retainer paths from the root to an object.
+    Path(path::PathArgs),
+    /// One row per node (id, type, name, sizes, distance, dominator) as CSV or JSON lines.
+    Export(export::ExportArgs),
+}
 
 /// Runs a command and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    let result: anyhow::Result<i32> = match cli.command {};
+    let result: anyhow::Result<i32> = match cli.command {
+        Command::Summary(args) => summary::run(args),
+        Command::Stats(args) => stats::run(args),
+        Command::Show(args) => show::run(args),
+        Command::Path(args) => path::run(args),
+        Command::Export(args) => export::run(args),
+    };
     match result {
         Ok(code) => code,
         Err(e) => {
