@@ -7,10 +7,12 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod generate;
 #[allow(dead_code)] // used by every subcommand that reads a snapshot
 mod load;
 
 mod common;
+mod dominators;
 mod export;
 mod path;
 mod show;
@@ -31,6 +33,10 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Time the dominator algorithms on a snapshot and check that they agree.
+    Dominators(dominators::Args),
+    /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
+    Generate(generate::GenerateArgs),
     /// DevTools' Summary view: objects grouped by class, with sizes and distances.
     Summary(summary::SummaryArgs),
     /// DevTools' Statistics view: bytes by category (code, strings, arrays, native…).
@@ -46,6 +52,8 @@ pub enum Command {
 /// Runs a command and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let result: anyhow::Result<i32> = match cli.command {
+        Command::Dominators(a) => dominators::run(a),
+        Command::Generate(a) => generate::run(a),
         Command::Summary(args) => summary::run(args),
         Command::Stats(args) => stats::run(args),
         Command::Show(args) => show::run(args),
