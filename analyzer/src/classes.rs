@@ -564,4 +564,50 @@ mod tests {
         assert_eq!(c.key(objs[0]).origin, Origin::Interface);
         assert!(matches!(c.key(objs[6]).origin, Origin::Snapshot(_)));
     }
+
+    #[test]
+    fn interface_names_stop_before_120_units_and_ties_go_to_the_first_seen() {
+        let mut b = SnapshotBuilder::new();
+        b.node(NodeKind::Synthetic, "", 0);
+        let x = b.node(NodeKind::Number, "x", 0);
+        let long: Vec<String> = (0..12)
+            .map(|i| format!("aVeryLongPropertyName{i:02}"))
+            .collect();
+        let mut objs = Vec::new();
+        for _ in 0..2 {
+            let o = b.node(NodeKind::Object, "Object", 8);
+            for p in &long {
+                b.edge(o, EdgeKind::Property, p, x);
+            }
+            objs.push(o);
+        }
+        // Two equally popular shapes: the first seen wins objects matching both.
+        for props in [
+            &["p", "q"][..],
+            &["r", "s"],
+            &["p", "q"],
+            &["r", "s"],
+            &["p", "q", "r", "s"],
+        ] {
+            let o = b.node(NodeKind::Object, "Object", 8);
+            for p in props {
+                b.edge(o, EdgeKind::Property, p, x);
+            }
+            objs.push(o);
+        }
+        let s = b.finish();
+        let c = Classes::build(&s);
+        let name = c.name(objs[0]);
+        // 23 units per name: after four ("{" + 4 × 23 + 3 × ", " = 99 units) the check
+        // 99 + 23 > 120 stops (DevTools does not count the separator in the check).
+        let four: Vec<&str> = long[..4].iter().map(|s| s.as_str()).collect();
+        assert_eq!(name, format!("{{{}}}", four.join(", ")));
+        assert_eq!(c.name(objs[2]), "{p, q}");
+        assert_eq!(c.name(objs[3]), "{r, s}");
+        assert_eq!(
+            c.name(objs[6]),
+            "{p, q}",
+            "tie between {{p, q}} and {{r, s}}: first seen"
+        );
+    }
 }
