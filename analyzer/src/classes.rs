@@ -118,8 +118,13 @@ impl Classes {
             base[v as usize] = match s.node_kind(v) {
                 NodeKind::Hidden => system,
                 NodeKind::Object | NodeKind::Native => {
-                    let raw = s.node_name(v);
-                    if let Some(short) = element_class_name(raw) {
+                    // Only element-like names need the text; test the bytes first.
+                    let raw = s.strings.bytes(s.nodes.name[v as usize]);
+                    let element = raw.starts_with(b"<") || raw.starts_with(b"Detached <");
+                    let short = element
+                        .then(|| element_class_name(s.node_name(v)))
+                        .flatten();
+                    if let Some(short) = short {
                         intern_added(&short, &mut added)
                     } else {
                         s.nodes.name[v as usize]

@@ -55,10 +55,12 @@ struct Bfs<'a> {
 impl Bfs<'_> {
     fn source_kind(&self, n: NodeIx) -> Source {
         match self.s.node_kind(n) {
-            NodeKind::Hidden if self.s.node_name(n) == "system / NativeContext" => {
+            NodeKind::Hidden if self.s.node_name_is(n, "system / NativeContext") => {
                 Source::NativeContext
             }
-            NodeKind::Array if self.s.node_name(n) == "(map descriptors)" => Source::MapDescriptors,
+            NodeKind::Array if self.s.node_name_is(n, "(map descriptors)") => {
+                Source::MapDescriptors
+            }
             _ => Source::Plain,
         }
     }

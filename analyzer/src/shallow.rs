@@ -39,7 +39,7 @@ pub fn has_user_roots(s: &HeapSnapshot) -> bool {
 fn ownable(s: &HeapSnapshot, n: NodeIx) -> bool {
     match s.node_kind(n) {
         NodeKind::Hidden | NodeKind::Array => true,
-        NodeKind::Native => s.node_name(n) == "system / ExternalStringData",
+        NodeKind::Native => s.node_name_is(n, "system / ExternalStringData"),
         _ => false,
     }
 }

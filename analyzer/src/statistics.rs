@@ -53,18 +53,18 @@ pub fn statistics(a: &Analysis) -> Statistics {
             NodeKind::Hidden => st.system += size,
             NodeKind::Native => {
                 st.native += size;
-                if s.node_name(v) == "system / JSArrayBufferData" {
+                if s.node_name_is(v, "system / JSArrayBufferData") {
                     st.typed_arrays += size;
                 }
             }
             NodeKind::Code => st.code += size,
             NodeKind::String | NodeKind::ConsString | NodeKind::SlicedString => st.strings += size,
             _ => {
-                if s.node_name(v) == "Array" {
+                if s.node_name_is(v, "Array") {
                     st.js_arrays += size;
                     let store = s.edge_range(v).find(|&e| {
                         s.edge_kind(e) == EdgeKind::Internal
-                            && s.edge_name_str(e) == Some("elements")
+                            && s.strings.bytes(s.edges.name_or_index[e as usize]) == b"elements"
                     });
                     elements.push(store.map_or(u32::MAX, |e| s.edge_to(e)));
                 }
