@@ -10,7 +10,13 @@ use clap::{Parser, Subcommand};
 pub mod generate;
 mod load;
 
+mod common;
 mod dominators;
+mod export;
+mod path;
+mod show;
+mod stats;
+mod summary;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -30,6 +36,16 @@ pub enum Command {
     Dominators(dominators::Args),
     /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
     Generate(generate::GenerateArgs),
+    /// DevTools' Summary view: objects grouped by class, with sizes and distances.
+    Summary(summary::SummaryArgs),
+    /// DevTools' Statistics view: bytes by category (code, strings, arrays, native…).
+    Stats(stats::StatsArgs),
+    /// One object: its fields and its retainers.
+    Show(show::ShowArgs),
+    /// Shortest retainer paths from the root to an object.
+    Path(path::PathArgs),
+    /// One row per node (id, type, name, sizes, distance, dominator) as CSV or JSON lines.
+    Export(export::ExportArgs),
 }
 
 /// Runs a command and returns the process exit code.
@@ -37,6 +53,11 @@ pub fn run(cli: Cli) -> i32 {
     let result: anyhow::Result<i32> = match cli.command {
         Command::Dominators(a) => dominators::run(a),
         Command::Generate(a) => generate::run(a),
+        Command::Summary(args) => summary::run(args),
+        Command::Stats(args) => stats::run(args),
+        Command::Show(args) => show::run(args),
+        Command::Path(args) => path::run(args),
+        Command::Export(args) => export::run(args),
     };
     match result {
         Ok(code) => code,
