@@ -30,13 +30,12 @@ fn run_case(program: &str, version: u32) {
     let dir = tempfile::tempdir().expect("temp dir");
     let snap = common::generate(&tc, program, version, dir.path(), &[]);
 
-    let summary = common::devtools_summary(&tc, &snap);
+    let (summary, nodes) = common::devtools_both(&tc, &snap);
     assert!(
         summary.problems.is_empty(),
         "{test}: DevTools reports a broken snapshot: {:?}",
         summary.problems
     );
-    let nodes = common::devtools_dump(&tc, &snap);
     assert_eq!(
         nodes.len() as u64,
         summary.node_count,
