@@ -20,15 +20,28 @@ use common::{compare, Toolchain, NODE_VERSIONS};
 
 /// The programs every case list below covers; `programs_are_all_covered` keeps it in step
 /// with `tests/interop/programs/`.
-const PROGRAMS: [&str; 5] = ["arrays_strings", "classes", "closures", "names", "weakmaps"];
+const PROGRAMS: [&str; 6] = [
+    "arrays_strings",
+    "classes",
+    "closures",
+    "names",
+    "random_graph",
+    "weakmaps",
+];
 
 fn run_case(program: &str, version: u32) {
-    let test = format!("interop {program} node{version}");
-    let Some(tc) = Toolchain::require(&test) else {
+    run_case_with(program, version, &[]);
+}
+
+/// One case; `args` go to the program after its output path.
+fn run_case_with(program: &str, version: u32, args: &[&str]) {
+    let test = format!("interop {program} node{version} {}", args.join(" "));
+    let test = test.trim_end();
+    let Some(tc) = Toolchain::require(test) else {
         return;
     };
     let dir = tempfile::tempdir().expect("temp dir");
-    let snap = common::generate(&tc, program, version, dir.path(), &[]);
+    let snap = common::generate(&tc, program, version, dir.path(), args);
 
     let (summary, nodes) = common::devtools_both(&tc, &snap);
     assert!(
@@ -84,8 +97,9 @@ fn run_case(program: &str, version: u32) {
     );
 
     eprintln!(
-        "INTEROP {program} node{version}: {} nodes, {} classes: {} node mismatches, \
+        "INTEROP {}: {} nodes, {} classes: {} node mismatches, \
          {} class mismatches, {} statistics mismatches",
+        &test["interop ".len()..],
         summary.node_count,
         summary.classes.len(),
         nodes_report.count,
@@ -139,9 +153,24 @@ cases! {
     names_node20: "names", 20;
     names_node22: "names", 22;
     names_node24: "names", 24;
+    random_graph_node20: "random_graph", 20;
+    random_graph_node22: "random_graph", 22;
+    random_graph_node24: "random_graph", 24;
     weakmaps_node20: "weakmaps", 20;
     weakmaps_node22: "weakmaps", 22;
     weakmaps_node24: "weakmaps", 24;
+}
+
+/// Larger random heaps, several seeds, on every Node version: a longer hunt for rare
+/// disagreements (a few minutes; `cargo test --test interop -- --ignored`).
+#[test]
+#[ignore = "long: 200 000-object random heaps, 3 seeds x 3 Node versions"]
+fn random_graph_large() {
+    for seed in ["1", "2", "3"] {
+        for v in NODE_VERSIONS {
+            run_case_with("random_graph", v, &["200000", seed]);
+        }
+    }
 }
 
 /// Every program in the directory has a case per Node version, and every case a program:
