@@ -7,6 +7,12 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod generate;
+#[allow(dead_code)] // used by every subcommand that reads a snapshot
+mod load;
+
+mod dominators;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "heapsim",
@@ -20,11 +26,19 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {}
+pub enum Command {
+    /// Time the dominator algorithms on a snapshot and check that they agree.
+    Dominators(dominators::Args),
+    /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
+    Generate(generate::GenerateArgs),
+}
 
 /// Runs a command and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    let result: anyhow::Result<i32> = match cli.command {};
+    let result: anyhow::Result<i32> = match cli.command {
+        Command::Dominators(a) => dominators::run(a),
+        Command::Generate(a) => generate::run(a),
+    };
     match result {
         Ok(code) => code,
         Err(e) => {
