@@ -14,6 +14,7 @@
 //! is skipped, except under `CI=true`, where a missing toolchain fails. `.ci/run` installs it.
 
 #[path = "interop/common/mod.rs"]
+#[allow(dead_code)] // shared with other suites; each uses a part
 mod common;
 
 use common::{compare, Toolchain, NODE_VERSIONS};
@@ -156,6 +157,13 @@ cases! {
     random_graph_node20: "random_graph", 20;
     random_graph_node22: "random_graph", 22;
     random_graph_node24: "random_graph", 24;
+    // The leak-report programs (tests/leaks/, issue 3): their heaps must agree too. Their
+    // heaps are large (hot_reload: ~470 000 nodes), so each runs on one Node version,
+    // the versions rotated to cover every snapshot layout.
+    leak_listeners_node20: "leaks/listeners", 20;
+    leak_hot_reload_node24: "leaks/hot_reload", 24;
+    leak_vue_ssr_node22: "leaks/vue_ssr", 22;
+    leak_control_node24: "leaks/control", 24;
     weakmaps_node20: "weakmaps", 20;
     weakmaps_node22: "weakmaps", 22;
     weakmaps_node24: "weakmaps", 24;
