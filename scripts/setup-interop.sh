@@ -17,7 +17,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 src=$repo/tests/interop
-home=${HEAPSIM_INTEROP_HOME:-$HOME/.cache/heapsim-interop}
+home=${HEAPSIM_INTEROP_HOME:-${HOME:-/root}/.cache/heapsim-interop}
 mkdir -p "$home"
 
 log() { echo "setup-interop: $*" >&2; }
