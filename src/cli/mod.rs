@@ -17,6 +17,7 @@ mod path;
 mod show;
 mod stats;
 mod summary;
+mod stress;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -46,6 +47,8 @@ pub enum Command {
     Path(path::PathArgs),
     /// One row per node (id, type, name, sizes, distance, dominator) as CSV or JSON lines.
     Export(export::ExportArgs),
+    /// Run a random mutator on the simulated heap with the heap verifier after every GC.
+    Stress(stress::StressArgs),
 }
 
 /// Runs a command and returns the process exit code.
@@ -58,6 +61,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Show(args) => show::run(args),
         Command::Path(args) => path::run(args),
         Command::Export(args) => export::run(args),
+        Command::Stress(a) => stress::run(a),
     };
     match result {
         Ok(code) => code,
