@@ -7,6 +7,14 @@
 
 use clap::{Parser, Subcommand};
 
+#[allow(dead_code)] // used by every subcommand that reads a snapshot
+mod load;
+
+mod analyze;
+mod diff;
+mod strings;
+mod tree;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "heapsim",
@@ -20,11 +28,25 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {}
+pub enum Command {
+    /// Leak report: suspects, accumulation points, retainer paths.
+    Analyze(analyze::Args),
+    /// Dominator tree with same-class siblings folded.
+    Tree(tree::Args),
+    /// Compare two snapshots, or group leaks across three.
+    Diff(diff::Args),
+    /// Duplicated strings and the bytes they waste.
+    Strings(strings::Args),
+}
 
 /// Runs a command and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    let result: anyhow::Result<i32> = match cli.command {};
+    let result: anyhow::Result<i32> = match cli.command {
+        Command::Analyze(a) => analyze::run(a),
+        Command::Tree(a) => tree::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Strings(a) => strings::run(a),
+    };
     match result {
         Ok(code) => code,
         Err(e) => {

@@ -80,7 +80,11 @@ fn round2(x: f64) -> f64 {
 }
 
 /// The leak report; `paths[i]` is the retainer path of `suspects[i]` (empty if unknown).
-pub fn leak_report(view: &DomView, suspects: &[Suspect], paths: &[Vec<PathStep>]) -> LeakReportJson {
+pub fn leak_report(
+    view: &DomView,
+    suspects: &[Suspect],
+    paths: &[Vec<PathStep>],
+) -> LeakReportJson {
     let s = view.snapshot;
     LeakReportJson {
         total_size: view.total(),
