@@ -14,6 +14,7 @@ mod analyze;
 mod diff;
 mod strings;
 mod tree;
+mod dominators;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -37,6 +38,8 @@ pub enum Command {
     Diff(diff::Args),
     /// Duplicated strings and the bytes they waste.
     Strings(strings::Args),
+    /// Time the dominator algorithms on a snapshot and check that they agree.
+    Dominators(dominators::Args),
 }
 
 /// Runs a command and returns the process exit code.
@@ -46,6 +49,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Tree(a) => tree::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Strings(a) => strings::run(a),
+        Command::Dominators(a) => dominators::run(a),
     };
     match result {
         Ok(code) => code,
