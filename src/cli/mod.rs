@@ -12,9 +12,9 @@ mod load;
 
 mod analyze;
 mod diff;
+mod dominators;
 mod strings;
 mod tree;
-mod dominators;
 
 #[derive(Parser, Debug)]
 #[command(
