@@ -7,6 +7,7 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod generate;
 #[allow(dead_code)] // used by every subcommand that reads a snapshot
 mod load;
 
@@ -40,6 +41,8 @@ pub enum Command {
     Strings(strings::Args),
     /// Time the dominator algorithms on a snapshot and check that they agree.
     Dominators(dominators::Args),
+    /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
+    Generate(generate::GenerateArgs),
 }
 
 /// Runs a command and returns the process exit code.
@@ -50,6 +53,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Diff(a) => diff::run(a),
         Command::Strings(a) => strings::run(a),
         Command::Dominators(a) => dominators::run(a),
+        Command::Generate(a) => generate::run(a),
     };
     match result {
         Ok(code) => code,
