@@ -14,8 +14,8 @@
 //! Node: `node` on PATH, plus Node 22 and 24 when `scripts/setup-interop.sh` has installed
 //! them (its env file, `${HEAPSIM_INTEROP_HOME:-~/.cache/heapsim-interop}/env`). Vue 2 comes
 //! from that env file's `INTEROP_NODE_MODULES`, or from `tests/leaks/node_modules`
-//! (`npm ci --prefix tests/leaks`). When Node or Vue is missing a test prints why and
-//! passes — except under `CI=true`, where it fails.
+//! (`npm install --prefix tests/leaks vue@2 vue-server-renderer@2`). When Node or Vue is
+//! missing a test prints why and passes — except under `CI=true`, where it fails.
 //!
 //! Text reports are pinned with insta (`tests/snapshots/`) for the PATH Node, with ids and
 //! sizes redacted (they change from run to run); everything else is asserted structurally.
@@ -322,7 +322,7 @@ fn vue_ssr_names_the_timers_list_and_its_timeouts() {
         return skip("no `node` on PATH");
     }
     let Some(modules) = vue_modules() else {
-        return skip("vue@2 and vue-server-renderer@2 not installed (scripts/setup-interop.sh, or npm ci --prefix tests/leaks)");
+        return skip("vue@2 and vue-server-renderer@2 not installed (scripts/setup-interop.sh, or npm install --prefix tests/leaks vue@2 vue-server-renderer@2)");
     };
     for (i, (version, node)) in nodes.iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();
