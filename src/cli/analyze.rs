@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
+use analyzer::meta::NodeKind;
 use analyzer::report::{json, suspects, text, DomView};
 use analyzer::snapshot::Retainers;
 
@@ -59,8 +60,17 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         found
             .iter()
             .map(|x| {
-                analyzer::paths::shortest_paths(s, &depth, &retainers, x.node, 1)
-                    .first()
+                // Among equally short paths prefer one from a user root (`global → app →
+                // client`) over one through a transient GC root such as `(Handle scope)`.
+                let paths = analyzer::paths::shortest_paths(s, &depth, &retainers, x.node, 16);
+                paths
+                    .iter()
+                    .find(|p| {
+                        p.steps
+                            .first()
+                            .is_some_and(|st| s.node_kind(st.node) != NodeKind::Synthetic)
+                    })
+                    .or(paths.first())
                     .map(|p| json::retainer_steps(s, p))
                     .unwrap_or_default()
             })

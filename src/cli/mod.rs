@@ -18,6 +18,11 @@ mod show;
 mod stats;
 mod summary;
 mod stress;
+mod analyze;
+mod diff;
+mod dominators;
+mod strings;
+mod tree;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -33,6 +38,14 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Leak report: suspects, accumulation points, retainer paths.
+    Analyze(analyze::Args),
+    /// Dominator tree with same-class siblings folded.
+    Tree(tree::Args),
+    /// Compare two snapshots, or group leaks across three.
+    Diff(diff::Args),
+    /// Duplicated strings and the bytes they waste.
+    Strings(strings::Args),
     /// Time the dominator algorithms on a snapshot and check that they agree.
     Dominators(dominators::Args),
     /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
@@ -54,6 +67,10 @@ pub enum Command {
 /// Runs a command and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let result: anyhow::Result<i32> = match cli.command {
+        Command::Analyze(a) => analyze::run(a),
+        Command::Tree(a) => tree::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Strings(a) => strings::run(a),
         Command::Dominators(a) => dominators::run(a),
         Command::Generate(a) => generate::run(a),
         Command::Summary(args) => summary::run(args),
