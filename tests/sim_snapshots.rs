@@ -19,7 +19,6 @@
 //! its check with a printed reason — unless `CI=true`, where it fails.
 
 #[path = "interop/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use std::collections::HashMap;
@@ -486,7 +485,7 @@ struct Freed {
 fn devtools_view(g: &GcGraph, page: &Bits, global: u32, excluded: Option<u32>) -> Bits {
     let mut marked = Bits::new(g.len() as usize);
     let mut stack = Vec::new();
-    let mut visit = |o: u32, marked: &mut Bits, stack: &mut Vec<u32>| {
+    let visit = |o: u32, marked: &mut Bits, stack: &mut Vec<u32>| {
         if Some(o) != excluded && !marked.get(o) {
             marked.set(o);
             stack.push(o);

@@ -11,8 +11,8 @@ use std::io;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use sim::snapshot::format::{edge_type, node_type};
 use sim::snapshot::{
-    write_snapshot, EdgeName, EdgeRecord, EdgeSink, Format, LocationRecord, LocationSink,
-    NodeRecord, NodeSink, SnapshotSource,
+    write_snapshot, EdgeName, EdgeRecord, EdgeSink, Format, LocationSink, NodeRecord, NodeSink,
+    SnapshotSource,
 };
 
 struct Synthetic {
