@@ -11,6 +11,8 @@ pub mod generate;
 #[allow(dead_code)] // used by every subcommand that reads a snapshot
 mod load;
 
+mod dominators;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "heapsim",
@@ -25,6 +27,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Time the dominator algorithms on a snapshot and check that they agree.
+    Dominators(dominators::Args),
     /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
     Generate(generate::GenerateArgs),
 }
@@ -32,6 +36,7 @@ pub enum Command {
 /// Runs a command and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let result: anyhow::Result<i32> = match cli.command {
+        Command::Dominators(a) => dominators::run(a),
         Command::Generate(a) => generate::run(a),
     };
     match result {

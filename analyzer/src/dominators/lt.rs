@@ -12,7 +12,7 @@
 //! one bucket).
 
 use super::preorder::{NodePreds, NumPreds, PredSource, Preorder, NULL};
-use super::snca::eval;
+use super::snca::{eval, new_info, SEMI};
 use super::DomInput;
 
 /// Immediate dominators, predecessors read in the plain node-ordinal layout.
@@ -31,9 +31,7 @@ pub fn idom_renumbered(g: &DomInput) -> Vec<u32> {
 /// The algorithm proper, in DFS-number space; returns `idom` by number.
 pub fn run<P: PredSource>(pre: &Preorder, preds: &P) -> Vec<u32> {
     let len = pre.len();
-    let mut semi: Vec<u32> = (0..len as u32).collect();
-    let mut label: Vec<u32> = (0..len as u32).collect();
-    let mut anc: Vec<u32> = pre.parent.clone();
+    let mut info = new_info(pre);
     let mut bucket_head = vec![NULL; len];
     let mut bucket_next = vec![NULL; len];
     let mut idom = vec![0u32; len];
@@ -45,24 +43,25 @@ pub fn run<P: PredSource>(pre: &Preorder, preds: &P) -> Vec<u32> {
         let mut s = i as u32;
         let last = i as u32 + 1;
         preds.for_each(i as u32, |p| {
-            let u = if p < last {
+            let sp = if p < last {
                 p
             } else {
-                eval(p, last, &mut anc, &mut label, &semi, &mut stack)
+                let u = eval(p, last, &mut info, &mut stack);
+                info[u as usize][SEMI]
             };
-            if semi[u as usize] < s {
-                s = semi[u as usize];
+            if sp < s {
+                s = sp;
             }
         });
-        semi[i] = s;
+        info[i][SEMI] = s;
         bucket_next[i] = bucket_head[s as usize];
         bucket_head[s as usize] = i as u32;
         // LINK(parent, i) is implicit: from now on `i` counts as linked (last = i).
         let p = pre.parent[i];
         let mut v = std::mem::replace(&mut bucket_head[p as usize], NULL);
         while v != NULL {
-            let u = eval(v, i as u32, &mut anc, &mut label, &semi, &mut stack);
-            idom[v as usize] = if semi[u as usize] < semi[v as usize] {
+            let u = eval(v, i as u32, &mut info, &mut stack);
+            idom[v as usize] = if info[u as usize][SEMI] < info[v as usize][SEMI] {
                 u
             } else {
                 p
@@ -71,7 +70,7 @@ pub fn run<P: PredSource>(pre: &Preorder, preds: &P) -> Vec<u32> {
         }
     }
     for i in 2..len {
-        if idom[i] != semi[i] {
+        if idom[i] != info[i][SEMI] {
             idom[i] = idom[idom[i] as usize];
         }
     }

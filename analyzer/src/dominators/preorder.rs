@@ -56,13 +56,6 @@ impl Preorder {
 
     /// Iterative DFS from the virtual root, whose children are `g.roots` in order.
     pub fn build(g: &DomInput) -> Preorder {
-        Self::build_counting(g, None)
-    }
-
-    /// As [`Preorder::build`]; when `indeg` is given (length `n`, zeroed) it also counts, per
-    /// target node, the kept edges leaving reached nodes — the DFS scans each of those edges
-    /// exactly once anyway, and the counts size [`NumPreds`] without another pass.
-    pub fn build_counting(g: &DomInput, mut indeg: Option<&mut [u32]>) -> Preorder {
         let n = g.node_count();
         let mut num = vec![NULL; n];
         let mut vertex = Vec::with_capacity(n + 2);
@@ -94,9 +87,6 @@ impl Preorder {
                         }
                     }
                     let w = g.to[edge];
-                    if let Some(d) = indeg.as_deref_mut() {
-                        d[w as usize] += 1;
-                    }
                     if num[w as usize] == NULL {
                         next = Some(w);
                         break;
@@ -173,53 +163,99 @@ pub struct NumPreds {
 }
 
 impl NumPreds {
-    /// Builds the CSR from the forward edges; `indeg` from [`Preorder::build_counting`].
-    pub fn build(g: &DomInput, pre: &Preorder, indeg: &[u32]) -> NumPreds {
-        let len = pre.len();
-        let mut first = vec![0u32; len + 1];
-        for (i, f) in first.iter_mut().enumerate().take(len).skip(2) {
-            *f = indeg[pre.vertex[i] as usize];
-        }
+    /// The DFS numbering and the renumbered predecessor CSR in one search.
+    ///
+    /// Every kept edge `v → w` the DFS scans has a numbered target at that moment (either
+    /// `w` was visited before, or the edge is the tree edge that numbers it), so the search
+    /// appends `(num[w], num[v])` to a sequential buffer and counts `w`'s in-degree in the
+    /// same cache line as `num[w]` (`state[w] = [num, indeg]`): one random access per edge,
+    /// the unavoidable one. A gather and a scatter then bucket the buffer by target number.
+    pub fn with_preorder(g: &DomInput) -> (Preorder, NumPreds) {
+        let n = g.node_count();
+        let mut state: Vec<[u32; 2]> = vec![[NULL, 0]; n];
+        let mut vertex = Vec::with_capacity(n + 2);
+        let mut parent = Vec::with_capacity(n + 2);
+        vertex.extend_from_slice(&[u32::MAX, u32::MAX]);
+        parent.extend_from_slice(&[NULL, NULL]);
+        let mut pairs: Vec<[u32; 2]> = Vec::with_capacity(g.to.len() + g.roots.len());
+        // (node, its number, next edge to scan).
+        let mut stack: Vec<(u32, u32, u32)> = Vec::new();
+        let first = g.first_edge;
         for &r in g.roots {
-            first[pre.num[r as usize] as usize] += 1;
-        }
-        // Exclusive prefix sum shifted by one: first[i] becomes the start of number i.
-        let mut acc = 0u32;
-        for f in first.iter_mut() {
-            let c = *f;
-            *f = acc;
-            acc += c;
-        }
-        // `fill[i]` runs from first[i] to first[i + 1]; reuse first[1..] shifted back after.
-        let mut list = vec![0u32; acc as usize];
-        let mut fill = first.clone();
-        for &r in g.roots {
-            let t = pre.num[r as usize] as usize;
-            list[fill[t] as usize] = VROOT;
-            fill[t] += 1;
-        }
-        for i in 2..len {
-            let v = pre.vertex[i] as usize;
-            for e in g.first_edge[v] as usize..g.first_edge[v + 1] as usize {
-                if let Some(k) = g.keep {
-                    if !k.get(e) {
-                        continue;
+            let s = &mut state[r as usize];
+            s[1] += 1;
+            if s[0] != NULL {
+                pairs.push([s[0], VROOT]);
+                continue;
+            }
+            let nr = vertex.len() as u32;
+            s[0] = nr;
+            pairs.push([nr, VROOT]);
+            vertex.push(r);
+            parent.push(VROOT);
+            stack.push((r, nr, first[r as usize]));
+            while let Some(top) = stack.last_mut() {
+                let (v, nv) = (top.0, top.1);
+                let end = first[v as usize + 1];
+                let mut e = top.2;
+                let mut next = None;
+                while e < end {
+                    let edge = e as usize;
+                    e += 1;
+                    if let Some(k) = g.keep {
+                        if !k.get(edge) {
+                            continue;
+                        }
+                    }
+                    let w = g.to[edge];
+                    let s = &mut state[w as usize];
+                    s[1] += 1;
+                    if s[0] == NULL {
+                        let nw = vertex.len() as u32;
+                        s[0] = nw;
+                        pairs.push([nw, nv]);
+                        vertex.push(w);
+                        parent.push(nv);
+                        next = Some((w, nw));
+                        break;
+                    }
+                    pairs.push([s[0], nv]);
+                }
+                top.2 = e;
+                match next {
+                    Some((w, nw)) => stack.push((w, nw, first[w as usize])),
+                    None => {
+                        stack.pop();
                     }
                 }
-                let t = pre.num[g.to[e] as usize] as usize;
-                list[fill[t] as usize] = i as u32;
-                fill[t] += 1;
             }
         }
-        NumPreds { first, list }
-    }
-
-    /// Convenience: DFS with counting, then the CSR.
-    pub fn with_preorder(g: &DomInput) -> (Preorder, NumPreds) {
-        let mut indeg = vec![0u32; g.node_count()];
-        let pre = Preorder::build_counting(g, Some(&mut indeg));
-        let preds = NumPreds::build(g, &pre, &indeg);
-        (pre, preds)
+        drop(stack);
+        let len = vertex.len();
+        let mut fill = vec![0u32; len + 1];
+        let mut acc = 0u32;
+        for i in 2..len {
+            fill[i] = acc;
+            acc += state[vertex[i] as usize][1];
+        }
+        fill[len] = acc;
+        let first = fill.clone();
+        let mut list = vec![0u32; acc as usize];
+        for &[t, p] in &pairs {
+            let slot = &mut fill[t as usize];
+            list[*slot as usize] = p;
+            *slot += 1;
+        }
+        drop(pairs);
+        let num = state.into_iter().map(|s| s[0]).collect();
+        (
+            Preorder {
+                num,
+                vertex,
+                parent,
+            },
+            NumPreds { first, list },
+        )
     }
 }
 

@@ -30,32 +30,46 @@ pub fn idom_renumbered(g: &DomInput) -> Vec<u32> {
     pre.to_nodes(&run(&pre, &preds))
 }
 
+/// Per-number link/eval state, interleaved so that one eval step touches one cache line:
+/// `[ancestor, label, semi, 0]`.
+pub(crate) type Info = [u32; 4];
+pub(crate) const ANC: usize = 0;
+pub(crate) const LABEL: usize = 1;
+pub(crate) const SEMI: usize = 2;
+
+/// Fresh link/eval state: ancestor = DFS parent (linked lazily, see the module doc),
+/// label = self, semi = own number.
+pub(crate) fn new_info(pre: &Preorder) -> Vec<Info> {
+    (0..pre.len() as u32)
+        .map(|i| [pre.parent[i as usize], i, i, 0])
+        .collect()
+}
+
 /// The algorithm proper, in DFS-number space; returns `idom` by number (`idom[v] < v`).
 pub fn run<P: PredSource>(pre: &Preorder, preds: &P) -> Vec<u32> {
     let len = pre.len();
-    let mut semi: Vec<u32> = (0..len as u32).collect();
-    let mut label: Vec<u32> = (0..len as u32).collect();
-    let mut anc: Vec<u32> = pre.parent.clone();
+    let mut info = new_info(pre);
     let mut stack: Vec<u32> = Vec::new();
     for i in (2..len).rev() {
         let mut s = pre.parent[i];
         let last = i as u32 + 1;
         preds.for_each(i as u32, |p| {
             // Unprocessed predecessors (p <= i) still have semi[p] = p.
-            let u = if p < last {
+            let sp = if p < last {
                 p
             } else {
-                eval(p, last, &mut anc, &mut label, &semi, &mut stack)
+                let u = eval(p, last, &mut info, &mut stack);
+                info[u as usize][SEMI]
             };
-            if semi[u as usize] < s {
-                s = semi[u as usize];
+            if sp < s {
+                s = sp;
             }
         });
-        semi[i] = s;
+        info[i][SEMI] = s;
     }
-    drop(label);
-    drop(anc);
-    // Reuse `semi`'s neighbour: idom by number, the virtual root dominating itself.
+    let semi: Vec<u32> = info.iter().map(|x| x[SEMI]).collect();
+    drop(info);
+    // The virtual root dominates itself.
     let mut idom = vec![0u32; len];
     if len > 1 {
         idom[1] = 1;
@@ -73,35 +87,31 @@ pub fn run<P: PredSource>(pre: &Preorder, preds: &P) -> Vec<u32> {
 /// The node with the smallest semidominator on the linked path above `v` (inclusive),
 /// compressing that path. Nodes numbered `>= last` are linked. Iterative.
 #[inline]
-pub(crate) fn eval(
-    v: u32,
-    last: u32,
-    anc: &mut [u32],
-    label: &mut [u32],
-    semi: &[u32],
-    stack: &mut Vec<u32>,
-) -> u32 {
-    if anc[v as usize] < last {
-        return label[v as usize];
+pub(crate) fn eval(v: u32, last: u32, info: &mut [Info], stack: &mut Vec<u32>) -> u32 {
+    if info[v as usize][ANC] < last {
+        return info[v as usize][LABEL];
     }
     stack.clear();
     let mut x = v;
-    while anc[x as usize] >= last {
+    while info[x as usize][ANC] >= last {
         stack.push(x);
-        x = anc[x as usize];
+        x = info[x as usize][ANC];
     }
     // `x` is the topmost linked node; its ancestor is the (unlinked) root of the tree.
     let mut p = x;
-    let mut plabel = label[p as usize];
+    let mut plabel = info[p as usize][LABEL];
     while let Some(y) = stack.pop() {
-        anc[y as usize] = anc[p as usize];
-        let ylabel = label[y as usize];
-        if semi[plabel as usize] < semi[ylabel as usize] {
-            label[y as usize] = plabel;
+        let pa = info[p as usize][ANC];
+        let ylabel = info[y as usize][LABEL];
+        let better = info[plabel as usize][SEMI] < info[ylabel as usize][SEMI];
+        let yi = &mut info[y as usize];
+        yi[ANC] = pa;
+        if better {
+            yi[LABEL] = plabel;
         } else {
             plabel = ylabel;
         }
         p = y;
     }
-    label[v as usize]
+    info[v as usize][LABEL]
 }
