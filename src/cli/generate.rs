@@ -128,7 +128,6 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
             &heap,
             &prepared.graph,
             &prepared.live,
-            prepared.live_bytes,
             args.format,
             args.truth_sample,
             args.seed,

@@ -40,11 +40,11 @@ use crate::tagged::Address;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SnapshotOptions {
     pub format: Format,
-    /// Collect garbage first, as V8 does before every snapshot (default). The simulator's
-    /// full mark-sweep is issue 6; until it is on this branch, "GC" here is a scavenge (which
-    /// empties new space of garbage) followed by the reachability filter of
-    /// [`reach::GcGraph::mark`] — exactly the objects a full GC would keep. With `false`,
-    /// unreachable objects appear in the snapshot, as tools must also handle.
+    /// Collect garbage first, as V8 does before every snapshot (default): the simulator's
+    /// full GC ([`Heap::collect_garbage`], issue 6), then the reachability filter of
+    /// [`reach::GcGraph::mark`], which keeps exactly the objects a full GC keeps and so
+    /// also drops garbage the collector leaves in place (none, if it is complete). With
+    /// `false`, unreachable objects appear in the snapshot, as tools must also handle.
     pub gc: bool,
 }
 
@@ -71,7 +71,7 @@ pub struct Prepared {
 /// stable id.
 pub fn prepare(heap: &mut Heap, opts: &SnapshotOptions) -> Prepared {
     if opts.gc {
-        heap.scavenge(GcReason::Explicit);
+        heap.collect_garbage(GcReason::Explicit);
     }
     let g = reach::GcGraph::build(heap);
     let (live, live_bytes) = g.mark(None);
