@@ -7,21 +7,19 @@
 
 use clap::{Parser, Subcommand};
 
-pub mod generate;
-mod load;
-
+mod analyze;
 mod common;
+mod diff;
 mod dominators;
 mod export;
+mod generate;
+mod load;
 mod path;
 mod show;
 mod stats;
-mod summary;
 mod stress;
-mod analyze;
-mod diff;
-mod dominators;
 mod strings;
+mod summary;
 mod tree;
 
 #[derive(Parser, Debug)]
