@@ -39,7 +39,7 @@ pub fn run(js: &mut Js, p: &Params) -> JsResult<()> {
             let req = request(js, i, p.payload_bytes)?;
             let ctx = js.context(None, &["req"])?;
             js.context_set(ctx, 0, req);
-            let on_error = js.closure("onError", "home.js", 12, 24, Some(ctx))?;
+            let on_error = js.closure("onError", "home.js", 11, 24, Some(ctx))?;
             js.push(listeners, on_error)?;
             // The response is garbage as soon as it is sent.
             let _page = js.string(&"<html>".repeat(8))?;

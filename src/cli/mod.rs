@@ -15,6 +15,7 @@ mod export;
 mod generate;
 mod load;
 mod path;
+mod scenario;
 mod show;
 mod stats;
 mod stress;
@@ -58,6 +59,8 @@ pub enum Command {
     Path(path::PathArgs),
     /// One row per node (id, type, name, sizes, distance, dominator) as CSV or JSON lines.
     Export(export::ExportArgs),
+    /// Run a scripted leak scenario on the simulator and write its snapshot and truth.
+    Scenario(scenario::ScenarioArgs),
     /// Run a random mutator on the simulated heap with the heap verifier after every GC.
     Stress(stress::StressArgs),
 }
@@ -77,6 +80,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Path(args) => path::run(args),
         Command::Export(args) => export::run(args),
         Command::Stress(a) => stress::run(a),
+        Command::Scenario(a) => scenario::run(a),
     };
     match result {
         Ok(code) => code,
