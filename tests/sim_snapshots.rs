@@ -18,6 +18,8 @@
 //! `/root/.cache/devtools-ref/devtools-ref.mjs` as DevTools' runner. A missing tool skips
 //! its check with a printed reason — unless `CI=true`, where it fails.
 
+// Shared with tests/interop.rs, which uses all of it; this suite needs only the toolchain.
+#[allow(dead_code)]
 #[path = "interop/common/mod.rs"]
 mod common;
 
