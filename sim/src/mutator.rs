@@ -374,6 +374,17 @@ impl Mutator {
             return Ok(());
         }
         let ty = heap.instance_type(h.addr());
+        // Weak stress mode (see `OldGenConfig::weak_stores`): odd slots of arrays hold weak
+        // references, as a `WeakRef` or V8's weak arrays would.
+        let v = if heap.old_gen_config().weak_stores
+            && slot % 2 == 1
+            && v.is_strong()
+            && matches!(ty, InstanceType::JSArray | InstanceType::FixedArray)
+        {
+            Tagged::weak(v.addr())
+        } else {
+            v
+        };
         match ty {
             InstanceType::JSObject | InstanceType::JSFunction => {
                 heap.set_property(h, &format!("p{}", slot % 12), v)

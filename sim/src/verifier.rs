@@ -109,7 +109,7 @@ fn is_map(heap: &Heap, addr: Address) -> bool {
         && heap.mem.read(addr) == heap.meta_map_word()
 }
 
-fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError> {
+pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError> {
     // Walk every space, collecting object starts.
     let mut ranges: Vec<(SpaceId, usize, usize)> =
         vec![(SpaceId::New, heap.new_space.to_chunk(), heap.new_space.top)];
