@@ -13,6 +13,9 @@
 //! 4. distances ([`crate::distances`]);
 //! 5. class keys ([`crate::classes`]).
 //!
+//! Steps 1 and 2 run alongside each other, and so do 3 and 4–5 (two threads): they only
+//! read the snapshot.
+//!
 //! The Summary ([`crate::summary`]) and Statistics ([`crate::statistics`]) views and
 //! retainer paths ([`crate::paths`]) are computed on demand from an `Analysis`.
 
@@ -46,15 +49,29 @@ impl Analysis {
     /// Analyses `snapshot` the way DevTools does when it loads it.
     pub fn new(mut snapshot: HeapSnapshot) -> Analysis {
         crate::domstate::propagate(&mut snapshot);
+        // Two read-only phases, each split over two threads (the machine's two cores);
+        // the size redistribution between them is the only write.
         let eph = EphemeronNames::build(&snapshot.strings);
-        let page = crate::essential::page_owned(&snapshot);
-        let essential = crate::essential::essential_edges(&snapshot, &eph, &page);
-        drop(page);
-        crate::shallow::redistribute(&mut snapshot);
-        let tree = DomTree::build(&snapshot, &essential, &snapshot.nodes.self_size);
-        let distance = crate::distances::distances(&snapshot, &eph);
-        drop(eph);
-        let classes = Classes::build(&snapshot);
+        let (essential, owners) = std::thread::scope(|sc| {
+            let s = &snapshot;
+            let owners = sc.spawn(move || crate::shallow::owners_if_needed(s));
+            let page = crate::essential::page_owned(s);
+            let essential = crate::essential::essential_edges(s, &eph, &page);
+            (
+                essential,
+                owners.join().expect("shallow-size owners panicked"),
+            )
+        });
+        if let Some(owners) = owners {
+            crate::shallow::apply(&mut snapshot, &owners);
+        }
+        let (tree, (distance, classes)) = std::thread::scope(|sc| {
+            let s = &snapshot;
+            let eph = &eph;
+            let side = sc.spawn(move || (crate::distances::distances(s, eph), Classes::build(s)));
+            let tree = DomTree::build(s, &essential, &s.nodes.self_size);
+            (tree, side.join().expect("distances/classes panicked"))
+        });
         Analysis {
             snapshot,
             essential,

@@ -118,8 +118,13 @@ impl Classes {
             base[v as usize] = match s.node_kind(v) {
                 NodeKind::Hidden => system,
                 NodeKind::Object | NodeKind::Native => {
-                    let raw = s.node_name(v);
-                    if let Some(short) = element_class_name(raw) {
+                    // Only element-like names need the text; test the bytes first.
+                    let raw = s.strings.bytes(s.nodes.name[v as usize]);
+                    let element = raw.starts_with(b"<") || raw.starts_with(b"Detached <");
+                    let short = element
+                        .then(|| element_class_name(s.node_name(v)))
+                        .flatten();
+                    if let Some(short) = short {
                         intern_added(&short, &mut added)
                     } else {
                         s.nodes.name[v as usize]
@@ -233,63 +238,111 @@ struct Candidate<'a> {
     count: u64,
 }
 
-/// DevTools' `inferInterfaceDefinitions`: the popular property lists, most popular first.
-fn infer_interfaces(s: &HeapSnapshot) -> Vec<Candidate<'_>> {
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut cands: Vec<Candidate> = Vec::new();
-    let mut total = 0u64;
-    let mut name = String::new();
-    let mut props: Vec<&str> = Vec::new();
+/// Plain objects grouped by *shape*: the name indices of their property edges, in order.
+/// Both interface steps depend on nothing else, so each shape is evaluated once (V8 gives
+/// objects of one hidden class the same edge list, and there are few shapes).
+struct Shapes {
+    /// `(node, shape)` for every plain object, in node order.
+    objects: Vec<(NodeIx, u32)>,
+    /// Property-edge name indices per shape.
+    keys: Vec<Vec<u32>>,
+}
+
+fn plain_object_shapes(s: &HeapSnapshot) -> Shapes {
+    let mut ids: HashMap<Vec<u32>, u32> = HashMap::new();
+    let mut keys: Vec<Vec<u32>> = Vec::new();
+    let mut objects = Vec::new();
+    let mut buf: Vec<u32> = Vec::new();
+    let mut last: Option<u32> = None;
     for v in 0..s.node_count() as NodeIx {
         if !crate::names::is_plain_object(s, v) {
             continue;
         }
-        total += 1;
-        name.clear();
-        name.push('{');
-        let mut units = 1usize;
-        props.clear();
+        buf.clear();
         for e in s.edge_range(v) {
-            if s.edge_kind(e) != EdgeKind::Property {
-                continue;
+            if s.edge_kind(e) == EdgeKind::Property {
+                buf.push(s.edges.name_or_index[e as usize]);
             }
-            let p = s.edge_name_str(e).unwrap_or("");
-            if p == "__proto__" {
-                continue;
-            }
-            let f = format_property_name(p);
-            let fu = utf16_len(&f);
-            if units > MIN_INTERFACE_PROPERTY_COUNT && units + fu > MAX_INTERFACE_NAME_LENGTH {
-                break;
-            }
-            if units != 1 {
-                name.push_str(", ");
-                units += 2;
-            }
-            name.push_str(&f);
-            units += fu;
-            props.push(p);
         }
-        if props.is_empty() {
-            continue;
-        }
-        name.push('}');
-        match index.get(name.as_str()) {
-            Some(&i) => cands[i].count += 1,
-            None => {
-                index.insert(name.clone(), cands.len());
-                cands.push(Candidate {
-                    name: name.clone(),
-                    properties: props.clone(),
-                    count: 1,
-                });
+        let id = match last {
+            Some(l) if keys[l as usize] == buf => l,
+            _ => match ids.get(buf.as_slice()) {
+                Some(&id) => id,
+                None => {
+                    let id = keys.len() as u32;
+                    keys.push(buf.clone());
+                    ids.insert(buf.clone(), id);
+                    id
+                }
+            },
+        };
+        last = Some(id);
+        objects.push((v, id));
+    }
+    Shapes { objects, keys }
+}
+
+/// DevTools' `inferInterfaceDefinitions`: the popular property lists, most popular first.
+fn infer_interfaces<'a>(s: &'a HeapSnapshot, shapes: &Shapes) -> Vec<Candidate<'a>> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut cands: Vec<Candidate> = Vec::new();
+    // Candidate of each shape, decided when the shape is first met (first-seen order of
+    // candidates is what breaks ties between equally popular ones).
+    const UNSEEN: usize = usize::MAX;
+    const NONE: usize = usize::MAX - 1;
+    let mut cand_of_shape = vec![UNSEEN; shapes.keys.len()];
+    let mut name = String::new();
+    for &(_, shape) in &shapes.objects {
+        let slot = &mut cand_of_shape[shape as usize];
+        if *slot == UNSEEN {
+            name.clear();
+            name.push('{');
+            let mut units = 1usize;
+            let mut props: Vec<&str> = Vec::new();
+            for &p in &shapes.keys[shape as usize] {
+                let p = s.strings.get(p);
+                if p == "__proto__" {
+                    continue;
+                }
+                let f = format_property_name(p);
+                let fu = utf16_len(&f);
+                if units > MIN_INTERFACE_PROPERTY_COUNT && units + fu > MAX_INTERFACE_NAME_LENGTH {
+                    break;
+                }
+                if units != 1 {
+                    name.push_str(", ");
+                    units += 2;
+                }
+                name.push_str(&f);
+                units += fu;
+                props.push(p);
             }
+            *slot = if props.is_empty() {
+                NONE
+            } else {
+                name.push('}');
+                match index.get(name.as_str()) {
+                    Some(&i) => i,
+                    None => {
+                        index.insert(name.clone(), cands.len());
+                        cands.push(Candidate {
+                            name: name.clone(),
+                            properties: props,
+                            count: 0,
+                        });
+                        cands.len() - 1
+                    }
+                }
+            };
+        }
+        if *slot != NONE {
+            cands[*slot].count += 1;
         }
     }
     // Stable: equal counts keep first-seen order, like JavaScript's Array.prototype.sort.
     cands.sort_by_key(|c| std::cmp::Reverse(c.count));
-    let min =
-        MIN_OBJECT_COUNT_PER_INTERFACE.max(total as f64 / MIN_OBJECT_PROPORTION_PER_INTERFACE);
+    let total = shapes.objects.len() as f64;
+    let min = MIN_OBJECT_COUNT_PER_INTERFACE.max(total / MIN_OBJECT_PROPORTION_PER_INTERFACE);
     let keep = cands.iter().take_while(|c| c.count as f64 >= min).count();
     cands.truncate(keep);
     cands
@@ -305,7 +358,8 @@ struct TreeNode<'a> {
 
 /// DevTools' `applyInterfaceDefinitions`: renames plain objects in `base`.
 fn apply_interfaces(s: &HeapSnapshot, base: &mut [u32], added: &mut Vec<(String, Origin)>) {
-    let defs = infer_interfaces(s);
+    let shapes = plain_object_shapes(s);
+    let defs = infer_interfaces(s, &shapes);
     if defs.is_empty() {
         return;
     }
@@ -356,20 +410,15 @@ fn apply_interfaces(s: &HeapSnapshot, base: &mut [u32], added: &mut Vec<(String,
             }
         }
     };
-    let mut def_ids: Vec<u32> = vec![u32::MAX; defs.len()];
+    // The best definition per shape (a walk of DevTools' state machine over the sorted
+    // property names), then per object.
+    let mut best_of_shape: Vec<Option<(usize, usize)>> = Vec::with_capacity(shapes.keys.len());
     let mut props: Vec<&str> = Vec::new();
     let mut states: Vec<u32> = Vec::new();
     let mut snapshot_states: Vec<u32> = Vec::new();
-    for v in 0..s.node_count() as NodeIx {
-        if !crate::names::is_plain_object(s, v) {
-            continue;
-        }
+    for key in &shapes.keys {
         props.clear();
-        for e in s.edge_range(v) {
-            if s.edge_kind(e) == EdgeKind::Property {
-                props.push(s.edge_name_str(e).unwrap_or(""));
-            }
-        }
+        props.extend(key.iter().map(|&p| s.strings.get(p)));
         props.sort_by(|a, b| cmp_utf16(a, b));
         states.clear();
         states.push(0);
@@ -393,7 +442,11 @@ fn apply_interfaces(s: &HeapSnapshot, base: &mut [u32], added: &mut Vec<(String,
                 }
             }
         }
-        if let Some((_, di)) = best {
+        best_of_shape.push(best);
+    }
+    let mut def_ids: Vec<u32> = vec![u32::MAX; defs.len()];
+    for &(v, shape) in &shapes.objects {
+        if let Some((_, di)) = best_of_shape[shape as usize] {
             if def_ids[di] == u32::MAX {
                 def_ids[di] = sn + added.len() as u32;
                 added.push((defs[di].name.clone(), Origin::Interface));
@@ -515,5 +568,51 @@ mod tests {
         );
         assert_eq!(c.key(objs[0]).origin, Origin::Interface);
         assert!(matches!(c.key(objs[6]).origin, Origin::Snapshot(_)));
+    }
+
+    #[test]
+    fn interface_names_stop_before_120_units_and_ties_go_to_the_first_seen() {
+        let mut b = SnapshotBuilder::new();
+        b.node(NodeKind::Synthetic, "", 0);
+        let x = b.node(NodeKind::Number, "x", 0);
+        let long: Vec<String> = (0..12)
+            .map(|i| format!("aVeryLongPropertyName{i:02}"))
+            .collect();
+        let mut objs = Vec::new();
+        for _ in 0..2 {
+            let o = b.node(NodeKind::Object, "Object", 8);
+            for p in &long {
+                b.edge(o, EdgeKind::Property, p, x);
+            }
+            objs.push(o);
+        }
+        // Two equally popular shapes: the first seen wins objects matching both.
+        for props in [
+            &["p", "q"][..],
+            &["r", "s"],
+            &["p", "q"],
+            &["r", "s"],
+            &["p", "q", "r", "s"],
+        ] {
+            let o = b.node(NodeKind::Object, "Object", 8);
+            for p in props {
+                b.edge(o, EdgeKind::Property, p, x);
+            }
+            objs.push(o);
+        }
+        let s = b.finish();
+        let c = Classes::build(&s);
+        let name = c.name(objs[0]);
+        // 23 units per name: after four ("{" + 4 × 23 + 3 × ", " = 99 units) the check
+        // 99 + 23 > 120 stops (DevTools does not count the separator in the check).
+        let four: Vec<&str> = long[..4].iter().map(|s| s.as_str()).collect();
+        assert_eq!(name, format!("{{{}}}", four.join(", ")));
+        assert_eq!(c.name(objs[2]), "{p, q}");
+        assert_eq!(c.name(objs[3]), "{r, s}");
+        assert_eq!(
+            c.name(objs[6]),
+            "{p, q}",
+            "tie between {{p, q}} and {{r, s}}: first seen"
+        );
     }
 }

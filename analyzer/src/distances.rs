@@ -55,10 +55,12 @@ struct Bfs<'a> {
 impl Bfs<'_> {
     fn source_kind(&self, n: NodeIx) -> Source {
         match self.s.node_kind(n) {
-            NodeKind::Hidden if self.s.node_name(n) == "system / NativeContext" => {
+            NodeKind::Hidden if self.s.node_name_is(n, "system / NativeContext") => {
                 Source::NativeContext
             }
-            NodeKind::Array if self.s.node_name(n) == "(map descriptors)" => Source::MapDescriptors,
+            NodeKind::Array if self.s.node_name_is(n, "(map descriptors)") => {
+                Source::MapDescriptors
+            }
             _ => Source::Plain,
         }
     }
@@ -267,5 +269,59 @@ mod tests {
         assert_eq!(js_parse_int(" 12abc"), Some(12.0));
         assert_eq!(js_parse_int("-4"), Some(-4.0));
         assert_eq!(js_parse_int("x"), None);
+    }
+
+    #[test]
+    fn pending_ephemeron_pairs_span_both_searches() {
+        // The table is reachable only from the system side, the key from global: the key's
+        // edge is met first (user search) and skipped, the table's edge second (system
+        // search) and followed — so the value ends up with a system distance.
+        let mut b = SnapshotBuilder::new();
+        let root = b.node(NodeKind::Synthetic, "", 0);
+        let gc = b.node(NodeKind::Synthetic, "(GC roots)", 0);
+        let g = b.node(NodeKind::Object, "global", 10);
+        let table = b.node_with_id(NodeKind::Array, "(object elements)", 32, 41);
+        let key = b.node_with_id(NodeKind::Object, "K", 16, 43);
+        let val = b.node_with_id(NodeKind::Object, "V", 16, 45);
+        let name = "1 / part of key (K @43) -> value (V @45) pair in WeakMap (table @41)";
+        b.edge(root, EdgeKind::Element, "1", gc);
+        b.edge(root, EdgeKind::Shortcut, "global", g);
+        b.edge(gc, EdgeKind::Element, "1", table);
+        b.edge(g, EdgeKind::Property, "k", key);
+        b.edge(table, EdgeKind::Internal, name, val);
+        b.edge(key, EdgeKind::Internal, name, val);
+        let s = b.finish();
+        let d = distances(&s, &EphemeronNames::build(&s.strings));
+        assert_eq!(d[key as usize], 2);
+        assert_eq!(d[table as usize], BASE_SYSTEM_DISTANCE + 2);
+        assert_eq!(d[val as usize], BASE_SYSTEM_DISTANCE + 3);
+    }
+
+    #[test]
+    fn a_user_root_listed_twice_is_searched_twice() {
+        // DevTools queues a root child once per root edge; the second visit lets the second
+        // edge of an ephemeron pair from the same node through.
+        let mut b = SnapshotBuilder::new();
+        let root = b.node(NodeKind::Synthetic, "", 0);
+        let g = b.node(NodeKind::Object, "global", 10);
+        let val = b.node_with_id(NodeKind::Object, "V", 16, 45);
+        let name = "1 / part of key (K @43) -> value (V @45) pair in WeakMap (table @41)";
+        b.edge(root, EdgeKind::Shortcut, "global", g);
+        b.edge(root, EdgeKind::Shortcut, "again", g);
+        b.edge(g, EdgeKind::Internal, name, val);
+        let s = b.finish();
+        let d = distances(&s, &EphemeronNames::build(&s.strings));
+        assert_eq!(d[val as usize], 2);
+        // With one root edge the single ephemeron edge is skipped and the value only gets
+        // reached by nothing: it stays at NO_DISTANCE.
+        let mut b = SnapshotBuilder::new();
+        let root = b.node(NodeKind::Synthetic, "", 0);
+        let g = b.node(NodeKind::Object, "global", 10);
+        let val = b.node_with_id(NodeKind::Object, "V", 16, 45);
+        b.edge(root, EdgeKind::Shortcut, "global", g);
+        b.edge(g, EdgeKind::Internal, name, val);
+        let s = b.finish();
+        let d = distances(&s, &EphemeronNames::build(&s.strings));
+        assert_eq!(d[val as usize], NO_DISTANCE);
     }
 }

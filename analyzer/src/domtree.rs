@@ -12,7 +12,7 @@
 //! Dominators are unique, so the same tree comes out of any correct algorithm run on the
 //! graph "virtual root → {root} ∪ {v ≠ root without essential in-edge}", with the virtual
 //! root and unreachable nodes mapped to the root. That is what [`DomTree::build`] does,
-//! with [`crate::dominators::compute`] doing the work.
+//! with [`crate::dominators::compute_with_retained`] doing the work.
 
 use crate::bitset::BitSet;
 use crate::dominators::{self, DomInput, UNREACHABLE, VIRTUAL_ROOT};
@@ -64,18 +64,20 @@ impl DomTree {
             keep: Some(essential),
             roots: &roots,
         };
-        let mut idom = dominators::compute(&input);
+        let (mut idom, mut retained) = dominators::compute_with_retained(&input, self_size);
         drop(roots);
-        for d in idom.iter_mut() {
+        for (v, d) in idom.iter_mut().enumerate() {
+            if *d == UNREACHABLE {
+                // A clique member: a leaf under the root in DevTools.
+                retained[v] = self_size[v];
+            }
             if *d == VIRTUAL_ROOT || *d == UNREACHABLE {
                 *d = root;
             }
         }
-        // `retained_sizes` sums subtrees below the virtual root's children: make the root
-        // the only one so unreachable cliques count into it, as in DevTools.
-        idom[root as usize] = VIRTUAL_ROOT;
-        let retained = dominators::retained_sizes(&idom, self_size);
         idom[root as usize] = root;
+        // Weakly held trees and cliques hang off the root too, so it retains everything.
+        retained[root as usize] = self_size.iter().sum();
         let (first, children) = children_csr(&idom, root);
         DomTree {
             idom,

@@ -29,7 +29,7 @@ pub const DOCUMENT_DOM_TREES: &str = "(Document DOM trees)";
 
 /// Whether `n` is DevTools' `(Document DOM trees)` root.
 pub fn is_document_dom_trees_root(s: &HeapSnapshot, n: NodeIx) -> bool {
-    s.node_kind(n) == NodeKind::Synthetic && s.node_name(n) == DOCUMENT_DOM_TREES
+    s.node_kind(n) == NodeKind::Synthetic && s.node_name_is(n, DOCUMENT_DOM_TREES)
 }
 
 /// Page-owned nodes (one bit per node), by an iterative depth-first marking.

@@ -21,6 +21,7 @@ pub mod meta;
 pub mod names;
 pub mod paths;
 pub mod reader;
+pub mod report;
 pub mod shallow;
 pub mod snapshot;
 pub mod statistics;

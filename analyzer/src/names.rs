@@ -48,14 +48,14 @@ pub fn format_property_name(name: &str) -> Cow<'_, str> {
 
 /// Whether DevTools treats `n` as a plain JavaScript object (`object` named `Object`).
 pub fn is_plain_object(s: &HeapSnapshot, n: NodeIx) -> bool {
-    s.node_kind(n) == NodeKind::Object && s.node_name(n) == "Object"
+    s.node_kind(n) == NodeKind::Object && s.node_name_is(n, "Object")
 }
 
 /// The name DevTools shows for node `n`.
 pub fn display_name(s: &HeapSnapshot, n: NodeIx) -> Cow<'_, str> {
     match s.node_kind(n) {
         NodeKind::ConsString => Cow::Owned(cons_string_name(s, n)),
-        NodeKind::Object if s.node_name(n) == "Object" => Cow::Owned(plain_object_name(s, n)),
+        NodeKind::Object if s.node_name_is(n, "Object") => Cow::Owned(plain_object_name(s, n)),
         _ => Cow::Borrowed(s.node_name(n)),
     }
 }

@@ -39,7 +39,7 @@ pub fn has_user_roots(s: &HeapSnapshot) -> bool {
 fn ownable(s: &HeapSnapshot, n: NodeIx) -> bool {
     match s.node_kind(n) {
         NodeKind::Hidden | NodeKind::Array => true,
-        NodeKind::Native => s.node_name(n) == "system / ExternalStringData",
+        NodeKind::Native => s.node_name_is(n, "system / ExternalStringData"),
         _ => false,
     }
 }
@@ -77,10 +77,19 @@ pub fn owners(s: &HeapSnapshot) -> Vec<u32> {
 
 /// Applies the redistribution to `s.nodes.self_size` in place (as DevTools does).
 pub fn redistribute(s: &mut HeapSnapshot) {
-    if !has_user_roots(s) {
-        return;
+    if let Some(owner) = owners_if_needed(s) {
+        apply(s, &owner);
     }
-    let owner = owners(s);
+}
+
+/// [`owners`] when the redistribution applies (the root has a user root), else `None`.
+/// Read-only, so it can run alongside other analyses; [`apply`] then moves the sizes.
+pub fn owners_if_needed(s: &HeapSnapshot) -> Option<Vec<u32>> {
+    has_user_roots(s).then(|| owners(s))
+}
+
+/// Moves each owned node's self size to its owner (`owner` from [`owners`]).
+pub fn apply(s: &mut HeapSnapshot, owner: &[u32]) {
     let root = s.root();
     for (i, &o) in owner.iter().enumerate() {
         if o == UNVISITED || o == MANY || o as usize == i {

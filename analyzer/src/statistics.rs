@@ -12,7 +12,8 @@
 //!   self size of the target of its first `internal` edge named `elements`, when that
 //!   target has exactly one retainer (edges of any type count);
 //! * `v8_heap` = total − native, and `other` = v8_heap − code − strings − js_arrays −
-//!   system, the remainder DevTools' pie chart shows as "Other".
+//!   system ("Other JS objects" in DevTools' pie chart, `HeapSnapshotView.ts`), and
+//!   `other_native` = native − typed_arrays ("Other non-JS objects").
 
 use crate::analysis::Analysis;
 use crate::meta::{EdgeKind, NodeKind};
@@ -31,6 +32,7 @@ pub struct Statistics {
     pub system: u64,
     pub native: u64,
     pub other: u64,
+    pub other_native: u64,
 }
 
 /// Computes [`Statistics`] for an analysed snapshot.
@@ -51,18 +53,18 @@ pub fn statistics(a: &Analysis) -> Statistics {
             NodeKind::Hidden => st.system += size,
             NodeKind::Native => {
                 st.native += size;
-                if s.node_name(v) == "system / JSArrayBufferData" {
+                if s.node_name_is(v, "system / JSArrayBufferData") {
                     st.typed_arrays += size;
                 }
             }
             NodeKind::Code => st.code += size,
             NodeKind::String | NodeKind::ConsString | NodeKind::SlicedString => st.strings += size,
             _ => {
-                if s.node_name(v) == "Array" {
+                if s.node_name_is(v, "Array") {
                     st.js_arrays += size;
                     let store = s.edge_range(v).find(|&e| {
                         s.edge_kind(e) == EdgeKind::Internal
-                            && s.edge_name_str(e) == Some("elements")
+                            && s.strings.bytes(s.edges.name_or_index[e as usize]) == b"elements"
                     });
                     elements.push(store.map_or(u32::MAX, |e| s.edge_to(e)));
                 }
@@ -94,6 +96,7 @@ pub fn statistics(a: &Analysis) -> Statistics {
     st.other = st
         .v8_heap
         .saturating_sub(st.code + st.strings + st.js_arrays + st.system);
+    st.other_native = st.native - st.typed_arrays;
     st
 }
 
@@ -142,5 +145,6 @@ mod tests {
         );
         assert_eq!(st.v8_heap, st.total - 1003);
         assert_eq!(st.other, st.v8_heap - 7 - 44 - 164);
+        assert_eq!(st.other_native, 3);
     }
 }

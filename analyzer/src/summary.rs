@@ -233,4 +233,59 @@ mod tests {
         let row = rows.iter().find(|r| r.name == "Lost").unwrap();
         assert_eq!((row.count, row.retained_size, row.distance), (1, 7, -5));
     }
+
+    #[test]
+    fn equal_public_keys_keep_the_later_class_like_devtools() {
+        // An object whose constructor is literally named "Function" and real closures
+        // (class "Function", a name DevTools adds) share the public key ",Function".
+        let mut b = SnapshotBuilder::new();
+        let root = b.node(NodeKind::Synthetic, "", 0);
+        let g = b.node(NodeKind::Object, "global", 10);
+        let obj = b.node(NodeKind::Object, "Function", 7);
+        let f1 = b.node(NodeKind::Closure, "f", 20);
+        let f2 = b.node(NodeKind::Closure, "g", 20);
+        b.edge(root, EdgeKind::Shortcut, "global", g);
+        for t in [obj, f1, f2] {
+            b.edge(g, EdgeKind::Property, "p", t);
+        }
+        let a = Analysis::new(b.finish());
+        assert_ne!(a.classes.of[obj as usize], a.classes.of[f1 as usize]);
+        let rows: Vec<_> = summary(&a)
+            .into_iter()
+            .filter(|r| r.name == "Function")
+            .collect();
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].count, rows[0].self_size), (2, 40));
+    }
+
+    #[test]
+    fn located_objects_form_separate_rows() {
+        let mut b = SnapshotBuilder::new();
+        let root = b.node(NodeKind::Synthetic, "", 0);
+        let g = b.node(NodeKind::Object, "global", 10);
+        let a1 = b.node(NodeKind::Object, "Client", 8);
+        let a2 = b.node(NodeKind::Object, "Client", 8);
+        let a3 = b.node(NodeKind::Object, "Client", 8);
+        b.edge(root, EdgeKind::Shortcut, "global", g);
+        for t in [a1, a2, a3] {
+            b.edge(g, EdgeKind::Property, "c", t);
+        }
+        b.location(a1, 7, 1, 2);
+        b.location(a2, 7, 1, 2);
+        b.location(a3, 9, 0, 0);
+        let a = Analysis::new(b.finish());
+        let mut rows: Vec<_> = summary(&a)
+            .into_iter()
+            .filter(|r| r.name == "Client")
+            .map(|r| (r.key, r.count))
+            .collect();
+        rows.sort();
+        assert_eq!(
+            rows,
+            vec![
+                ("7,1,2,Client".to_string(), 2),
+                ("9,0,0,Client".to_string(), 1)
+            ]
+        );
+    }
 }
