@@ -347,6 +347,8 @@ fn vue_ssr_names_the_timers_list_and_its_timeouts() {
         if i == 0 {
             let text = heapsim(&["analyze", f]);
             insta::assert_snapshot!("analyze_vue_ssr", report_head(&text));
+            let text = heapsim(&["tree", f, &id, "--depth", "1"]);
+            insta::assert_snapshot!("tree_vue_ssr_timers_list", redact(&text));
         }
     }
 }
@@ -376,7 +378,7 @@ fn three_snapshots_put_the_listener_closures_in_the_top_leak_group() {
     if nodes.is_empty() {
         return skip("no `node` on PATH");
     }
-    for (version, node) in &nodes {
+    for (i, (version, node)) in nodes.iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();
         run_node(
             node,
@@ -401,6 +403,11 @@ fn three_snapshots_put_the_listener_closures_in_the_top_leak_group() {
             "{version}: {r:#}"
         );
         assert_eq!(top["count"], 10000, "{version}");
+        if i == 0 {
+            let text = heapsim(&["diff", &b, &t, &f, "--top", "1"]);
+            let first: String = text.lines().take(2).map(|l| format!("{l}\n")).collect();
+            insta::assert_snapshot!("diff_three_listeners", report_head(&first));
+        }
         // The two-snapshot Comparison sees the same 10 000 new closures (DevTools' class
         // of every function is `Function`).
         let c = json(&["diff", &b, &t, "--json"]);

@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
-use analyzer::meta::NodeKind;
 use analyzer::report::{json, suspects, text, DomView};
 use analyzer::snapshot::Retainers;
 
@@ -74,17 +73,23 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             .iter()
             .map(|x| {
                 // Among equally short paths prefer one from a user root (`global → app →
-                // client`) over one through a transient GC root such as `(Handle scope)`.
+                // client`) over one through a transient GC root such as `(Handle scope)`,
+                // and of those the first by edge names, so reports do not change from run
+                // to run with the order of retainers in the file.
                 let paths = analyzer::paths::shortest_paths(s, &depth, &retainers, x.node, 16);
-                paths
+                let steps: Vec<Vec<json::PathStep>> =
+                    paths.iter().map(|p| json::retainer_steps(s, p)).collect();
+                fn key(p: &[json::PathStep]) -> (bool, Vec<&str>) {
+                    let synthetic_start = !matches!(p.first(), Some(st) if !st.synthetic);
+                    (
+                        synthetic_start,
+                        p.iter().map(|st| st.edge.as_str()).collect(),
+                    )
+                }
+                steps
                     .iter()
-                    .find(|p| {
-                        p.steps
-                            .first()
-                            .is_some_and(|st| s.node_kind(st.node) != NodeKind::Synthetic)
-                    })
-                    .or(paths.first())
-                    .map(|p| json::retainer_steps(s, p))
+                    .min_by(|a, b| key(a).cmp(&key(b)))
+                    .cloned()
                     .unwrap_or_default()
             })
             .collect()
