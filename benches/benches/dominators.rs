@@ -126,7 +126,14 @@ fn family(c: &mut Criterion) {
         ),
     ];
     for (name, gen, sizes, iter_max) in fams {
-        for k in sizes {
+        // `cargo test --all-targets` runs this binary without `--bench` (criterion's test
+        // mode: one iteration each): the smallest size is enough to check it works.
+        let sizes = if std::env::args().any(|a| a == "--bench") {
+            &sizes[..]
+        } else {
+            &sizes[..1]
+        };
+        for &k in sizes {
             let b = BenchGraph::family(
                 &format!("{name}-{}", heapsim_benches::short(k as u64)),
                 gen(k),
