@@ -17,7 +17,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 src=$repo/tests/interop
-home=${HEAPSIM_INTEROP_HOME:-$HOME/.cache/heapsim-interop}
+home=${HEAPSIM_INTEROP_HOME:-${HOME:-/root}/.cache/heapsim-interop}
 mkdir -p "$home"
 
 log() { echo "setup-interop: $*" >&2; }
@@ -33,22 +33,28 @@ if ! command -v npm >/dev/null 2>&1; then
   fi
 fi
 
-# Everything that shapes the result goes into the stamp; a change to any input reinstalls.
-stamp=$(cat "$src/package.json" "$src/package-lock.json" "$src/devtools-ref/entry.ts" \
-          "$src/memlab-check.js" "$0" | sha256sum | cut -d' ' -f1)
+# Two stamps: the npm install (package files) and the build (runner sources, this
+# script); a change to either redoes only its part.
+npm_stamp=$(cat "$src/package.json" "$src/package-lock.json" | sha256sum | cut -d' ' -f1)
+build_stamp=$(cat "$src/devtools-ref/entry.ts" "$src/memlab-check.js" "$0" | sha256sum | cut -d' ' -f1)
+stamp="$npm_stamp $build_stamp"
 if [ -f "$home/stamp" ] && [ "$(cat "$home/stamp")" = "$stamp" ] && [ -f "$home/env" ]; then
   echo "$home/env"
   exit 0
 fi
 
-rm -f "$home/stamp"
-cp "$src/package.json" "$src/package-lock.json" "$home/"
 cd "$home"
-log "npm ci in $home (Node binaries, DevTools frontend, memlab, vue; ~600 MB)"
-# Scripts stay off: no package may download a browser or a binary of its own; the Node and
-# esbuild binaries ship inside their registry packages.
-PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
-  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+rm -f stamp
+if [ "$(cat npm.stamp 2>/dev/null)" != "$npm_stamp" ] || [ ! -d node_modules ]; then
+  rm -f npm.stamp
+  cp "$src/package.json" "$src/package-lock.json" "$home/"
+  log "npm ci in $home (Node binaries, DevTools frontend, memlab, vue; ~600 MB)"
+  # Scripts stay off: no package may download a browser or a binary of its own; the Node
+  # and esbuild binaries ship inside their registry packages.
+  PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+  echo "$npm_stamp" > npm.stamp
+fi
 
 for v in 20 22 24; do
   bin=$home/node_modules/node$v/bin/node

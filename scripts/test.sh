@@ -2,12 +2,14 @@
 # The whole test suite: unit, property and interop tests.
 # The interop suite (tests/interop.rs) needs the reference toolchain (Node 20/22/24, Chrome
 # DevTools' heap snapshot worker, memlab), installed and cached by scripts/setup-interop.sh.
-# Under CI=true it is installed first and a missing toolchain fails the interop tests;
-# elsewhere set HEAPSIM_SKIP_INTEROP_SETUP=1 to skip the install (the tests then skip too
-# if it was never installed).
+# Under CI=true the install must succeed, and the interop tests fail if the toolchain is
+# missing. Elsewhere a failed install only warns (the interop tests then print SKIPPED),
+# and HEAPSIM_SKIP_INTEROP_SETUP=1 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "${CI:-}" = true ] || [ -z "${HEAPSIM_SKIP_INTEROP_SETUP:-}" ]; then
+if [ "${CI:-}" = true ]; then
   scripts/setup-interop.sh >/dev/null
+elif [ -z "${HEAPSIM_SKIP_INTEROP_SETUP:-}" ]; then
+  scripts/setup-interop.sh >/dev/null || echo "test.sh: interop toolchain not installed; interop tests will skip" >&2
 fi
 cargo test --workspace --all-targets

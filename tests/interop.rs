@@ -14,29 +14,42 @@
 //! is skipped, except under `CI=true`, where a missing toolchain fails. `.ci/run` installs it.
 
 #[path = "interop/common/mod.rs"]
+#[allow(dead_code)] // shared with other suites; each uses a part
 mod common;
 
 use common::{compare, Toolchain, NODE_VERSIONS};
 
 /// The programs every case list below covers; `programs_are_all_covered` keeps it in step
 /// with `tests/interop/programs/`.
-const PROGRAMS: [&str; 5] = ["arrays_strings", "classes", "closures", "names", "weakmaps"];
+const PROGRAMS: [&str; 6] = [
+    "arrays_strings",
+    "classes",
+    "closures",
+    "names",
+    "random_graph",
+    "weakmaps",
+];
 
 fn run_case(program: &str, version: u32) {
-    let test = format!("interop {program} node{version}");
-    let Some(tc) = Toolchain::require(&test) else {
+    run_case_with(program, version, &[]);
+}
+
+/// One case; `args` go to the program after its output path.
+fn run_case_with(program: &str, version: u32, args: &[&str]) {
+    let test = format!("interop {program} node{version} {}", args.join(" "));
+    let test = test.trim_end();
+    let Some(tc) = Toolchain::require(test) else {
         return;
     };
     let dir = tempfile::tempdir().expect("temp dir");
-    let snap = common::generate(&tc, program, version, dir.path(), &[]);
+    let snap = common::generate(&tc, program, version, dir.path(), args);
 
-    let summary = common::devtools_summary(&tc, &snap);
+    let (summary, nodes) = common::devtools_both(&tc, &snap);
     assert!(
         summary.problems.is_empty(),
         "{test}: DevTools reports a broken snapshot: {:?}",
         summary.problems
     );
-    let nodes = common::devtools_dump(&tc, &snap);
     assert_eq!(
         nodes.len() as u64,
         summary.node_count,
@@ -85,8 +98,9 @@ fn run_case(program: &str, version: u32) {
     );
 
     eprintln!(
-        "INTEROP {program} node{version}: {} nodes, {} classes: {} node mismatches, \
+        "INTEROP {}: {} nodes, {} classes: {} node mismatches, \
          {} class mismatches, {} statistics mismatches",
+        &test["interop ".len()..],
         summary.node_count,
         summary.classes.len(),
         nodes_report.count,
@@ -140,9 +154,31 @@ cases! {
     names_node20: "names", 20;
     names_node22: "names", 22;
     names_node24: "names", 24;
+    random_graph_node20: "random_graph", 20;
+    random_graph_node22: "random_graph", 22;
+    random_graph_node24: "random_graph", 24;
+    // The leak-report programs (tests/leaks/, issue 3): their heaps must agree too. Their
+    // heaps are large (hot_reload: ~470 000 nodes), so each runs on one Node version,
+    // the versions rotated to cover every snapshot layout.
+    leak_listeners_node20: "leaks/listeners", 20;
+    leak_hot_reload_node24: "leaks/hot_reload", 24;
+    leak_vue_ssr_node22: "leaks/vue_ssr", 22;
+    leak_control_node24: "leaks/control", 24;
     weakmaps_node20: "weakmaps", 20;
     weakmaps_node22: "weakmaps", 22;
     weakmaps_node24: "weakmaps", 24;
+}
+
+/// Larger random heaps, several seeds, on every Node version: a longer hunt for rare
+/// disagreements (a few minutes; `cargo test --test interop -- --ignored`).
+#[test]
+#[ignore = "long: 200 000-object random heaps, 3 seeds x 3 Node versions"]
+fn random_graph_large() {
+    for seed in ["1", "2", "3"] {
+        for v in NODE_VERSIONS {
+            run_case_with("random_graph", v, &["200000", seed]);
+        }
+    }
 }
 
 /// Every program in the directory has a case per Node version, and every case a program:

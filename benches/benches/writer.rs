@@ -5,14 +5,19 @@
 //! (a few hundred class/edge names reused, one distinct string per 8th node as string
 //! contents), ids odd and increasing. Output goes to `io::sink()` through the writer's own
 //! buffer; throughput is reported per byte of output.
+//!
+//! Two groups: `writer` (wall clock, criterion's default) and `writer-cpu` (this thread's
+//! CPU time from `/proc/thread-self/stat`, 10 ms ticks): the machine is shared by several
+//! processes, and CPU time shows what the writer costs whatever the load.
 
 use std::io;
 
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use sim::snapshot::format::{edge_type, node_type};
 use sim::snapshot::{
-    write_snapshot, EdgeName, EdgeRecord, EdgeSink, Format, LocationRecord, LocationSink,
-    NodeRecord, NodeSink, SnapshotSource,
+    write_snapshot, EdgeName, EdgeRecord, EdgeSink, Format, LocationSink, NodeRecord, NodeSink,
+    SnapshotSource,
 };
 
 struct Synthetic {
@@ -143,6 +148,58 @@ impl SnapshotSource for Synthetic {
     }
 }
 
+/// CPU time (user + system) of the calling thread, in nanoseconds.
+fn thread_cpu_ns() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").expect("Linux /proc");
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = &stat[stat.rfind(')').expect("stat format") + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap();
+    ticks * 1e7 // USER_HZ = 100 on Linux
+}
+
+struct CpuTime;
+static WALL: WallTime = WallTime;
+
+impl Measurement for CpuTime {
+    type Intermediate = f64;
+    type Value = f64;
+    fn start(&self) -> f64 {
+        thread_cpu_ns()
+    }
+    fn end(&self, i: f64) -> f64 {
+        thread_cpu_ns() - i
+    }
+    fn add(&self, a: &f64, b: &f64) -> f64 {
+        a + b
+    }
+    fn zero(&self) -> f64 {
+        0.0
+    }
+    fn to_f64(&self, v: &f64) -> f64 {
+        *v
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WALL.formatter()
+    }
+}
+
+fn bench_writer_cpu(c: &mut Criterion<CpuTime>) {
+    let mut src = Synthetic::new(1_000_000);
+    let mut g = c.benchmark_group("writer-cpu");
+    g.sample_size(10);
+    for format in [Format::Node20, Format::Node24] {
+        let bytes = write_snapshot(io::sink(), &mut src, format, None)
+            .unwrap()
+            .bytes;
+        g.throughput(Throughput::Bytes(bytes));
+        g.bench_function(format!("{format}/1M-nodes"), |b| {
+            b.iter(|| write_snapshot(io::sink(), &mut src, format, None).unwrap())
+        });
+    }
+    g.finish();
+}
+
 fn bench_writer(c: &mut Criterion) {
     let mut src = Synthetic::new(1_000_000);
     let mut g = c.benchmark_group("writer");
@@ -160,4 +217,9 @@ fn bench_writer(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench_writer);
-criterion_main!(benches);
+criterion_group! {
+    name = cpu;
+    config = Criterion::default().with_measurement(CpuTime);
+    targets = bench_writer_cpu
+}
+criterion_main!(benches, cpu);

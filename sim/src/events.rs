@@ -13,12 +13,18 @@ use crate::space::SpaceId;
 #[serde(rename_all = "snake_case")]
 pub enum GcKind {
     Scavenge,
+    /// A full GC that swept every page in place (issue 6).
+    MarkSweep,
+    /// A full GC that also evacuated fragmented pages.
+    MarkCompact,
 }
 
 impl GcKind {
     pub fn v8_name(self) -> &'static str {
         match self {
             GcKind::Scavenge => "Scavenge",
+            GcKind::MarkSweep => "Mark-sweep",
+            GcKind::MarkCompact => "Mark-compact",
         }
     }
 }
@@ -33,6 +39,10 @@ pub enum GcReason {
     Testing,
     /// Requested by the embedder.
     Explicit,
+    /// The old generation passed its allocation limit.
+    AllocationLimit,
+    /// Incremental marking finished its work; the final pause runs.
+    FinalizeMarking,
 }
 
 impl GcReason {
@@ -41,6 +51,8 @@ impl GcReason {
             GcReason::AllocationFailure => "allocation failure",
             GcReason::Testing => "testing",
             GcReason::Explicit => "explicit",
+            GcReason::AllocationLimit => "allocation limit",
+            GcReason::FinalizeMarking => "finalize incremental marking",
         }
     }
 }
@@ -96,6 +108,49 @@ pub struct GcEvent {
     pub work: u64,
     /// Whether the semi-spaces grew after this scavenge.
     pub new_space_grown: bool,
+    /// What the old-generation collector did (zero for a scavenge; see
+    /// [`crate::mark_compact`]).
+    pub full_gc: FullGcStats,
+}
+
+/// Counters of one full GC (mark-sweep / mark-compact), including the incremental marking
+/// that preceded it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, serde::Serialize)]
+pub struct FullGcStats {
+    /// Objects and bytes found live (black) by marking.
+    pub objects_marked: usize,
+    pub bytes_marked: usize,
+    /// Whether marking ran incrementally before the final pause.
+    pub incremental: bool,
+    /// Incremental marking steps run before this GC.
+    pub incremental_steps: usize,
+    /// White objects greyed by the marking write barrier.
+    pub barrier_greyings: usize,
+    /// Old objects allocated black during incremental marking.
+    pub black_allocated: usize,
+    /// Grey objects that did not fit the marking worklist.
+    pub overflows: usize,
+    /// Heap rescans for grey objects after an overflow.
+    pub rescans: usize,
+    /// Rounds of the ephemeron fixpoint.
+    pub ephemeron_rounds: usize,
+    /// Weak slots cleared and WeakMap entries removed because their target/key died.
+    pub weak_cleared: usize,
+    pub ephemerons_cleared: usize,
+    /// Pages swept onto free lists, evacuated, and released (empty or evacuated).
+    pub pages_swept: usize,
+    pub pages_evacuated: usize,
+    pub pages_released: usize,
+    /// Evacuation candidates that could not be emptied (no room); swept instead.
+    pub pages_aborted: usize,
+    pub objects_evacuated: usize,
+    pub bytes_evacuated: usize,
+    /// Dead objects and bytes reclaimed, all spaces (large objects included).
+    pub objects_freed: usize,
+    pub bytes_freed: usize,
+    pub large_objects_freed: usize,
+    /// Simulated marking work: words visited (incremental steps included).
+    pub marking_work: u64,
 }
 
 fn mb(b: usize) -> f64 {
@@ -105,6 +160,36 @@ fn mb(b: usize) -> f64 {
 impl GcEvent {
     /// The `--trace-gc`-style line.
     pub fn trace_gc_line(&self) -> String {
+        if self.kind != GcKind::Scavenge {
+            let f = &self.full_gc;
+            return format!(
+                "[heapsim] #{} ({} allocations): {} {:.1} ({:.1}) -> {:.1} ({:.1}) MB, {} work units, marked {} ({:.2} MB), freed {} ({:.2} MB), swept {} pages, evacuated {} pages ({:.2} MB), released {} pages, overflows {}, rescans {}, {}  {}",
+                self.seq,
+                self.allocation_count,
+                self.kind.v8_name(),
+                mb(self.before.used()),
+                mb(self.before.committed()),
+                mb(self.after.used()),
+                mb(self.after.committed()),
+                self.work,
+                f.objects_marked,
+                mb(f.bytes_marked),
+                f.objects_freed,
+                mb(f.bytes_freed),
+                f.pages_swept,
+                f.pages_evacuated,
+                mb(f.bytes_evacuated),
+                f.pages_released,
+                f.overflows,
+                f.rescans,
+                if f.incremental {
+                    format!("{} steps since start of marking", f.incremental_steps)
+                } else {
+                    "atomic marking".to_string()
+                },
+                self.reason.v8_name()
+            );
+        }
         format!(
             "[heapsim] #{} ({} allocations): {} {:.1} ({:.1}) -> {:.1} ({:.1}) MB, {} work units, copied {} ({:.2} MB), promoted {} ({:.2} MB)  {}",
             self.seq,
@@ -163,6 +248,7 @@ mod tests {
             remembered_slots: 0,
             work: 300,
             new_space_grown: false,
+            full_gc: FullGcStats::default(),
         };
         assert_eq!(
             e.trace_gc_line(),

@@ -46,8 +46,8 @@ pub enum AllocSpace {
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum HeapError {
-    /// The old generation would pass the profile's limit. A full GC (issue 6) would be the
-    /// next step before V8 gives up; without it this is V8's fatal out-of-memory.
+    /// The old generation would pass the profile's limit even after a full GC: V8's fatal
+    /// out-of-memory.
     #[error("out of memory: {requested} bytes requested in {space}, old generation at {used} of {limit} bytes")]
     OutOfMemory {
         space: &'static str,
@@ -106,6 +106,8 @@ pub struct Heap {
     pub(crate) in_gc: bool,
     pub(crate) verify_heap: bool,
     pub(crate) verifier: crate::verifier::VerifierStats,
+    /// The old-generation collector (marking state, settings, counters).
+    pub(crate) old_gen: crate::mark_compact::OldGen,
 }
 
 impl Heap {
@@ -133,6 +135,7 @@ impl Heap {
             in_gc: false,
             verify_heap: false,
             verifier: Default::default(),
+            old_gen: Default::default(),
         };
         heap.bootstrap().expect("the initial heap fits any profile");
         heap
@@ -638,6 +641,22 @@ impl Heap {
                 self.scavenge(GcReason::Testing);
             }
         }
+        self.old_gen_before_allocation(bytes);
+        let r = match self.allocate_raw_once(bytes, space) {
+            // As V8 does before giving up: a full GC, then one more try.
+            Err(HeapError::OutOfMemory { .. }) if !self.in_gc => {
+                self.collect_garbage(GcReason::AllocationFailure);
+                self.allocate_raw_once(bytes, space)
+            }
+            r => r,
+        };
+        if let Ok(a) = r {
+            self.old_gen_after_allocation(a);
+        }
+        r
+    }
+
+    fn allocate_raw_once(&mut self, bytes: usize, space: AllocSpace) -> Result<Address, HeapError> {
         if bytes > self.profile.large_object_threshold {
             let used = self.old_generation_size();
             if used + bytes > self.profile.max_old_generation || bytes > MAX_CHUNK_BYTES {

@@ -8,6 +8,13 @@
 //! ([`scavenger`]), observable as events ([`events`]) and step by step ([`trace`]), checked by
 //! a heap verifier ([`verifier`]). Objects keep stable ids across moves ([`ids`]).
 //!
+//! The old generation is collected by tri-colour mark-sweep / mark-compact
+//! ([`mark_compact`]: [`mark_bits`], the bounded [`marking_worklist`] with overflow
+//! rescans, [`weakness`], [`sweeper`], [`evacuation`]), optionally marked incrementally
+//! with a Dijkstra write barrier and black allocation ([`incremental_marking`]), checked by
+//! [`mark_compact_verifier`]; [`oracle`] answers "what would a full GC free without this
+//! object?" by marking.
+//!
 //! ```
 //! use sim::{Heap, Profile, GcReason};
 //! let mut heap = Heap::new(Profile::v8_6());
@@ -27,26 +34,38 @@
 //! heap.close_handle_scope(scope);
 //! ```
 
+pub mod evacuation;
 pub mod events;
 pub mod heap;
 pub mod ids;
+pub mod incremental_marking;
+pub mod mark_bits;
+pub mod mark_compact;
+pub mod mark_compact_verifier;
+pub mod marking_worklist;
 pub mod memory;
 pub mod mutator;
 pub mod object;
+pub mod oracle;
 pub mod profile;
 pub mod remembered_set;
 pub mod roots;
 pub mod scavenger;
 pub mod snapshot;
 pub mod space;
+pub mod sweeper;
 pub mod tagged;
 pub mod trace;
 pub mod verifier;
+pub mod weakness;
 pub mod write_barrier;
 
-pub use events::{GcEvent, GcKind, GcReason};
+pub use events::{FullGcStats, GcEvent, GcKind, GcReason};
 pub use heap::{AllocSpace, Heap, HeapError, RootIndex};
+pub use mark_bits::Colour;
+pub use mark_compact::{OldGenConfig, OldGenTotals, StressMode};
 pub use object::{Field, FieldKind, FieldName, InstanceType};
+pub use oracle::{LiveGraph, Retained};
 pub use profile::Profile;
 pub use roots::{GlobalHandle, Handle, HandleScope, RootKind};
 pub use space::SpaceId;

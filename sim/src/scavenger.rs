@@ -177,6 +177,7 @@ impl Heap {
             remembered_slots: st.remembered_slots,
             work: st.work,
             new_space_grown: grown,
+            full_gc: Default::default(),
         };
         self.events.push(event);
         if let Some(pre) = pre {
@@ -249,6 +250,7 @@ impl Heap {
             st.objects_promoted += 1;
             st.bytes_promoted += bytes;
             st.promoted.push(to);
+            self.marking_on_promotion(to);
         } else {
             st.objects_copied += 1;
             st.bytes_copied += bytes;

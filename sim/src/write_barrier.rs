@@ -7,8 +7,8 @@
 //! miss a live young object. The test is V8's: the host is not in new space and the value
 //! is. Stores into new-space hosts need nothing (the scavenger scans every survivor).
 //!
-//! Issue 6 adds the marking half of the barrier (Dijkstra: grey a white value stored into a
-//! black host while incremental marking runs) here, next to the generational half.
+//! The marking half of the barrier (Dijkstra: grey a white value stored into a black host
+//! while incremental marking runs) is [`crate::incremental_marking`]'s, called first.
 
 use crate::heap::Heap;
 use crate::memory::{chunk_of, word_offset};
@@ -18,6 +18,7 @@ impl Heap {
     /// Records `slot` (inside `host`) if the store of `value` created an old-to-new pointer.
     #[inline]
     pub(crate) fn record_write(&mut self, host: Address, slot: Address, value: Tagged) {
+        self.marking_barrier(host, slot, value);
         if !value.is_heap_object()
             || !self.new_space.contains(value.addr())
             || self.new_space.contains(host)

@@ -537,11 +537,16 @@ fn semi_spaces_grow_when_survival_is_high() {
 #[test]
 fn the_old_generation_limit_is_an_out_of_memory_error() {
     let mut heap = Heap::new(Profile::v8_6().with_max_old_generation(4 * 1024 * 1024));
+    let _s = heap.open_handle_scope();
     let mut last = Ok(Tagged::ZERO);
     for _ in 0..20 {
         last = heap.alloc_fixed_array(100_000);
-        if last.is_err() {
-            break;
+        match last {
+            // Kept alive: the full GC run before giving up cannot free them.
+            Ok(v) => {
+                heap.handle(v);
+            }
+            Err(_) => break,
         }
     }
     assert!(

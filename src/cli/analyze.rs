@@ -11,6 +11,7 @@ use analyzer::snapshot::Retainers;
 #[derive(clap::Args, Debug)]
 #[command(after_help = "\
 Examples:
+  heapsim analyze                  # the built-in demo: the talk's EventEmitter leak, simulated
   heapsim analyze app.heapsnapshot
   heapsim analyze app.heapsnapshot --threshold 5 --top 3
   heapsim analyze app.heapsnapshot --json > leak-report.json
@@ -21,8 +22,17 @@ that do together. Its accumulation point is found by stepping to the largest dom
 child while it keeps 70 % of its parent's retained size. JSON: docs/leak-report.md.
 Exit status: 0 also when there is no suspect; 2 for unreadable input.")]
 pub struct Args {
-    /// The .heapsnapshot file.
-    pub file: PathBuf,
+    /// The .heapsnapshot file. Without it, heapsim analyses the snapshot of a built-in
+    /// scenario run on its simulator (see --scenario).
+    pub file: Option<PathBuf>,
+    /// The built-in scenario to analyse when no FILE is given (`heapsim scenario --list`).
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "listeners",
+        conflicts_with = "file"
+    )]
+    pub scenario: String,
     /// Percent of the heap a suspect must retain (0 < PCT ≤ 100).
     #[arg(long, value_name = "PCT", default_value_t = suspects::DEFAULT_THRESHOLD_PCT)]
     pub threshold: f64,
@@ -41,7 +51,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             args.threshold
         );
     }
-    let snapshot = super::load::load(&args.file)?;
+    let snapshot = match &args.file {
+        Some(file) => super::load::load(file)?,
+        None => demo_snapshot(&args.scenario, args.json)?,
+    };
     let a = Analysis::new(snapshot);
     let view = DomView::of(&a);
     let params = suspects::Params {
@@ -59,9 +72,24 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         found
             .iter()
             .map(|x| {
-                analyzer::paths::shortest_paths(s, &depth, &retainers, x.node, 1)
-                    .first()
-                    .map(|p| json::retainer_steps(s, p))
+                // Among equally short paths prefer one from a user root (`global → app →
+                // client`) over one through a transient GC root such as `(Handle scope)`,
+                // and of those the first by edge names, so reports do not change from run
+                // to run with the order of retainers in the file.
+                let paths = analyzer::paths::shortest_paths(s, &depth, &retainers, x.node, 16);
+                let steps: Vec<Vec<json::PathStep>> =
+                    paths.iter().map(|p| json::retainer_steps(s, p)).collect();
+                fn key(p: &[json::PathStep]) -> (bool, Vec<&str>) {
+                    let synthetic_start = !matches!(p.first(), Some(st) if !st.synthetic);
+                    (
+                        synthetic_start,
+                        p.iter().map(|st| st.edge.as_str()).collect(),
+                    )
+                }
+                steps
+                    .iter()
+                    .min_by(|a, b| key(a).cmp(&key(b)))
+                    .cloned()
                     .unwrap_or_default()
             })
             .collect()
@@ -76,4 +104,23 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         );
     }
     Ok(0)
+}
+
+/// The snapshot of a built-in scenario: the simulator runs it and writes a Node 20 snapshot
+/// in memory, which is read back like any file — the whole scenario → sim → snapshot →
+/// analyzer pipeline.
+fn demo_snapshot(name: &str, quiet: bool) -> anyhow::Result<analyzer::snapshot::HeapSnapshot> {
+    let Some(scenario) = scenarios::find(name) else {
+        let names: Vec<_> = scenarios::ALL.iter().map(|s| s.name).collect();
+        anyhow::bail!("unknown scenario `{name}` (one of: {})", names.join(", "));
+    };
+    if !quiet {
+        println!(
+            "No FILE given: analysing the built-in `{}` scenario on heapsim's simulated V8 heap\n\
+             ({}).\nRun `heapsim analyze FILE` on a real .heapsnapshot.\n",
+            scenario.name, scenario.summary
+        );
+    }
+    let bytes = scenario.snapshot(&scenarios::Params::default(), sim::snapshot::Format::Node20)?;
+    Ok(analyzer::reader::read_bytes(&bytes)?)
 }

@@ -16,11 +16,13 @@ use serde::Serialize;
 #[command(after_help = "Examples:\n  heapsim dominators app.heapsnapshot\n  \
     heapsim dominators app.heapsnapshot --algorithm snca-pre --json\n\n\
     Algorithms: chk, lt, slt, snca (plain predecessor layout), lt-pre, slt-pre, snca-pre \
-    (predecessors renumbered into DFS order), or all. See docs/dominators.md.")]
+    (predecessors renumbered into DFS order), snca-par (renumbered, two threads), or all \
+    (comma-separated lists work too). See docs/dominators.md.")]
 pub struct Args {
     /// The .heapsnapshot file.
     pub file: PathBuf,
-    /// Which algorithm to time: chk, lt, slt, snca, lt-pre, slt-pre, snca-pre, or all.
+    /// Which algorithms to time: chk, lt, slt, snca, lt-pre, slt-pre, snca-pre, snca-par, a
+    /// comma-separated list of them, or all.
     #[arg(long, short, default_value = "all")]
     pub algorithm: String,
     /// Print JSON: {"nodes", "edges", "algorithms": [{"name", "seconds", "agrees"}]}.

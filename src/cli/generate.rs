@@ -79,17 +79,21 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
             bail!("{} exists (use --force to overwrite)", p.display());
         }
     }
+    // Opened before minutes of heap building, so a bad path fails at once.
+    let file = create(&args.output, args.force)?;
     let tty = std::io::stderr().is_terminal();
     let t0 = Instant::now();
     // Old generation sized for the request: ~100 bytes per object, plenty of headroom (the
     // simulator has no old-generation GC yet, so garbage stays until the snapshot).
     let limit = (args.objects as usize).saturating_mul(256).max(64 << 20);
     let mut heap = Heap::new(Profile::modern().with_max_old_generation(limit));
-    shapes::build(&mut heap, args.shape, args.objects, args.seed)
-        .map_err(|e| anyhow::anyhow!("building the heap failed: {e}"))?;
+    if let Err(e) = shapes::build(&mut heap, args.shape, args.objects, args.seed) {
+        drop(file);
+        let _ = std::fs::remove_file(&args.output);
+        bail!("building the heap failed: {e}");
+    }
     let built = t0.elapsed();
 
-    let file = create(&args.output, args.force)?;
     let out = BufWriter::with_capacity(1 << 20, file);
     let opts = SnapshotOptions {
         format: args.format,
@@ -124,7 +128,6 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
             &heap,
             &prepared.graph,
             &prepared.live,
-            prepared.live_bytes,
             args.format,
             args.truth_sample,
             args.seed,

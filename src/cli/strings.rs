@@ -31,7 +31,10 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
     if args.min_count < 2 {
-        anyhow::bail!("--min-count {}: a duplicate needs at least 2 copies", args.min_count);
+        anyhow::bail!(
+            "--min-count {}: a duplicate needs at least 2 copies",
+            args.min_count
+        );
     }
     let s = super::load::load(&args.file)?;
     let d = strings::duplicates(&s, args.min_count);

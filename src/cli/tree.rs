@@ -53,9 +53,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let a = Analysis::new(snapshot);
     let start = match start_id {
         None => 0,
-        Some(id) => a.find_id(id).ok_or_else(|| {
-            anyhow::anyhow!("{}: no object with id @{id}", args.file.display())
-        })?,
+        Some(id) => a
+            .find_id(id)
+            .ok_or_else(|| anyhow::anyhow!("{}: no object with id @{id}", args.file.display()))?,
     };
     let view = DomView::of(&a);
     let params = cluster_tree::Params {

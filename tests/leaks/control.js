@@ -25,4 +25,5 @@ if (!out) throw new Error('usage: node control.js OUT');
 let total = 0;
 for (let i = 0; i < 20000; i++) total += handleRequest(i);
 if (total === 0) throw new Error('unreachable');
-v8.writeHeapSnapshot(out);
+// From a fresh macrotask, as a monitoring agent would (nothing of the loop on the stack).
+setImmediate(v8.writeHeapSnapshot, out);

@@ -96,11 +96,14 @@ pub enum Algorithm {
     SltPre,
     /// [`snca`] with predecessors renumbered into DFS order.
     SncaPre,
+    /// [`snca`] renumbered, using two threads: DFS alongside the reverse CSR, then
+    /// retained sizes alongside the translation back to node ordinals.
+    SncaPar,
 }
 
 impl Algorithm {
     /// Every algorithm, in the order reports list them. ([`naive`] is not here: O(n·m).)
-    pub const ALL: [Algorithm; 7] = [
+    pub const ALL: [Algorithm; 8] = [
         Algorithm::Chk,
         Algorithm::Lt,
         Algorithm::Slt,
@@ -108,6 +111,7 @@ impl Algorithm {
         Algorithm::LtPre,
         Algorithm::SltPre,
         Algorithm::SncaPre,
+        Algorithm::SncaPar,
     ];
 
     /// What [`compute`] uses: the fastest in `docs/dominators.md` that is never quadratic
@@ -123,6 +127,7 @@ impl Algorithm {
             Algorithm::LtPre => "lt-pre",
             Algorithm::SltPre => "slt-pre",
             Algorithm::SncaPre => "snca-pre",
+            Algorithm::SncaPar => "snca-par",
         }
     }
 
@@ -140,6 +145,7 @@ impl Algorithm {
             Algorithm::LtPre => lt::idom_renumbered(g),
             Algorithm::SltPre => slt::idom_renumbered(g),
             Algorithm::SncaPre => snca::idom_renumbered(g),
+            Algorithm::SncaPar => snca::idom_parallel(g),
         }
     }
 
@@ -163,6 +169,13 @@ impl Algorithm {
                 };
                 drop(preds);
                 (pre, d)
+            }
+            Algorithm::SncaPar => {
+                let (pre, preds) = NumPreds::with_preorder_parallel(g);
+                let d = snca::run(&pre, &preds);
+                drop(preds);
+                let (idom, retained) = NumPreds::finish_parallel(&pre, &d, self_size);
+                return (idom, retained);
             }
             _ => {
                 let (pre, preds) = NumPreds::with_preorder(g);

@@ -45,6 +45,13 @@ pub(crate) fn new_info(pre: &Preorder) -> Vec<Info> {
         .collect()
 }
 
+/// Immediate dominators, predecessors renumbered into DFS order, DFS and reverse CSR built
+/// on two threads ([`NumPreds::with_preorder_parallel`]).
+pub fn idom_parallel(g: &DomInput) -> Vec<u32> {
+    let (pre, preds) = NumPreds::with_preorder_parallel(g);
+    pre.to_nodes(&run(&pre, &preds))
+}
+
 /// The algorithm proper, in DFS-number space; returns `idom` by number (`idom[v] < v`).
 pub fn run<P: PredSource>(pre: &Preorder, preds: &P) -> Vec<u32> {
     let len = pre.len();

@@ -8,7 +8,10 @@
 //! the high bit exactly for values ≥ 10), then converts up to eight digits with three
 //! multiplications — the method of Lemire's and Langdale's simdjson
 //! (`parse_eight_digits_unrolled`, "Parsing Gigabytes of JSON per Second", VLDB J. 2019),
-//! written anew here. Numbers of nine or more digits take a byte loop. Callers guarantee
+//! written anew here; a second load covers eight to fifteen digits, longer numbers take a
+//! byte loop. Each number's length decides where the next load goes, so one scan is a chain
+//! of dependent loads; [`parse_numbers2`] runs two independent scans in lock-step so the CPU
+//! overlaps the two chains. Callers guarantee
 //! that eight bytes past `end` are readable (the chunk buffers carry zero padding) so the
 //! wide load never needs a bounds branch of its own.
 //!
@@ -116,77 +119,150 @@ pub fn parse_numbers(
     allow_empty: bool,
     out: &mut Vec<u64>,
 ) -> Result<Option<usize>, ScanError> {
+    continue_numbers(buf, start, end, true, allow_empty, out)
+}
+
+/// [`parse_numbers`] on two segments at once, interleaving the two scans so that the CPU
+/// overlaps their dependency chains (each number's end decides where the next load goes,
+/// so a single scan is latency-bound). Results are exactly those of two separate calls.
+pub fn parse_numbers2(
+    buf: &[u8],
+    (s1, e1, allow1): (usize, usize, bool),
+    (s2, e2): (usize, usize),
+    out1: &mut Vec<u64>,
+    out2: &mut Vec<u64>,
+) -> (
+    Result<Option<usize>, ScanError>,
+    Result<Option<usize>, ScanError>,
+) {
+    let (fast1, fast2) = (buf.len() >= e1 + 8, buf.len() >= e2 + 8);
+    let (mut p1, mut p2) = (s1, s2);
+    let (mut f1, mut f2) = (true, true);
+    // Lock-step while both are in the plain "number, separator" rhythm; anything else
+    // (the end, `]`, an error) ends the lock-step and each finishes on its own — re-scanning
+    // that token, which is deterministic.
+    while let (Ok(Step::Number(v1, n1)), Ok(Step::Number(v2, n2))) = (
+        step(buf, p1, e1, f1 && allow1, fast1),
+        step(buf, p2, e2, false, fast2),
+    ) {
+        out1.push(v1);
+        out2.push(v2);
+        (p1, p2, f1, f2) = (n1, n2, false, false);
+    }
+    (
+        continue_numbers(buf, p1, e1, f1, allow1, out1),
+        continue_numbers(buf, p2, e2, f2, false, out2),
+    )
+}
+
+/// What [`step`] found.
+enum Step {
+    /// A number and the position after its `,`.
+    Number(u64, usize),
+    /// A number, then the closing `]` at the position.
+    Last(u64, usize),
+    /// The closing `]` of an empty array.
+    Closed(usize),
+    /// The segment ended where a number could start.
+    More,
+}
+
+/// Scans one number and its separator at `p`. `empty_ok`: a `]` may stand here (`[]`).
+#[inline(always)]
+fn step(
+    buf: &[u8],
+    mut p: usize,
+    end: usize,
+    empty_ok: bool,
+    fast: bool,
+) -> Result<Step, ScanError> {
     let err = |pos: usize, m: String| Err(ScanError { pos, message: m });
-    let fast = buf.len() >= end + 8;
-    let mut p = start;
-    let mut first = true;
-    loop {
-        // A number.
-        while p < end && is_ws(buf[p]) {
-            p += 1;
+    while p < end && is_ws(buf[p]) {
+        p += 1;
+    }
+    if p >= end {
+        return Ok(Step::More);
+    }
+    let b = buf[p];
+    if !b.is_ascii_digit() {
+        if b == b']' && empty_ok {
+            return Ok(Step::Closed(p));
         }
-        if p >= end {
-            return Ok(None);
-        }
-        let b = buf[p];
-        if !b.is_ascii_digit() {
-            if b == b']' && first && allow_empty {
-                return Ok(Some(p));
-            }
-            let what = if b == b'-' {
-                "a negative number".to_string()
-            } else {
-                describe(Some(b))
-            };
-            return err(p, format!("expected a non-negative integer, found {what}"));
-        }
-        let value;
-        if let Some((v, q)) = fast_number(buf, p, end, fast) {
-            value = v;
-            p = q;
+        let what = if b == b'-' {
+            "a negative number".to_string()
         } else {
-            let s = p;
-            let mut v: u64 = 0;
-            while p < end && buf[p].is_ascii_digit() {
-                v = match v
-                    .checked_mul(10)
-                    .and_then(|v| v.checked_add((buf[p] - b'0') as u64))
-                {
-                    Some(v) => v,
-                    None => return err(s, "integer does not fit in 64 bits".to_string()),
-                };
-                p += 1;
-            }
-            value = v;
-        }
-        out.push(value);
-        first = false;
-        // A separator.
-        if p < end && buf[p] == b',' {
-            p += 1;
-            continue;
-        }
-        while p < end && is_ws(buf[p]) {
+            describe(Some(b))
+        };
+        return err(p, format!("expected a non-negative integer, found {what}"));
+    }
+    let value;
+    if let Some((v, q)) = fast_number(buf, p, end, fast) {
+        value = v;
+        p = q;
+    } else {
+        let s = p;
+        let mut v: u64 = 0;
+        while p < end && buf[p].is_ascii_digit() {
+            v = match v
+                .checked_mul(10)
+                .and_then(|v| v.checked_add((buf[p] - b'0') as u64))
+            {
+                Some(v) => v,
+                None => return err(s, "integer does not fit in 64 bits".to_string()),
+            };
             p += 1;
         }
-        if p >= end {
-            return err(
-                p,
-                "expected ',' or ']' after a number, found the end of the data".into(),
-            );
-        }
-        match buf[p] {
-            b',' => p += 1,
-            b']' => return Ok(Some(p)),
-            other => {
-                return err(
-                    p,
-                    format!(
-                        "expected ',' or ']' after a number, found {}",
-                        describe(Some(other))
-                    ),
-                )
+        value = v;
+    }
+    if p < end && buf[p] == b',' {
+        return Ok(Step::Number(value, p + 1));
+    }
+    while p < end && is_ws(buf[p]) {
+        p += 1;
+    }
+    if p >= end {
+        return err(
+            p,
+            "expected ',' or ']' after a number, found the end of the data".into(),
+        );
+    }
+    match buf[p] {
+        b',' => Ok(Step::Number(value, p + 1)),
+        b']' => Ok(Step::Last(value, p)),
+        other => err(
+            p,
+            format!(
+                "expected ',' or ']' after a number, found {}",
+                describe(Some(other))
+            ),
+        ),
+    }
+}
+
+/// The scan loop from `p`; `first`: no number has been read in this segment yet.
+fn continue_numbers(
+    buf: &[u8],
+    mut p: usize,
+    end: usize,
+    first: bool,
+    allow_empty: bool,
+    out: &mut Vec<u64>,
+) -> Result<Option<usize>, ScanError> {
+    let fast = buf.len() >= end + 8;
+    let mut empty_ok = first && allow_empty;
+    loop {
+        match step(buf, p, end, empty_ok, fast)? {
+            Step::Number(v, next) => {
+                out.push(v);
+                p = next;
+                empty_ok = false;
             }
+            Step::Last(v, q) => {
+                out.push(v);
+                return Ok(Some(q));
+            }
+            Step::Closed(q) => return Ok(Some(q)),
+            Step::More => return Ok(None),
         }
     }
 }
@@ -399,6 +475,51 @@ mod tests {
         }
         text.pop();
         assert_eq!(nums(&text).unwrap(), expect);
+    }
+
+    #[test]
+    fn two_streams_equal_two_scans() {
+        let cases: &[(&str, &str)] = &[
+            ("1,22,333,4444,55555,", "6,77,8888888,999999999,"),
+            ("1,2,3]", "garbage"),
+            ("]", "1,"),
+            ("1,\n2,3,", "4,5,6]trailing"),
+            ("12345678901234,5,", "1,-2,"),
+            ("1,x,", "1,2,3,4,5,6,7,8,9,"),
+            ("9,1,1,0,5,0,0\n,9,2,", "1,2"),
+        ];
+        for (x, y) in cases {
+            let text = format!("{x}{y}");
+            let mut buf = text.as_bytes().to_vec();
+            buf.extend_from_slice(&[0; 8]);
+            let (e1, e2) = (x.len(), text.len());
+            for allow in [false, true] {
+                let (mut a, mut b, mut c, mut d) = (vec![], vec![], vec![], vec![]);
+                let (r1, r2) = parse_numbers2(&buf, (0, e1, allow), (e1, e2), &mut a, &mut b);
+                let s1 = parse_numbers(&buf, 0, e1, allow, &mut c);
+                let s2 = parse_numbers(&buf, e1, e2, false, &mut d);
+                assert_eq!((r1, r2, &a, &b), (s1, s2, &c, &d), "{x} | {y}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Interleaved scanning equals two plain scans on any text, cut anywhere.
+        #[test]
+        fn two_streams_equal_two_scans_on_random_text(
+            text in "[0-9,\\] \n-]{0,80}",
+            cut in 0usize..81,
+            allow in proptest::bool::ANY,
+        ) {
+            let mut buf = text.as_bytes().to_vec();
+            let (e1, e2) = (cut.min(buf.len()), buf.len());
+            buf.extend_from_slice(&[0; 8]);
+            let (mut a, mut b, mut c, mut d) = (vec![], vec![], vec![], vec![]);
+            let (r1, r2) = parse_numbers2(&buf, (0, e1, allow), (e1, e2), &mut a, &mut b);
+            let s1 = parse_numbers(&buf, 0, e1, allow, &mut c);
+            let s2 = parse_numbers(&buf, e1, e2, false, &mut d);
+            proptest::prop_assert_eq!((r1, r2, a, b), (s1, s2, c, d));
+        }
     }
 
     fn decode_units(units: &[u16]) -> String {

@@ -78,10 +78,11 @@ impl Source for SliceSource<'_> {
             return Ok(None);
         }
         let n = self.chunk.min(self.data.len() - self.pos);
+        // A reused buffer keeps its old bytes in the head gap: only data and padding count.
         let mut buf = self.spare.pop().unwrap_or_default();
-        buf.clear();
         buf.resize(HEAD + n + PAD, 0);
         buf[HEAD..HEAD + n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        buf[HEAD + n..].fill(0);
         let c = Chunk {
             buf,
             start: HEAD,
@@ -199,6 +200,8 @@ pub(crate) struct Stream<S: Source> {
     pub src: S,
     pub c: Chunk,
     pub pos: usize,
+    /// Scratch for [`Stream::read_string`], kept to avoid an allocation per string.
+    runs: Vec<(usize, u64)>,
 }
 
 /// Longest value [`Stream::capture_value`] copies (the `snapshot` header is about 1 KB).
@@ -208,7 +211,12 @@ impl<S: Source> Stream<S> {
     pub fn new(src: S) -> Self {
         let c = Chunk::empty();
         let pos = c.start;
-        Stream { src, c, pos }
+        Stream {
+            src,
+            c,
+            pos,
+            runs: Vec::new(),
+        }
     }
 
     /// File offset of buffer position `p`.
@@ -315,7 +323,8 @@ impl<S: Source> Stream<S> {
         let base = out.len();
         let begin = self.offset();
         // (position in `out`, file offset) of each raw run, to place a UTF-8 error exactly.
-        let mut runs: Vec<(usize, u64)> = Vec::new();
+        let mut runs = std::mem::take(&mut self.runs);
+        runs.clear();
         let mut utf16 = Utf16Decoder::default();
         loop {
             let region = &self.c.buf[self.pos..self.c.end];
@@ -377,20 +386,24 @@ impl<S: Source> Stream<S> {
                 ));
             }
         }
-        if let Err(e) = std::str::from_utf8(&out[base..]) {
-            let bad = base + e.valid_up_to();
-            let run = runs
-                .iter()
-                .rev()
-                .find(|r| r.0 <= bad)
-                .copied()
-                .unwrap_or((base, begin));
-            return Err(ReadError::syntax(
-                format!("invalid UTF-8 in {what}"),
-                run.1 + (bad - run.0) as u64,
-            ));
-        }
-        Ok(())
+        let result = match std::str::from_utf8(&out[base..]) {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let bad = base + e.valid_up_to();
+                let run = runs
+                    .iter()
+                    .rev()
+                    .find(|r| r.0 <= bad)
+                    .copied()
+                    .unwrap_or((base, begin));
+                Err(ReadError::syntax(
+                    format!("invalid UTF-8 in {what}"),
+                    run.1 + (bad - run.0) as u64,
+                ))
+            }
+        };
+        self.runs = runs;
+        result
     }
 
     /// Skips one JSON value of any shape (sections heapsim does not use), without recursion.

@@ -4,7 +4,9 @@
 //! (`TimersList` → 20 000 × `Timeout`). Listing them one per line hides the shape, so the
 //! children of each shown node are grouped by class ([`super::labels`]); a class with at
 //! least [`FOLD_MIN`] members becomes one row — `Timeout ×20000, 4.1 MB` — carrying its
-//! largest member's id, which `heapsim tree FILE @ID` expands. Rows below `min_size` are
+//! largest member's id, which `heapsim tree FILE @ID` expands. A member that alone retains
+//! at least 1/[`OWN_ROW_DIVISOR`] of its parent keeps its own row: folding it would hide
+//! exactly the object a user is looking for (`global` → one huge `Object` among 80 small). Rows below `min_size` are
 //! dropped, and at most `max_rows` rows are shown per parent (the rest summed in one line).
 //!
 //! Rendering order is a pre-order walk with an explicit stack; each parent's rows are sorted
@@ -18,6 +20,9 @@ use crate::snapshot::NodeIx;
 
 /// Siblings of one class are folded from this many on.
 pub const FOLD_MIN: u64 = 2;
+
+/// Members retaining at least `parent / OWN_ROW_DIVISOR` (5 %) are never folded.
+pub const OWN_ROW_DIVISOR: u64 = 20;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Params {
@@ -97,9 +102,10 @@ fn child_rows(
 ) {
     out.clear();
     let mut groups: HashMap<LabelIx, (u64, u64, NodeIx)> = HashMap::new();
+    let big = view.retained[node as usize] / OWN_ROW_DIVISOR;
     for &c in view.children(node) {
         let r = view.retained[c as usize];
-        if !p.fold {
+        if !p.fold || (r >= big && r > 0) {
             out.push(Row {
                 depth,
                 kind: RowKind::Node { node: c },
@@ -174,17 +180,28 @@ mod tests {
         b.edge(root, EdgeKind::Element, "1", list);
         b.edge(root, EdgeKind::Element, "2", other);
         let mut ts = Vec::new();
-        for i in 0..5 {
-            let t = b.node(NodeKind::Object, "Timeout", 20 + i);
+        for i in 0..30 {
+            let t = b.node(NodeKind::Object, "Timeout", 20 + i % 5);
             b.edge(list, EdgeKind::Property, &format!("t{i}"), t);
             ts.push(t);
         }
         let lone = b.node(NodeKind::Object, "Lone", 1);
         b.edge(list, EdgeKind::Property, "lone", lone);
+        // 30 small siblings of one class and one big one: the big one keeps its row.
+        let holder = b.node(NodeKind::Object, "Holder", 1);
+        b.edge(root, EdgeKind::Element, "3", holder);
+        let mut small = Vec::new();
+        for i in 0..30 {
+            let o = b.node(NodeKind::Object, "Object", 1);
+            b.edge(holder, EdgeKind::Property, &format!("s{i}"), o);
+            small.push(o);
+        }
+        let huge = b.node(NodeKind::Object, "Object", 1000);
+        b.edge(holder, EdgeKind::Property, "huge", huge);
         let s = b.finish();
         let d = OwnedDom::non_weak(&s);
         let v = d.view(&s);
-        let rows = build(&v, root, &Params::default());
+        let rows = build(&v, holder, &Params::default());
         let shape: Vec<(u32, RowKind, u64)> = rows
             .iter()
             .map(|r| (r.depth, r.kind.clone(), r.retained_size))
@@ -192,16 +209,55 @@ mod tests {
         assert_eq!(
             shape,
             vec![
-                (0, RowKind::Node { node: root }, 126),
-                (1, RowKind::Node { node: list }, 121),
+                (0, RowKind::Node { node: holder }, 1031),
+                (1, RowKind::Node { node: huge }, 1000),
+                (
+                    1,
+                    RowKind::Folded {
+                        label: "Object".into(),
+                        count: 30,
+                        largest: small[0]
+                    },
+                    30
+                ),
+            ]
+        );
+        let rows = build(
+            &v,
+            root,
+            &Params {
+                depth: 2,
+                ..Params::default()
+            },
+        );
+        let shape: Vec<(u32, RowKind, u64)> = rows
+            .iter()
+            .map(|r| (r.depth, r.kind.clone(), r.retained_size))
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                (0, RowKind::Node { node: root }, 1707),
+                (1, RowKind::Node { node: holder }, 1031),
+                (2, RowKind::Node { node: huge }, 1000),
+                (
+                    2,
+                    RowKind::Folded {
+                        label: "Object".into(),
+                        count: 30,
+                        largest: small[0]
+                    },
+                    30
+                ),
+                (1, RowKind::Node { node: list }, 671),
                 (
                     2,
                     RowKind::Folded {
                         label: "Timeout".into(),
-                        count: 5,
+                        count: 30,
                         largest: ts[4]
                     },
-                    110
+                    660
                 ),
                 (2, RowKind::Node { node: lone }, 1),
                 (1, RowKind::Node { node: other }, 5),
@@ -214,7 +270,7 @@ mod tests {
             fold: true,
         };
         let rows = build(&v, root, &p);
-        assert_eq!(rows.len(), 2);
+        assert_eq!(rows.len(), 3);
         let p = Params {
             depth: 2,
             max_rows: 1,
@@ -223,7 +279,7 @@ mod tests {
         };
         let rows = build(&v, list, &p);
         assert_eq!(rows.len(), 3);
-        assert_eq!(rows[2].kind, RowKind::More { count: 5 });
-        assert_eq!(rows[2].retained_size, 20 + 21 + 22 + 23 + 1);
+        assert_eq!(rows[2].kind, RowKind::More { count: 30 });
+        assert_eq!(rows[2].retained_size, 660 - 24 + 1);
     }
 }

@@ -280,3 +280,43 @@ pub fn retainer_steps(s: &HeapSnapshot, path: &crate::paths::RetainerPath) -> Ve
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::{EdgeKind, NodeKind};
+    use crate::report::{suspects, OwnedDom};
+    use crate::snapshot::SnapshotBuilder;
+
+    /// The documented shape of `heapsim analyze --json` (docs/leak-report.md), field by
+    /// field and in order; the integration test pins the same shape on a real snapshot.
+    #[test]
+    fn leak_report_json_has_the_documented_fields() {
+        let mut b = SnapshotBuilder::new();
+        let root = b.node(NodeKind::Synthetic, "", 0);
+        let client = b.node(NodeKind::Object, "Client", 40);
+        b.edge(root, EdgeKind::Element, "1", client);
+        let arr = b.node(NodeKind::Object, "Array", 32);
+        b.edge(client, EdgeKind::Property, "listeners", arr);
+        for i in 0..4 {
+            let f = b.node(NodeKind::Closure, "onError", 100);
+            b.edge(arr, EdgeKind::Element, &i.to_string(), f);
+        }
+        let s = b.finish();
+        let d = OwnedDom::non_weak(&s);
+        let v = d.view(&s);
+        let found = suspects::find(&v, &suspects::Params::default());
+        let path = vec![PathStep {
+            edge: String::new(),
+            id: s.node_id(client),
+            name: "Client".into(),
+            synthetic: false,
+        }];
+        let r = leak_report(&v, &found, &[path]);
+        let text = serde_json::to_string(&r).unwrap();
+        assert_eq!(
+            text,
+            r#"{"total_size":472,"node_count":7,"suspects":[{"id":3,"name":"Client","type":"object","retained_size":472,"percent":100.0,"accumulation":{"id":5,"name":"Array","type":"object","retained_size":432},"path":[{"edge":"","id":3,"name":"Client"}],"groups":[{"class":"closure \"onError\"","count":4,"retained_size":400}]}]}"#
+        );
+    }
+}

@@ -12,7 +12,15 @@
 //! * the global object (targets of the root's `shortcut` edges, and objects V8 names
 //!   `global` or `Window`).
 //!
-//! The first non-container nodes met (the *frontier*) are candidates: each whose retained
+//! Two kinds of frontier nodes are runtime infrastructure a user cannot act on, and are
+//! neither reported nor descended into: V8's own internals at the top level (internal
+//! arrays such as the number-string cache, `system / …` objects, code), and functions
+//! defined by Node.js itself (closures whose script is a `node:` URL — e.g. `BuiltinModule`,
+//! Node's registry of its built-in modules, which alone passes 10 % of a fresh process's
+//! 3–6 MB heap). Leaks *into* Node's machinery still show: they hang below user-reachable
+//! objects (the talk's `TimersList` is reached through `global`'s timer functions' scope).
+//!
+//! The remaining non-container nodes met (the *frontier*) are candidates: each whose retained
 //! size is at least `threshold` of the total is an object suspect. Then the frontier is
 //! grouped by class ([`super::labels`]): a class whose frontier instances together pass the
 //! threshold while none does alone is a class-group suspect (MAT's second rule; the talk's
@@ -112,6 +120,17 @@ fn passes_through(view: &DomView, n: NodeIx, globals: &[NodeIx]) -> bool {
             && (name == "global" || name == "Window" || name.starts_with("Window / ")))
 }
 
+/// V8 internals and Node.js's own functions: not a suspect, not a way to one.
+fn is_runtime_internal(view: &DomView, n: NodeIx) -> bool {
+    let s = view.snapshot;
+    if labels::is_internal(s, n) {
+        return true;
+    }
+    s.node_kind(n) == NodeKind::Closure
+        && labels::closure_site(s, n)
+            .is_some_and(|(script, _)| s.node_name(script).starts_with("node:"))
+}
+
 /// Finds the suspects of one snapshot, largest first.
 pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
     let s = view.snapshot;
@@ -135,6 +154,9 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
         for &k in view.children(c) {
             if passes_through(view, k, &globals) {
                 stack.push(k);
+                continue;
+            }
+            if is_runtime_internal(view, k) {
                 continue;
             }
             let r = view.retained[k as usize];

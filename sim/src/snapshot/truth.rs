@@ -1,12 +1,13 @@
-//! Ground truth for heap tools: `retained_by_gc`, computed by marking.
+//! Ground truth for heap tools: `retained_by_gc` for a sample of objects.
 //!
-//! Definition (issue 6's oracle): the bytes a full GC would free if the object's incoming
-//! references were dropped. heapsim computes it literally: mark the heap from its roots as
-//! a full mark-sweep would ([`GcGraph::mark`]: strong references traced, weak ones not,
-//! WeakMap values only while table and key live), once normally and once with the object
-//! treated as having no incoming references; the difference of the marked bytes is the
-//! answer. No dominator tree is involved, which is what makes it an independent check of
-//! DevTools' and heapsim's dominator-based retained sizes.
+//! Definition (issue 6): the bytes a full GC would free if the object's incoming
+//! references were dropped. The values written come from the simulator's own oracle,
+//! [`Heap::retained_by_gc_many`] (`sim/src/oracle.rs`), which marks the heap with the
+//! object excluded. [`retained_by_gc`] here computes the same thing a second, independent
+//! way — marking the snapshot's [`GcGraph`] CSR (strong references traced, weak ones not,
+//! WeakMap values only while table and key live) — and `tests/sim_snapshots.rs` checks the
+//! two agree on every live object. No dominator tree is involved, which is what makes it an
+//! independent check of DevTools' and heapsim's dominator-based retained sizes.
 //!
 //! It agrees with a dominator-based retained size wherever GC reachability and dominance
 //! coincide, i.e. except around WeakMaps: dropping a WeakMap's table frees values whose
@@ -48,7 +49,6 @@ pub fn sample(
     heap: &Heap,
     g: &GcGraph,
     live: &Bits,
-    live_bytes: u64,
     format: Format,
     max: usize,
     seed: u64,
@@ -87,7 +87,7 @@ pub fn sample(
             }
         }
     }
-    let mut objects = Vec::new();
+    let mut picked = Vec::new();
     let mut scratch = String::new();
     for (o, a) in heap.objects().enumerate() {
         let o = o as u32;
@@ -98,11 +98,18 @@ pub fn sample(
             continue;
         };
         let (_, name) = describe_node(heap, g, format, o, a, &mut scratch);
-        objects.push(TruthEntry {
-            id: snapshot_id(format, sim_id),
-            name,
-            retained_by_gc: retained_by_gc(g, live, live_bytes, o),
-        });
+        picked.push((a, snapshot_id(format, sim_id), name));
     }
+    let addrs: Vec<_> = picked.iter().map(|p| p.0).collect();
+    let oracle = heap.retained_by_gc_many(&addrs);
+    let objects = picked
+        .into_iter()
+        .zip(oracle)
+        .map(|((_, id, name), r)| TruthEntry {
+            id,
+            name,
+            retained_by_gc: r.bytes,
+        })
+        .collect();
     Truth { objects }
 }

@@ -118,6 +118,30 @@ impl PagedSpace {
         self.free_list.add(addr, bytes);
     }
 
+    /// The page allocation bumps in, if any (never released or evacuated by a full GC).
+    pub fn current_page(&self) -> Option<usize> {
+        self.current.map(|i| self.pages[i])
+    }
+
+    /// Unmaps pages (emptied by a full GC) and drops their free-list blocks.
+    pub fn release_pages(&mut self, mem: &mut Memory, chunks: &[usize]) {
+        for &c in chunks {
+            let Some(i) = self.pages.iter().position(|&p| p == c) else {
+                continue;
+            };
+            let base = chunk_base(c);
+            self.free_list.evict(base, base + self.page_bytes as u64);
+            self.pages.remove(i);
+            self.tops.remove(i);
+            self.current = match self.current {
+                Some(k) if k == i => None,
+                Some(k) if k > i => Some(k - 1),
+                k => k,
+            };
+            mem.unmap_chunk(c);
+        }
+    }
+
     /// Bytes mapped for this space.
     pub fn committed(&self) -> usize {
         self.pages.len() * self.page_bytes

@@ -5,8 +5,8 @@
 //! (`memlab-check.js`) on them.
 //!
 //! Other interop tests (leak reports, simulator-written snapshots) reuse this module with
-//! `#[path = "interop/common/mod.rs"] mod common;`.
-#![allow(dead_code)] // each test crate that includes this module uses a different part
+//! `#[path = "interop/common/mod.rs"] #[allow(dead_code)] mod common;` (each test crate uses
+//! a different part of it).
 
 pub mod compare;
 pub mod heapsim;
@@ -126,10 +126,15 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `NAME` is `tests/interop/programs/NAME.js`; a name with a `/` is relative to `tests/`
+/// (`leaks/listeners` is `tests/leaks/listeners.js`), for programs other suites own.
 pub fn program_path(program: &str) -> PathBuf {
-    repo_root()
-        .join("tests/interop/programs")
-        .join(format!("{program}.js"))
+    let tests = repo_root().join("tests");
+    if program.contains('/') {
+        tests.join(format!("{program}.js"))
+    } else {
+        tests.join("interop/programs").join(format!("{program}.js"))
+    }
 }
 
 /// Every program in `tests/interop/programs/` (file stems), sorted.
@@ -162,10 +167,12 @@ fn run(what: &str, cmd: &mut Command) -> Vec<u8> {
     out.stdout
 }
 
-/// Runs `program` under Node `version`, which writes `dir/<program>-node<version>.heapsnapshot`.
-/// Extra `args` go to the program after the output path.
+/// Runs `program` (see [`program_path`]) under Node `version`, which writes
+/// `dir/<file stem>-node<version>.heapsnapshot`. Extra `args` go to the program after the
+/// output path.
 pub fn generate(tc: &Toolchain, program: &str, version: u32, dir: &Path, args: &[&str]) -> PathBuf {
-    let out = dir.join(format!("{program}-node{version}.heapsnapshot"));
+    let stem = program.rsplit('/').next().unwrap_or(program);
+    let out = dir.join(format!("{stem}-node{version}.heapsnapshot"));
     run(
         &format!("{program} on Node {version}"),
         Command::new(tc.node(version))
@@ -310,6 +317,24 @@ pub fn parse_summary(json: &str) -> DevtoolsSummary {
 pub fn devtools_summary(tc: &Toolchain, snapshot: &Path) -> DevtoolsSummary {
     let out = devtools(tc, "summary", snapshot);
     parse_summary(&String::from_utf8_lossy(&out))
+}
+
+/// DevTools' summary and per-node dump from one load of `snapshot` (the worker's load is
+/// the slow part; this halves it). The dump goes through a file beside the snapshot.
+pub fn devtools_both(tc: &Toolchain, snapshot: &Path) -> (DevtoolsSummary, Vec<NodeRow>) {
+    let dump = snapshot.with_extension("devtools.tsv");
+    let out = run(
+        &format!("DevTools summary+dump of {}", snapshot.display()),
+        Command::new(tc.tool_node())
+            .arg("--max-old-space-size=4096")
+            .arg(&tc.devtools_ref)
+            .arg("both")
+            .arg(snapshot)
+            .arg(&dump),
+    );
+    let summary = parse_summary(&String::from_utf8_lossy(&out));
+    let text = std::fs::read(&dump).unwrap_or_else(|e| panic!("{}: {e}", dump.display()));
+    (summary, parse_dump(&String::from_utf8_lossy(&text)))
 }
 
 /// What memlab's loader (`getFullHeapFromFile`) sees.

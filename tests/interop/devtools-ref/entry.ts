@@ -10,6 +10,8 @@
 //   node devtools-ref.mjs dump FILE            TSV, one row per node:
 //        id  type  self_size  retained_size  distance  dominator_id  name
 //        (tabs, newlines and backslashes in names written as \t, \n, \\)
+//   node devtools-ref.mjs both FILE DUMP_OUT   the dump into DUMP_OUT and the summary on
+//        stdout from one load (the worker is the slow part of the suite)
 if (!(Promise as any).withResolvers) {
   (Promise as any).withResolvers = function() {
     let resolve: any, reject: any;
@@ -47,22 +49,23 @@ async function load(file: string) {
 }
 
 async function main() {
-  const [mode, file, topArg] = process.argv.slice(2);
-  if (!file || (mode !== 'summary' && mode !== 'dump')) {
-    console.error('usage: devtools-ref.mjs summary|dump FILE [TOP]');
+  const [mode, file, arg] = process.argv.slice(2);
+  if (!file || !['summary', 'dump', 'both'].includes(mode) || (mode === 'both' && !arg)) {
+    console.error('usage: devtools-ref.mjs summary FILE [TOP] | dump FILE | both FILE DUMP_OUT');
     process.exit(2);
   }
+  const topArg = mode === 'summary' ? arg : undefined;
   const t0 = Date.now();
   const {snap, ch, problems} = await load(file);
   const ms = Date.now() - t0;
   const node = snap.rootNode();
   const nf = snap.nodeFieldCount;
-  if (mode === 'dump') {
-    if (problems.length) {
-      console.error(`devtools-ref: DevTools reported a broken snapshot: ${problems.join('; ')}`);
-      process.exit(3);
-    }
-    const out = fs.createWriteStream('', {fd: 1});
+  if (mode === 'dump' && problems.length) {
+    console.error(`devtools-ref: DevTools reported a broken snapshot: ${problems.join('; ')}`);
+    process.exit(3);
+  }
+  if (mode === 'dump' || mode === 'both') {
+    const out = mode === 'dump' ? fs.createWriteStream('', {fd: 1}) : fs.createWriteStream(arg);
     const dom = snap.dominatorsTree;
     const lines: string[] = [];
     for (let i = 0; i < snap.nodeCount; i++) {
@@ -74,7 +77,8 @@ async function main() {
     }
     out.write(lines.join('\n') + (lines.length ? '\n' : ''));
     await new Promise(r => out.end(r));
-  } else {
+  }
+  if (mode === 'summary' || mode === 'both') {
     const topN = Number(topArg || 20);
     const rows: any[] = [];
     for (let i = 0; i < snap.nodeCount; i++) {

@@ -1,0 +1,201 @@
+//! Compaction: evacuation candidates, evacuation and pointer updating, after V8's
+//! `MarkCompactCollector::CollectEvacuationCandidates`, `EvacuatePagesInParallel` and
+//! `UpdatePointersAfterEvacuation` (`src/heap/mark-compact.cc`, V8 6.x).
+//!
+//! **Candidates.** Marking measures each old-space page's live bytes. A page is a candidate
+//! when at least `fragmentation_percent` (V8's `kTargetFragmentationPercent`, 70 %) of it is
+//! free; candidates are taken emptiest first while the live bytes to move stay within
+//! `max_evacuated_bytes` (V8's `kMaxEvacuatedBytes`, 4 MB). The stress mode
+//! `compact_every_gc` takes every page. The page allocation currently bumps in is never a
+//! candidate. Only old space is compacted (V8 6.x never compacted map space).
+//!
+//! **Evacuation.** Each live object of a candidate is copied to a free-list or fresh block
+//! of a non-candidate page with its id; the old copy's map word becomes the forwarding
+//! address (as in the scavenger); old-to-new slots of the copy are recorded again. If
+//! there is no room, the page's evacuation is *aborted* (V8's aborted evacuation): what was
+//! moved stays moved, the rest stays put, and the page is swept instead of released.
+//!
+//! **Pointer updating.** V8 records old-to-old slots into candidates during marking; the
+//! simulator chooses candidates after marking from exact live bytes, so it updates by
+//! walking every live object and root once instead: each word pointing into a candidate is
+//! replaced by the target's forwarding address (strong or weak tag kept). Map words come
+//! first, so an object whose map moved is still read through the old copy's intact body.
+//! Evacuated candidates are then released.
+
+use crate::heap::Heap;
+use crate::memory::{chunk_base, chunk_of, word_offset};
+use crate::roots::RootKind;
+use crate::space::SpaceId;
+use crate::tagged::{map_word, Tagged};
+
+impl Heap {
+    /// Live bytes of an old-space page under the current mark bits.
+    fn live_bytes(&self, c: usize, end: usize) -> usize {
+        let mut off = 0;
+        let mut live = 0;
+        while off < end {
+            let a = chunk_base(c) + off as u64;
+            let n = self.body(a).size_bytes();
+            if self.old_gen.marks.is_marked(a) {
+                live += n;
+            }
+            off += n;
+        }
+        live
+    }
+
+    /// Chooses the old-space pages to evacuate (see the module doc).
+    pub(crate) fn select_evacuation_candidates(&self) -> Vec<usize> {
+        let cfg = &self.old_gen.config;
+        let current = self.old_space.current_page();
+        let page = self.old_space.page_bytes;
+        let mut pages: Vec<(usize, usize)> = self
+            .old_space
+            .pages
+            .iter()
+            .zip(&self.old_space.tops)
+            .filter(|&(&c, _)| Some(c) != current)
+            .map(|(&c, &top)| (self.live_bytes(c, top), c))
+            .collect();
+        if cfg.compact_every_gc {
+            return pages.into_iter().map(|(_, c)| c).collect();
+        }
+        pages.retain(|&(live, _)| (page - live) * 100 >= cfg.fragmentation_percent * page);
+        pages.sort_unstable();
+        let mut total = 0;
+        let mut out = Vec::new();
+        for (live, c) in pages {
+            if live > 0 && total + live > cfg.max_evacuated_bytes {
+                break;
+            }
+            total += live;
+            out.push(c);
+        }
+        out
+    }
+
+    /// Evacuates the candidates' live objects, updates every pointer, releases the emptied
+    /// pages and sweeps the aborted ones.
+    pub(crate) fn evacuate_candidates(&mut self, candidates: &[usize]) {
+        if candidates.is_empty() {
+            return;
+        }
+        let mut aborted = Vec::new();
+        let mut live = Vec::new();
+        for &c in candidates {
+            let i = self
+                .old_space
+                .pages
+                .iter()
+                .position(|&p| p == c)
+                .expect("old page");
+            let end = self.old_space.tops[i];
+            live.clear();
+            let mut off = 0;
+            while off < end {
+                let a = chunk_base(c) + off as u64;
+                let b = self.body(a);
+                if !b.ty.is_filler() && self.old_gen.marks.is_marked(a) {
+                    live.push((a, b.size_words, b.tagged_end));
+                }
+                off += b.size_bytes();
+            }
+            for &(from, words, tagged_end) in &live {
+                let Ok(to) = self.allocate_paged(SpaceId::Old, words * 8) else {
+                    aborted.push(c);
+                    break;
+                };
+                let (fw, tw) = (word_offset(from), word_offset(to));
+                let (src, dst) = self.mem.two_chunks_mut(c, chunk_of(to));
+                dst.words[tw..tw + words].copy_from_slice(&src.words[fw..fw + words]);
+                dst.ids[tw] = src.ids[fw];
+                src.words[fw] = map_word::forwarding(to);
+                for i in 1..tagged_end {
+                    let v = self.word(to, i);
+                    if v.is_heap_object() && self.new_space.contains(v.addr()) {
+                        self.record_slot(to + 8 * i as u64);
+                    }
+                }
+                let cy = &mut self.old_gen.cycle;
+                cy.objects_evacuated += 1;
+                cy.bytes_evacuated += words * 8;
+            }
+        }
+        self.update_pointers_after_evacuation(candidates, &aborted);
+        for &c in &aborted {
+            let i = self
+                .old_space
+                .pages
+                .iter()
+                .position(|&p| p == c)
+                .expect("old page");
+            let end = self.old_space.tops[i];
+            self.sweep_page(SpaceId::Old, c, end);
+        }
+        let released: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|c| !aborted.contains(c))
+            .collect();
+        let cy = &mut self.old_gen.cycle;
+        cy.pages_aborted += aborted.len();
+        cy.pages_evacuated += released.len();
+        self.release_pages(SpaceId::Old, &released);
+        // Pages released here are counted as evacuated, not as released-empty.
+        self.old_gen.cycle.pages_released -= released.len();
+    }
+
+    fn update_pointers_after_evacuation(&mut self, candidates: &[usize], aborted: &[usize]) {
+        let max = candidates.iter().copied().max().unwrap_or(0);
+        let mut is_cand = vec![false; max + 1];
+        for &c in candidates {
+            is_cand[c] = true;
+        }
+        let forward = |heap: &Heap, v: Tagged| -> Option<Tagged> {
+            if !v.is_heap_object() || !is_cand.get(chunk_of(v.addr())).copied().unwrap_or(false) {
+                return None;
+            }
+            let mw = heap.mem.read(v.addr());
+            map_word::is_forwarding(mw).then(|| v.retarget(mw))
+        };
+        for kind in RootKind::ALL {
+            for i in 0..self.roots.list(kind).len() {
+                if let Some(nv) = forward(self, self.roots.list(kind)[i]) {
+                    self.roots.list_mut(kind)[i] = nv;
+                }
+            }
+        }
+        let mut ranges = vec![(self.new_space.to_chunk(), self.new_space.top)];
+        ranges.extend(
+            self.old_generation_ranges().into_iter().filter(|&(c, _)| {
+                !is_cand.get(c).copied().unwrap_or(false) || aborted.contains(&c)
+            }),
+        );
+        for (c, end) in ranges {
+            let in_cand = is_cand.get(c).copied().unwrap_or(false);
+            let mut off = 0;
+            while off < end {
+                let a = chunk_base(c) + off as u64;
+                let mw = self.mem.read(a);
+                if map_word::is_forwarding(mw) {
+                    off += self.size_of(mw);
+                    continue;
+                }
+                if let Some(nm) = forward(self, Tagged(mw)) {
+                    self.mem.write(a, nm.0);
+                }
+                let b = self.body(a);
+                off += b.size_bytes();
+                if b.ty.is_filler() || (in_cand && !self.old_gen.marks.is_marked(a)) {
+                    continue;
+                }
+                for i in 1..b.tagged_end {
+                    let slot = a + 8 * i as u64;
+                    if let Some(nv) = forward(self, Tagged(self.mem.read(slot))) {
+                        self.mem.write(slot, nv.0);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,548 @@
+//! The full (old-generation) collector: tri-colour mark-sweep / mark-compact, after V8's
+//! `MarkCompactCollector` (`src/heap/mark-compact.cc`, V8 5.x–6.x) and the talk's account of
+//! it. One full GC is:
+//!
+//! 1. **Mark.** Every object starts white. Roots are greyed and pushed on the bounded
+//!    marking worklist ([`crate::marking_worklist`]); popping a grey object visits its
+//!    tagged words (map included), greying and pushing each white target, then blackens it.
+//!    Weak slots are not traced but remembered for clearing; a WeakMap's
+//!    `EphemeronHashTable` traces neither keys nor values but is remembered for the
+//!    ephemeron fixpoint ([`crate::weakness`]).
+//!    **Overflow** (the talk, and V8 before its 2017 worklist rewrite:
+//!    `MarkingDeque::SetOverflowed`, `RefillMarkingDeque`): when the worklist is full the
+//!    target is greyed but not pushed and the overflowed flag is set. When the worklist
+//!    drains with the flag set, the collector clears it and rescans the spaces for grey
+//!    objects, pushing them until the worklist is full again (which sets the flag again);
+//!    it repeats until a drain ends without the flag, i.e. a whole rescan found every grey
+//!    object room. Counted as `overflows` (objects not pushed) and `rescans` (heap passes).
+//!    If incremental marking ([`crate::incremental_marking`]) ran, this pause *finalizes* it:
+//!    roots are rescanned, young objects (never marked incrementally, they move) are traced
+//!    from the roots and from the old-to-young slots the marker recorded, and marking
+//!    completes atomically.
+//! 2. **Weak processing** ([`crate::weakness`]): the ephemeron fixpoint, then weak slots and
+//!    WeakMap entries whose target/key stayed white are cleared.
+//! 3. **Evacuation candidates** ([`crate::evacuation`]): fragmented old-space pages, chosen
+//!    from the live bytes marking just measured.
+//! 4. **Sweep** ([`crate::sweeper`]): every other page of old, code and map space is swept
+//!    onto the free lists; empty pages and dead large objects are released.
+//! 5. **New space** is evacuated as a scavenge does ([`crate::scavenger`]): after sweeping,
+//!    only marked objects still point into it, so the scavenge copies exactly the marked
+//!    young objects (V8's full GC likewise evacuates new space, promoting objects below the
+//!    age mark).
+//! 6. **Compaction** ([`crate::evacuation`]): live objects of the candidates move to other
+//!    pages, every pointer to them is updated (roots, objects, old-to-new remembered slots
+//!    of the moved objects), and the emptied pages are released.
+//! 7. Mark bits are cleared and the next old-generation allocation limit is set from the
+//!    surviving size (V8's heap growing factor).
+
+use crate::events::{FullGcStats, GcEvent, GcKind, GcReason};
+use crate::heap::Heap;
+use crate::mark_bits::{Colour, MarkBits};
+use crate::marking_worklist::{MarkingWorklist, DEFAULT_CAPACITY};
+use crate::memory::chunk_base;
+use crate::object::{collections, InstanceType};
+use crate::roots::RootKind;
+use crate::space::SpaceId;
+use crate::tagged::{Address, Tagged};
+
+/// Old-generation collector settings, including V8's stress modes. Defaults are V8-like.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OldGenConfig {
+    /// Marking worklist capacity (entries).
+    pub worklist_capacity: usize,
+    /// Stress: a full GC before every `n`-th allocation (V8's `--gc-interval` for full GCs).
+    pub full_gc_interval: Option<u64>,
+    /// Stress: every old-space page except the allocation page is an evacuation candidate
+    /// (V8's `--stress-compaction`, here on every page).
+    pub compact_every_gc: bool,
+    /// Use incremental marking (V8's `--incremental-marking`, on by default).
+    pub incremental: bool,
+    /// Stress: start incremental marking at the first allocation after any full GC
+    /// (V8's `--stress-incremental-marking`).
+    pub start_marking_early: bool,
+    /// A marking step runs per this many bytes allocated (V8's
+    /// `IncrementalMarking::kAllocatedThreshold`, 64 KB).
+    pub step_allocated_bytes: usize,
+    /// Bytes marked per byte allocated in a step (V8's marking speed; 1 keeps pace, the
+    /// default marks three times faster than the program allocates, V8's `kFastMarking`).
+    pub marking_speed: usize,
+    /// Allocation limit after a full GC = survivors × factor (V8's heap growing factor,
+    /// between `kMinHeapGrowingFactor` 1.1 and `kMaxHeapGrowingFactor` 4; 1.5 here), and at
+    /// least `min_allocation_limit`.
+    pub heap_growing_factor: f64,
+    pub min_allocation_limit: usize,
+    /// A page is an evacuation candidate when at least this percentage of it is free (V8's
+    /// `kTargetFragmentationPercent`, 70)...
+    pub fragmentation_percent: usize,
+    /// ...and the live bytes evacuated in one GC stay below this (V8's
+    /// `kMaxEvacuatedBytes`, 4 MB).
+    pub max_evacuated_bytes: usize,
+    /// Mutator stress: stores into arrays store weak references (see [`crate::mutator`]).
+    pub weak_stores: bool,
+}
+
+impl Default for OldGenConfig {
+    fn default() -> OldGenConfig {
+        OldGenConfig {
+            worklist_capacity: DEFAULT_CAPACITY,
+            full_gc_interval: None,
+            compact_every_gc: false,
+            incremental: true,
+            start_marking_early: false,
+            step_allocated_bytes: 64 * 1024,
+            marking_speed: 3,
+            heap_growing_factor: 1.5,
+            min_allocation_limit: 8 * 1024 * 1024,
+            fragmentation_percent: 70,
+            max_evacuated_bytes: 4 * 1024 * 1024,
+            weak_stores: false,
+        }
+    }
+}
+
+/// The stress modes of `heapsim stress --mode`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum StressMode {
+    /// Scavenges only (the old generation collects when its limit is reached).
+    Scavenge,
+    /// A tiny marking worklist: every full GC overflows and rescans.
+    Overflow,
+    /// Every full GC evacuates every old-space page it can.
+    Compact,
+    /// Incremental marking started as early as possible with tiny steps.
+    Incremental,
+    /// Weak stores in the mutator, with frequent full GCs.
+    Weak,
+}
+
+impl StressMode {
+    pub const ALL: [StressMode; 5] = [
+        StressMode::Scavenge,
+        StressMode::Overflow,
+        StressMode::Compact,
+        StressMode::Incremental,
+        StressMode::Weak,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            StressMode::Scavenge => "scavenge",
+            StressMode::Overflow => "overflow",
+            StressMode::Compact => "compact",
+            StressMode::Incremental => "incremental",
+            StressMode::Weak => "weak",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StressMode> {
+        StressMode::ALL.into_iter().find(|m| m.name() == s)
+    }
+
+    /// The collector settings of this mode; `full_gc_interval` is the "GC every N
+    /// allocations" knob shared by the modes that need full GCs.
+    pub fn config(self, full_gc_interval: u64) -> OldGenConfig {
+        let d = OldGenConfig::default();
+        let n = Some(full_gc_interval.max(1));
+        match self {
+            StressMode::Scavenge => d,
+            StressMode::Overflow => OldGenConfig {
+                worklist_capacity: crate::marking_worklist::STRESS_CAPACITY,
+                full_gc_interval: n,
+                incremental: false,
+                ..d
+            },
+            StressMode::Compact => OldGenConfig {
+                compact_every_gc: true,
+                full_gc_interval: n,
+                incremental: false,
+                ..d
+            },
+            StressMode::Incremental => OldGenConfig {
+                start_marking_early: true,
+                step_allocated_bytes: 256,
+                marking_speed: 1,
+                worklist_capacity: 64,
+                ..d
+            },
+            StressMode::Weak => OldGenConfig {
+                weak_stores: true,
+                full_gc_interval: n,
+                ..d
+            },
+        }
+    }
+}
+
+/// Whether incremental marking is running.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MarkingPhase {
+    Idle,
+    Incremental,
+}
+
+/// Totals over the heap's lifetime (for `heapsim stress`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OldGenTotals {
+    pub full_gcs: usize,
+    pub incremental_steps: usize,
+    pub overflows: usize,
+    pub rescans: usize,
+    pub pages_evacuated: usize,
+    pub barrier_greyings: usize,
+}
+
+/// The old-generation collector's state, owned by the [`Heap`].
+#[derive(Debug)]
+pub struct OldGen {
+    pub config: OldGenConfig,
+    pub(crate) marks: MarkBits,
+    pub(crate) worklist: MarkingWorklist,
+    pub(crate) phase: MarkingPhase,
+    /// Slots of black old objects that held a young pointer when visited or written during
+    /// incremental marking: the final pause traces their current values.
+    pub(crate) young_slots: Vec<Address>,
+    /// Slots holding weak pointers seen by the marker or the barrier.
+    pub(crate) weak_slots: Vec<Address>,
+    /// Ephemeron tables visited this cycle.
+    pub(crate) ephemeron_tables: Vec<Address>,
+    /// Counters of the cycle in progress.
+    pub(crate) cycle: FullGcStats,
+    pub(crate) allocated_since_step: usize,
+    pub(crate) allocation_limit: usize,
+    pub(crate) totals: OldGenTotals,
+}
+
+impl OldGen {
+    pub fn new(config: OldGenConfig) -> OldGen {
+        OldGen {
+            worklist: MarkingWorklist::new(config.worklist_capacity),
+            allocation_limit: config.min_allocation_limit,
+            config,
+            marks: MarkBits::default(),
+            phase: MarkingPhase::Idle,
+            young_slots: Vec::new(),
+            weak_slots: Vec::new(),
+            ephemeron_tables: Vec::new(),
+            cycle: FullGcStats::default(),
+            allocated_since_step: 0,
+            totals: OldGenTotals::default(),
+        }
+    }
+}
+
+impl Default for OldGen {
+    fn default() -> OldGen {
+        OldGen::new(OldGenConfig::default())
+    }
+}
+
+impl Heap {
+    /// The old-generation collector's settings.
+    pub fn old_gen_config(&self) -> &OldGenConfig {
+        &self.old_gen.config
+    }
+
+    /// Changes the settings; takes effect at the next marking cycle (the worklist capacity
+    /// and limits immediately when no marking runs).
+    pub fn set_old_gen_config(&mut self, config: OldGenConfig) {
+        if self.old_gen.phase == MarkingPhase::Idle {
+            self.old_gen.worklist.set_capacity(config.worklist_capacity);
+            self.old_gen.allocation_limit = config.min_allocation_limit;
+        }
+        self.old_gen.config = config;
+    }
+
+    /// Lifetime totals of the old-generation collector.
+    pub fn old_gen_totals(&self) -> OldGenTotals {
+        self.old_gen.totals
+    }
+
+    /// The colour of an object in the current marking cycle (white when none runs).
+    pub fn colour(&self, addr: Address) -> Colour {
+        self.old_gen.marks.colour(addr)
+    }
+
+    /// Whether incremental marking is running.
+    pub fn is_marking(&self) -> bool {
+        self.old_gen.phase == MarkingPhase::Incremental
+    }
+
+    /// Bytes in objects of the old generation (old, code, map and large-object space).
+    pub fn old_generation_used(&self) -> usize {
+        [
+            SpaceId::Old,
+            SpaceId::Code,
+            SpaceId::Map,
+            SpaceId::LargeObject,
+        ]
+        .into_iter()
+        .map(|s| self.space_used(s))
+        .sum()
+    }
+
+    /// The old-generation size at which the next full GC (or incremental marking) starts.
+    pub fn old_generation_allocation_limit(&self) -> usize {
+        self.old_gen.allocation_limit
+    }
+
+    // ----- marking core ----------------------------------------------------------------------
+
+    /// Greys a white object and pushes it; a full worklist flags overflow instead.
+    #[inline]
+    pub(crate) fn grey_and_push(&mut self, a: Address) -> bool {
+        if !self.old_gen.marks.white_to_grey(a) {
+            return false;
+        }
+        if !self.old_gen.worklist.push(a) {
+            self.old_gen.cycle.overflows += 1;
+        }
+        true
+    }
+
+    /// Greys the targets of every root (a root slot is strong whatever its tag). With
+    /// `defer_young`, young targets are skipped (incremental marking never marks objects
+    /// that a scavenge may move; the final pause rescans the roots).
+    pub(crate) fn mark_roots(&mut self, defer_young: bool) {
+        for kind in RootKind::ALL {
+            for i in 0..self.roots.list(kind).len() {
+                let v = self.roots.list(kind)[i];
+                if v.is_heap_object() && !(defer_young && self.new_space.contains(v.addr())) {
+                    self.grey_and_push(v.addr());
+                }
+            }
+        }
+    }
+
+    /// Visits a grey object's fields and blackens it; returns the words visited.
+    fn visit_grey(&mut self, a: Address, defer_young: bool) -> usize {
+        let b = self.body(a);
+        let mut end = b.tagged_end;
+        if b.ty == InstanceType::EphemeronHashTable {
+            // Keys and values are traced by the ephemeron fixpoint, not here.
+            let nb = self.word(a, collections::NUMBER_OF_BUCKETS).smi_value() as usize;
+            end = (collections::BUCKETS + nb).min(end);
+            self.old_gen.ephemeron_tables.push(a);
+        }
+        for i in 0..end {
+            let slot = a + 8 * i as u64;
+            let v = Tagged(self.mem.read(slot));
+            if v.is_weak() {
+                self.old_gen.weak_slots.push(slot);
+            } else if v.is_strong() {
+                let t = v.addr();
+                if defer_young && self.new_space.contains(t) {
+                    self.old_gen.young_slots.push(slot);
+                } else {
+                    self.grey_and_push(t);
+                }
+            }
+        }
+        self.old_gen.marks.grey_to_black(a);
+        let c = &mut self.old_gen.cycle;
+        c.objects_marked += 1;
+        c.bytes_marked += b.size_bytes();
+        c.marking_work += b.size_words as u64;
+        b.size_words
+    }
+
+    /// Processes the worklist, rescanning the heap after an overflow, until no grey object
+    /// is left (returns true) or `budget` words were visited (returns false).
+    pub(crate) fn drain_marking(&mut self, budget: Option<u64>, defer_young: bool) -> bool {
+        let mut work = 0u64;
+        loop {
+            while let Some(a) = self.old_gen.worklist.pop() {
+                if self.old_gen.marks.colour(a) != Colour::Grey {
+                    continue;
+                }
+                work += self.visit_grey(a, defer_young) as u64;
+                if budget.is_some_and(|b| work >= b) {
+                    return self.old_gen.worklist.is_empty() && !self.old_gen.worklist.overflowed;
+                }
+            }
+            if !self.old_gen.worklist.overflowed {
+                return true;
+            }
+            self.old_gen.worklist.overflowed = false;
+            self.old_gen.cycle.rescans += 1;
+            work += self.refill_from_heap(!defer_young);
+        }
+    }
+
+    /// The overflow rescan: walks the spaces pushing grey objects until the worklist is
+    /// full (which flags overflow again). Returns the words walked.
+    fn refill_from_heap(&mut self, include_young: bool) -> u64 {
+        let mut ranges = self.old_generation_ranges();
+        if include_young {
+            ranges.push((self.new_space.to_chunk(), self.new_space.top));
+        }
+        let mut walked = 0u64;
+        let mut greys = Vec::new();
+        for (c, end) in ranges {
+            greys.clear();
+            let mut off = 0usize;
+            while off < end {
+                let a = chunk_base(c) + off as u64;
+                let b = self.body(a);
+                if !b.ty.is_filler() && self.old_gen.marks.colour(a) == Colour::Grey {
+                    greys.push(a);
+                }
+                off += b.size_bytes();
+                walked += 1;
+            }
+            for &a in &greys {
+                if !self.old_gen.worklist.push(a) {
+                    return walked;
+                }
+            }
+        }
+        walked
+    }
+
+    /// `(chunk, bytes in use)` of every old-generation page and large object.
+    pub(crate) fn old_generation_ranges(&self) -> Vec<(usize, usize)> {
+        let mut r = Vec::new();
+        for s in [&self.old_space, &self.code_space, &self.map_space] {
+            r.extend(s.pages.iter().copied().zip(s.tops.iter().copied()));
+        }
+        r.extend(
+            self.lo_space
+                .chunks
+                .iter()
+                .map(|&c| (c, self.mem.chunk(c).words.len() * 8)),
+        );
+        r
+    }
+
+    /// Resets the marking state for a new cycle.
+    pub(crate) fn begin_marking_cycle(&mut self, incremental: bool) {
+        let og = &mut self.old_gen;
+        og.marks.clear_all();
+        og.worklist.clear();
+        og.worklist.set_capacity(og.config.worklist_capacity);
+        og.young_slots.clear();
+        og.weak_slots.clear();
+        og.ephemeron_tables.clear();
+        og.cycle = FullGcStats {
+            incremental,
+            ..FullGcStats::default()
+        };
+        og.allocated_since_step = 0;
+        og.phase = if incremental {
+            MarkingPhase::Incremental
+        } else {
+            MarkingPhase::Idle
+        };
+    }
+
+    // ----- the full GC -----------------------------------------------------------------------
+
+    /// Runs a full GC (finalizing incremental marking if it runs) and returns its event.
+    /// With `set_verify_heap(true)` the verifier checks it (see
+    /// [`crate::mark_compact_verifier`]).
+    pub fn collect_garbage(&mut self, reason: GcReason) -> &GcEvent {
+        assert!(!self.in_gc, "full GC re-entered");
+        let pre = self
+            .verify_heap
+            .then(|| crate::mark_compact_verifier::PreFullGc::capture(self));
+        let before = self.heap_sizes();
+        let allocation_count = self.allocations;
+        let young_before = self.new_space.top;
+        self.in_gc = true;
+
+        // 1. Mark (or finish incremental marking) in one pause.
+        let incremental = self.old_gen.phase == MarkingPhase::Incremental;
+        if !incremental {
+            self.begin_marking_cycle(false);
+        }
+        self.old_gen.phase = MarkingPhase::Idle;
+        self.mark_roots(false);
+        let young_slots = std::mem::take(&mut self.old_gen.young_slots);
+        for &s in &young_slots {
+            let v = Tagged(self.mem.read(s));
+            if v.is_strong() {
+                self.grey_and_push(v.addr());
+            }
+        }
+        self.drain_marking(None, false);
+
+        // 2. Ephemerons, weak references.
+        self.ephemeron_fixpoint();
+        self.clear_dead_weak_references();
+
+        // 3.-4. Candidates, sweep.
+        let candidates = self.select_evacuation_candidates();
+        self.forget_dead_slots_on(&candidates);
+        self.sweep_old_generation(&candidates);
+
+        // 5. New space: a scavenge now copies exactly the marked young objects.
+        let sc = self.scavenge_inside_full_gc(reason);
+        let young_survived = sc.bytes_copied + sc.bytes_promoted;
+        let c = &mut self.old_gen.cycle;
+        c.bytes_freed += young_before.saturating_sub(young_survived);
+
+        // 6. Compaction.
+        self.evacuate_candidates(&candidates);
+
+        // 7. Done.
+        self.old_gen.marks.clear_all();
+        self.old_gen.worklist.clear();
+        self.old_gen.weak_slots.clear();
+        self.old_gen.ephemeron_tables.clear();
+        let used = self.old_generation_used();
+        let cfg = &self.old_gen.config;
+        self.old_gen.allocation_limit = ((used as f64 * cfg.heap_growing_factor) as usize)
+            .max(cfg.min_allocation_limit)
+            .min(self.profile.max_old_generation);
+        let stats = self.old_gen.cycle;
+        let t = &mut self.old_gen.totals;
+        t.full_gcs += 1;
+        t.incremental_steps += stats.incremental_steps;
+        t.overflows += stats.overflows;
+        t.rescans += stats.rescans;
+        t.pages_evacuated += stats.pages_evacuated;
+        t.barrier_greyings += stats.barrier_greyings;
+        self.in_gc = false;
+        let event = GcEvent {
+            seq: self.events.len() + 1,
+            kind: if stats.pages_evacuated > 0 {
+                GcKind::MarkCompact
+            } else {
+                GcKind::MarkSweep
+            },
+            reason,
+            allocation_count,
+            before,
+            after: self.heap_sizes(),
+            objects_copied: sc.objects_copied,
+            bytes_copied: sc.bytes_copied,
+            objects_promoted: sc.objects_promoted,
+            bytes_promoted: sc.bytes_promoted,
+            promotion_failures: sc.promotion_failures,
+            remembered_slots: sc.remembered_slots,
+            work: stats.marking_work + sc.work + stats.bytes_evacuated as u64 / 8,
+            new_space_grown: sc.new_space_grown,
+            full_gc: stats,
+        };
+        self.events.push(event);
+        if let Some(pre) = pre {
+            self.verifier.checks += 1;
+            if let Err(e) = crate::mark_compact_verifier::check_after_full_gc(self, &pre) {
+                self.verifier.failures.push(e);
+            }
+        }
+        self.events.last().expect("just pushed")
+    }
+
+    /// Runs the scavenger as the new-space phase of a full GC: its event is folded into the
+    /// full GC's, and neither the verifier nor step recording sees it separately.
+    fn scavenge_inside_full_gc(&mut self, reason: GcReason) -> GcEvent {
+        let (verify, steps) = (self.verify_heap, self.steps.take());
+        self.verify_heap = false;
+        self.in_gc = false;
+        self.scavenge(reason);
+        self.in_gc = true;
+        self.verify_heap = verify;
+        self.steps = steps;
+        self.events.pop().expect("the scavenge's event")
+    }
+}

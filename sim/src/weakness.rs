@@ -1,0 +1,99 @@
+//! Weak references and ephemerons in the full GC, after V8's `MarkCompactCollector::
+//! ClearNonLiveReferences` / `ClearWeakReferences` / `ClearWeakCollections` and its
+//! ephemeron processing (`ProcessEphemeronMarking`, `src/heap/mark-compact.cc`).
+//!
+//! * A **weak slot** holds a weak pointer (tag `...11`, [`crate::tagged`]): the marker does
+//!   not trace it but remembers the slot (the incremental barrier does too for weak stores
+//!   into black objects). After marking, each remembered slot whose weak target stayed
+//!   white is overwritten with the cleared-weak value — a `WeakRef` whose target died.
+//! * An **ephemeron** (B. Hayes, "Ephemerons: a new finalization mechanism", OOPSLA 1997) is
+//!   a WeakMap entry: its value is live only while both the table (the WeakMap) and the key
+//!   are. The marker visits an `EphemeronHashTable` without tracing keys or values; after the
+//!   worklist drains, every visited table is scanned for entries whose key is marked and
+//!   whose value is white, those values are greyed and drained, and this repeats until a
+//!   round marks nothing (the fixpoint; a value may be another entry's key). Entries whose
+//!   key stayed white are then removed: key and value become the hole, as a `delete` would.
+
+use crate::heap::Heap;
+use crate::object::collections::{
+    BUCKETS, NUMBER_OF_BUCKETS, NUMBER_OF_DELETED, NUMBER_OF_ELEMENTS,
+};
+use crate::tagged::{Tagged, CLEARED_WEAK};
+
+impl Heap {
+    /// Entries of ephemeron table `t`: `(key word index, key)` for every used, non-deleted
+    /// entry.
+    fn ephemeron_entries(&self, t: u64) -> impl Iterator<Item = (usize, Tagged)> + '_ {
+        let nb = self.word(t, NUMBER_OF_BUCKETS).smi_value() as usize;
+        let used = (self.word(t, NUMBER_OF_ELEMENTS).smi_value()
+            + self.word(t, NUMBER_OF_DELETED).smi_value()) as usize;
+        let hole = self.the_hole();
+        (0..used).filter_map(move |e| {
+            let w = BUCKETS + nb + 3 * e;
+            let k = self.word(t, w);
+            (k != hole && k.is_heap_object()).then_some((w, k))
+        })
+    }
+
+    /// Marks ephemeron values whose table and key are marked, to a fixpoint.
+    pub(crate) fn ephemeron_fixpoint(&mut self) {
+        loop {
+            self.old_gen.cycle.ephemeron_rounds += 1;
+            let mut greyed = false;
+            let mut i = 0;
+            while i < self.old_gen.ephemeron_tables.len() {
+                let t = self.old_gen.ephemeron_tables[i];
+                i += 1;
+                let live: Vec<Tagged> = self
+                    .ephemeron_entries(t)
+                    .filter(|&(_, k)| self.old_gen.marks.is_marked(k.addr()))
+                    .map(|(w, _)| self.word(t, w + 1))
+                    .filter(|v| v.is_strong())
+                    .collect();
+                for v in live {
+                    greyed |= self.grey_and_push(v.addr());
+                }
+            }
+            if !greyed {
+                break;
+            }
+            self.drain_marking(None, false);
+        }
+    }
+
+    /// Clears weak slots whose target died and removes WeakMap entries whose key died.
+    pub(crate) fn clear_dead_weak_references(&mut self) {
+        let slots = std::mem::take(&mut self.old_gen.weak_slots);
+        for &s in &slots {
+            let v = Tagged(self.mem.read(s));
+            if v.is_weak() && !self.old_gen.marks.is_marked(v.addr()) {
+                self.mem.write(s, CLEARED_WEAK);
+                self.old_gen.cycle.weak_cleared += 1;
+            }
+        }
+        let tables = std::mem::take(&mut self.old_gen.ephemeron_tables);
+        let hole = self.the_hole().0;
+        for &t in &tables {
+            let dead: Vec<usize> = self
+                .ephemeron_entries(t)
+                .filter(|&(_, k)| !self.old_gen.marks.is_marked(k.addr()))
+                .map(|(w, _)| w)
+                .collect();
+            if dead.is_empty() {
+                continue;
+            }
+            for &w in &dead {
+                self.mem.write(t + 8 * w as u64, hole);
+                self.mem.write(t + 8 * (w + 1) as u64, hole);
+            }
+            let n = self.word(t, NUMBER_OF_ELEMENTS).smi_value() - dead.len() as i32;
+            let d = self.word(t, NUMBER_OF_DELETED).smi_value() + dead.len() as i32;
+            self.mem
+                .write(t + 8 * NUMBER_OF_ELEMENTS as u64, Tagged::smi(n).0);
+            self.mem
+                .write(t + 8 * NUMBER_OF_DELETED as u64, Tagged::smi(d).0);
+            self.old_gen.cycle.ephemerons_cleared += dead.len();
+        }
+        self.old_gen.ephemeron_tables = tables;
+    }
+}
