@@ -23,13 +23,15 @@
 //!   spans both searches, and an edge only consults the filter while its target has no
 //!   distance yet; both details change results and are reproduced.
 //!
-//! The queue is a flat `Vec<u32>`; no recursion.
+//! The queue is a ring buffer of node ordinals (it holds one BFS frontier, not the whole
+//! order); no recursion.
 
 use crate::bitset::BitSet;
 use crate::ephemeron::EphemeronNames;
 use crate::meta::{EdgeKind, NodeKind};
 use crate::shallow::is_user_root;
 use crate::snapshot::{EdgeIx, HeapSnapshot, NodeIx};
+use std::collections::VecDeque;
 
 /// Distance of nodes no search reaches (DevTools' `noDistance`).
 pub const NO_DISTANCE: i32 = -5;
@@ -49,7 +51,7 @@ struct Bfs<'a> {
     eph: &'a EphemeronNames,
     pending: BitSet,
     dist: Vec<i32>,
-    queue: Vec<NodeIx>,
+    queue: VecDeque<NodeIx>,
 }
 
 impl Bfs<'_> {
@@ -95,10 +97,8 @@ impl Bfs<'_> {
         true
     }
 
-    fn run(&mut self, mut head: usize) {
-        while head < self.queue.len() {
-            let v = self.queue[head];
-            head += 1;
+    fn run(&mut self) {
+        while let Some(v) = self.queue.pop_front() {
             let d = self.dist[v as usize] + 1;
             let src = self.source_kind(v);
             for e in self.s.edge_range(v) {
@@ -114,7 +114,7 @@ impl Bfs<'_> {
                     continue;
                 }
                 self.dist[t as usize] = d;
-                self.queue.push(t);
+                self.queue.push_back(t);
             }
         }
     }
@@ -144,7 +144,7 @@ pub fn distances(s: &HeapSnapshot, eph: &EphemeronNames) -> Vec<i32> {
         eph,
         pending: BitSet::new(eph.pair_count()),
         dist: vec![NO_DISTANCE; n],
-        queue: Vec::with_capacity(n),
+        queue: VecDeque::new(),
     };
     if n == 0 {
         return b.dist;
@@ -154,19 +154,18 @@ pub fn distances(s: &HeapSnapshot, eph: &EphemeronNames) -> Vec<i32> {
         let t = s.edge_to(e);
         if is_user_root(s, t) {
             b.dist[t as usize] = 1;
-            b.queue.push(t);
+            b.queue.push_back(t);
         }
     }
     let user_roots = b.queue.len();
-    b.run(0);
+    b.run();
     b.dist[root as usize] = if user_roots > 0 {
         BASE_SYSTEM_DISTANCE
     } else {
         0
     };
-    let head = b.queue.len();
-    b.queue.push(root);
-    b.run(head);
+    b.queue.push_back(root);
+    b.run();
     b.dist
 }
 

@@ -58,13 +58,14 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// DevTools' distance as text: `-` for unreachable, `∞+k` style is avoided; system nodes
-/// show their raw value so they can be compared with DevTools' exports.
+/// A distance as DevTools' grid shows it (`toUIDistance`): the number for user-reachable
+/// objects, `−` for system-only (≥ 100000000) and unreachable (-5) ones. JSON and CSV keep
+/// the raw value.
 pub fn distance_text(d: i32) -> String {
-    if d == analyzer::distances::NO_DISTANCE {
-        "-".to_string()
-    } else {
+    if (0..analyzer::distances::BASE_SYSTEM_DISTANCE).contains(&d) {
         d.to_string()
+    } else {
+        "\u{2212}".to_string()
     }
 }
 
@@ -95,6 +96,8 @@ mod tests {
         let t = table(&["Class", "Count"], &[vec!["Array".into(), "12".into()]]);
         assert_eq!(t, "Class  Count\nArray     12\n");
         assert_eq!(clip("abcdef", 4), "abc…");
-        assert_eq!(distance_text(-5), "-");
+        assert_eq!(distance_text(-5), "\u{2212}");
+        assert_eq!(distance_text(100_000_003), "\u{2212}");
+        assert_eq!(distance_text(3), "3");
     }
 }

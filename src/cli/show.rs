@@ -48,8 +48,10 @@ struct Entry {
 }
 
 const NO_PARENT: usize = usize::MAX;
+/// At most this many fields are listed in total, whatever `--depth` and `--limit` say.
+const MAX_ENTRIES: usize = 100_000;
 
-/// Fields of `start` down to `depth` levels, in pre-order, iteratively.
+/// Fields of `start` down to `depth` levels (entries point at their parent), iteratively.
 fn collect_fields(
     a: &Analysis,
     start: NodeIx,
@@ -58,8 +60,8 @@ fn collect_fields(
 ) -> (Vec<Entry>, Vec<usize>) {
     let s = &a.snapshot;
     let mut out: Vec<Entry> = Vec::new();
-    // `more[i]`: fields of entry i (or of the start node, at index out.len() == i... kept
-    // separately below) not listed because of the limit.
+    // `more[i]`: fields of entry i left out by the limit; the start node's count is
+    // appended last (index `out.len()`).
     let mut more: Vec<usize> = Vec::new();
     let mut stack: Vec<(NodeIx, usize, usize)> = vec![(start, NO_PARENT, 0)];
     let mut more_start = 0usize;
@@ -68,14 +70,16 @@ fn collect_fields(
             continue;
         }
         let range = s.edge_range(v);
-        let hidden = (range.len()).saturating_sub(limit);
+        // Depth multiplies the listing; a global cap keeps `--depth 20` from exploding.
+        let room = limit.min(MAX_ENTRIES.saturating_sub(out.len()));
+        let hidden = range.len().saturating_sub(room);
         if parent == NO_PARENT {
             more_start = hidden;
         } else {
             more[parent] = hidden;
         }
         let first_child = out.len();
-        for e in range.take(limit) {
+        for e in range.take(room) {
             out.push(Entry {
                 edge: e,
                 node: s.edge_to(e),
