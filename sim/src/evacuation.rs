@@ -6,8 +6,10 @@
 //! when at least `fragmentation_percent` (V8's `kTargetFragmentationPercent`, 70 %) of it is
 //! free; candidates are taken emptiest first while the live bytes to move stay within
 //! `max_evacuated_bytes` (V8's `kMaxEvacuatedBytes`, 4 MB). The stress mode
-//! `compact_every_gc` takes every page. The page allocation currently bumps in is never a
-//! candidate. Only old space is compacted (V8 6.x never compacted map space).
+//! `compact_every_gc` takes every page. Pages holding an object of the root table (fixed
+//! maps, oddballs, canonical empty objects) are never candidates: V8 keeps those immovable
+//! (`Page::NEVER_EVACUATE`, later the read-only space), and embedders may hold them across
+//! allocations. Only old space is compacted (V8 6.x never compacted map space).
 //!
 //! **Evacuation.** Each live object of a candidate is copied to a free-list or fresh block
 //! of a non-candidate page with its id; the old copy's map word becomes the forwarding
@@ -47,14 +49,20 @@ impl Heap {
     /// Chooses the old-space pages to evacuate (see the module doc).
     pub(crate) fn select_evacuation_candidates(&self) -> Vec<usize> {
         let cfg = &self.old_gen.config;
-        let current = self.old_space.current_page();
         let page = self.old_space.page_bytes;
+        let pinned: Vec<usize> = self
+            .roots
+            .list(RootKind::StrongRootList)
+            .iter()
+            .filter(|v| v.is_heap_object())
+            .map(|v| chunk_of(v.addr()))
+            .collect();
         let mut pages: Vec<(usize, usize)> = self
             .old_space
             .pages
             .iter()
             .zip(&self.old_space.tops)
-            .filter(|&(&c, _)| Some(c) != current)
+            .filter(|&(c, _)| !pinned.contains(c))
             .map(|(&c, &top)| (self.live_bytes(c, top), c))
             .collect();
         if cfg.compact_every_gc {
@@ -130,7 +138,7 @@ impl Heap {
                 .position(|&p| p == c)
                 .expect("old page");
             let end = self.old_space.tops[i];
-            self.sweep_page(SpaceId::Old, c, end);
+            self.sweep_page(SpaceId::Old, c, end, true);
         }
         let released: Vec<usize> = candidates
             .iter()
