@@ -431,6 +431,17 @@ impl Mutator {
 /// Runs `program` on `heap` and reports what happened. Stops at the first verifier failure
 /// (with `verify`) or out-of-memory error.
 pub fn run(heap: &mut Heap, program: &Program, opts: RunOptions) -> Outcome {
+    run_ops(heap, program.ops.iter().copied(), opts)
+}
+
+/// Runs the `n`-op program of `seed` without materialising it (for long stress runs).
+pub fn run_seeded(heap: &mut Heap, seed: u64, n: usize, opts: RunOptions) -> Outcome {
+    let mut r = SplitMix64(seed);
+    run_ops(heap, (0..n).map(|_| Op::decode(r.next_u64())), opts)
+}
+
+/// Runs a stream of ops; see [`run`].
+pub fn run_ops(heap: &mut Heap, ops: impl IntoIterator<Item = Op>, opts: RunOptions) -> Outcome {
     heap.set_gc_interval(opts.gc_interval);
     heap.set_verify_heap(opts.verify);
     let events0 = heap.events().len();
@@ -439,7 +450,7 @@ pub fn run(heap: &mut Heap, program: &Program, opts: RunOptions) -> Outcome {
     let failures0 = heap.verifier_stats().failures.len();
     let mut m = Mutator::new(heap);
     let mut out = Outcome::default();
-    for (step, &op) in program.ops.iter().enumerate() {
+    for (step, op) in ops.into_iter().enumerate() {
         out.ops = step + 1;
         if let Err(error) = m.step(heap, op) {
             out.stop = Some(Stop::OutOfMemory { step, error });
@@ -474,6 +485,28 @@ mod tests {
     fn programs_are_reproducible_from_their_seed() {
         assert_eq!(Program::random(7, 100), Program::random(7, 100));
         assert_ne!(Program::random(7, 100), Program::random(8, 100));
+        let (mut h1, mut h2) = (
+            Heap::new(crate::Profile::v8_6()),
+            Heap::new(crate::Profile::v8_6()),
+        );
+        let o1 = run(
+            &mut h1,
+            &Program::random(9, 500),
+            RunOptions {
+                gc_interval: Some(7),
+                verify: false,
+            },
+        );
+        let o2 = run_seeded(
+            &mut h2,
+            9,
+            500,
+            RunOptions {
+                gc_interval: Some(7),
+                verify: false,
+            },
+        );
+        assert_eq!(o1, o2, "streamed and materialised programs run alike");
         let p = Program::random(1, 20_000);
         let count = |f: fn(&Op) -> bool| p.ops.iter().filter(|o| f(o)).count();
         assert!(count(|o| matches!(o, Op::Alloc { .. })) > 8000);

@@ -20,8 +20,6 @@
 //!   survival (unless old space was full, which the event reports);
 //! * the structural checks above hold.
 
-use std::collections::{HashMap, HashSet};
-
 use crate::heap::Heap;
 use crate::memory::{chunk_base, chunk_of};
 use crate::object::InstanceType;
@@ -65,6 +63,38 @@ impl Heap {
     }
 }
 
+/// A set of addresses as one bitmap per chunk (one bit per word): flat and allocation-light.
+#[derive(Default)]
+struct AddrSet {
+    bits: Vec<Vec<u64>>,
+}
+
+impl AddrSet {
+    fn insert(&mut self, heap: &Heap, a: Address) -> bool {
+        let c = chunk_of(a);
+        if self.bits.len() <= c {
+            self.bits.resize(c + 1, Vec::new());
+        }
+        let b = &mut self.bits[c];
+        if b.is_empty() {
+            b.resize(heap.mem.chunk(c).words.len().div_ceil(64), 0);
+        }
+        let w = crate::memory::word_offset(a);
+        let m = 1u64 << (w % 64);
+        let fresh = b[w / 64] & m == 0;
+        b[w / 64] |= m;
+        fresh
+    }
+
+    fn contains(&self, a: Address) -> bool {
+        let w = crate::memory::word_offset(a);
+        self.bits
+            .get(chunk_of(a))
+            .and_then(|b| b.get(w / 64))
+            .is_some_and(|x| x & (1 << (w % 64)) != 0)
+    }
+}
+
 fn err(gc: usize, message: String) -> VerifyError {
     VerifyError { gc, message }
 }
@@ -92,7 +122,7 @@ pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError
             .iter()
             .map(|&c| (SpaceId::LargeObject, c, heap.mem.chunk(c).words.len() * 8)),
     );
-    let mut starts: HashSet<Address> = HashSet::new();
+    let mut starts = AddrSet::default();
     let mut objects: Vec<Address> = Vec::new();
     for &(space, c, end) in &ranges {
         let mut off = 0usize;
@@ -136,7 +166,7 @@ pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError
                 ));
             }
             if !b.ty.is_filler() {
-                starts.insert(a);
+                starts.insert(heap, a);
                 objects.push(a);
             }
             off += b.size_bytes();
@@ -154,7 +184,7 @@ pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError
                 format!("{} points into from-space ({t:#x})", what()),
             ));
         }
-        if !starts.contains(&t) {
+        if !starts.contains(t) {
             return Err(err(
                 gc,
                 format!(
@@ -188,40 +218,46 @@ pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError
     Ok(())
 }
 
-/// One object as the verifier remembers it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One object as the verifier remembers it; its words are `PreGc::words[start..start+len]`
+/// with pointers replaced by `id << 2 | tag` of their target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Record {
     ty: InstanceType,
-    /// Words with pointers replaced by `id << 2 | tag` of their target.
-    words: Vec<u64>,
+    start: usize,
+    len: usize,
     young: bool,
     survived_once: bool,
 }
 
-/// What a scavenge must preserve, captured before it runs.
+/// What a scavenge must preserve, captured before it runs. Flat: records indexed by id
+/// (ids are dense odd numbers), contents in one word arena.
 #[derive(Clone, Debug)]
 pub struct PreGc {
-    records: HashMap<u32, Record>,
+    /// `(id - FIRST_OBJECT_ID) / 2` → record index + 1 (0: not live).
+    index: Vec<u32>,
+    records: Vec<Record>,
+    words: Vec<u64>,
     young_bytes: usize,
 }
 
-fn canonical(
-    heap: &Heap,
-    a: Address,
-    id_of: &dyn Fn(Address) -> Option<u32>,
-) -> Result<Vec<u64>, Address> {
+/// Appends the canonical words of the object at `a` to `out`; `Err` names a pointer
+/// target without an id.
+fn canonical(heap: &Heap, a: Address, out: &mut Vec<u64>) -> Result<(), Address> {
     let b = heap.body(a);
-    let mut out = Vec::with_capacity(b.size_words);
-    for i in 0..b.size_words {
-        let v = heap.word(a, i);
+    for (i, &w) in heap.words_at(a, b.size_words).iter().enumerate() {
+        let v = Tagged(w);
         if i < b.tagged_end && v.is_heap_object() {
-            let id = id_of(v.addr()).ok_or(v.addr())?;
+            let id = heap.existing_object_id(v.addr()).ok_or(v.addr())?;
             out.push(((id as u64) << 2) | (v.0 & 3));
         } else {
-            out.push(v.0);
+            out.push(w);
         }
     }
-    Ok(out)
+    Ok(())
+}
+
+fn slot_of(id: u32) -> usize {
+    ((id - crate::ids::FIRST_OBJECT_ID) / 2) as usize
 }
 
 impl PreGc {
@@ -229,16 +265,17 @@ impl PreGc {
     pub fn capture(heap: &mut Heap) -> PreGc {
         // The live set: all old objects, plus young objects reachable from roots and old
         // objects (breadth-first with an explicit queue).
-        let all: Vec<Address> = heap.objects().collect();
-        let mut live: Vec<Address> = all
-            .iter()
-            .copied()
+        let mut live: Vec<Address> = heap
+            .objects()
             .filter(|&a| !heap.new_space.contains(a))
             .collect();
-        let mut seen: HashSet<Address> = HashSet::new();
+        let mut seen = AddrSet::default();
         let mut queue: Vec<Address> = Vec::new();
-        let push_young = |v: Tagged, seen: &mut HashSet<Address>, queue: &mut Vec<Address>| {
-            if v.is_heap_object() && heap.new_space.contains(v.addr()) && seen.insert(v.addr()) {
+        let push_young = |v: Tagged, seen: &mut AddrSet, queue: &mut Vec<Address>| {
+            if v.is_heap_object()
+                && heap.new_space.contains(v.addr())
+                && seen.insert(heap, v.addr())
+            {
                 queue.push(v.addr());
             }
         };
@@ -249,8 +286,8 @@ impl PreGc {
         }
         for &a in &live {
             let b = heap.body(a);
-            for i in 1..b.tagged_end {
-                push_young(heap.word(a, i), &mut seen, &mut queue);
+            for &w in &heap.words_at(a, b.tagged_end)[1..] {
+                push_young(Tagged(w), &mut seen, &mut queue);
             }
         }
         let mut qi = 0;
@@ -258,39 +295,43 @@ impl PreGc {
             let a = queue[qi];
             qi += 1;
             let b = heap.body(a);
-            for i in 1..b.tagged_end {
-                push_young(heap.word(a, i), &mut seen, &mut queue);
+            for &w in &heap.words_at(a, b.tagged_end)[1..] {
+                push_young(Tagged(w), &mut seen, &mut queue);
             }
         }
         live.extend(&queue);
         for &a in &live {
             heap.object_id(a);
         }
-        let mut records = HashMap::with_capacity(live.len());
-        let mut young_bytes = 0;
+        let mut pre = PreGc {
+            index: vec![0; heap.ids.assigned() as usize],
+            records: Vec::with_capacity(live.len()),
+            words: Vec::new(),
+            young_bytes: 0,
+        };
         for &a in &live {
-            let words = canonical(heap, a, &|t| heap.existing_object_id(t))
-                .expect("live objects point at live objects");
+            let start = pre.words.len();
+            canonical(heap, a, &mut pre.words).expect("live objects point at live objects");
             let young = heap.new_space.contains(a);
-            let survived_once = young && heap.survived_once(a);
             if young {
-                young_bytes += heap.size_of(a);
+                pre.young_bytes += heap.size_of(a);
             }
             let id = heap.existing_object_id(a).expect("assigned above");
-            records.insert(
-                id,
-                Record {
-                    ty: heap.instance_type(a),
-                    words,
-                    young,
-                    survived_once,
-                },
-            );
+            pre.records.push(Record {
+                ty: heap.instance_type(a),
+                start,
+                len: pre.words.len() - start,
+                young,
+                survived_once: young && heap.survived_once(a),
+            });
+            pre.index[slot_of(id)] = pre.records.len() as u32;
         }
-        PreGc {
-            records,
-            young_bytes,
-        }
+        pre
+    }
+
+    fn get(&self, id: u32) -> Option<&Record> {
+        let i = *self.index.get(slot_of(id))?;
+        (i > 0).then(|| &self.records[i as usize - 1])
     }
 
     /// Number of objects the GC must keep.
@@ -310,6 +351,7 @@ pub fn check_after_scavenge(heap: &Heap, pre: &PreGc) -> Result<(), VerifyError>
     let last = heap.events.last().expect("called after a GC");
     verify_structure(heap, gc)?;
     let mut found = 0usize;
+    let mut scratch = Vec::new();
     for a in heap.objects() {
         let ty = heap.instance_type(a);
         let Some(id) = heap.existing_object_id(a) else {
@@ -322,7 +364,7 @@ pub fn check_after_scavenge(heap: &Heap, pre: &PreGc) -> Result<(), VerifyError>
                 ),
             ));
         };
-        let Some(r) = pre.records.get(&id) else {
+        let Some(r) = pre.get(id) else {
             return Err(err(
                 gc,
                 format!(
@@ -332,7 +374,8 @@ pub fn check_after_scavenge(heap: &Heap, pre: &PreGc) -> Result<(), VerifyError>
             ));
         };
         found += 1;
-        let words = canonical(heap, a, &|t| heap.existing_object_id(t)).map_err(|t| {
+        scratch.clear();
+        canonical(heap, a, &mut scratch).map_err(|t| {
             err(
                 gc,
                 format!(
@@ -341,13 +384,13 @@ pub fn check_after_scavenge(heap: &Heap, pre: &PreGc) -> Result<(), VerifyError>
                 ),
             )
         })?;
-        if r.ty != ty || r.words != words {
-            let i = r
-                .words
+        let before = &pre.words[r.start..r.start + r.len];
+        if r.ty != ty || before != &scratch[..] {
+            let i = before
                 .iter()
-                .zip(&words)
+                .zip(&scratch)
                 .position(|(x, y)| x != y)
-                .unwrap_or(r.words.len().min(words.len()));
+                .unwrap_or(before.len().min(scratch.len()));
             return Err(err(
                 gc,
                 format!(

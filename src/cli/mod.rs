@@ -7,6 +7,8 @@
 
 use clap::{Parser, Subcommand};
 
+mod stress;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "heapsim",
@@ -20,11 +22,16 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {}
+pub enum Command {
+    /// Run a random mutator on the simulated heap with the heap verifier after every GC.
+    Stress(stress::StressArgs),
+}
 
 /// Runs a command and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    let result: anyhow::Result<i32> = match cli.command {};
+    let result: anyhow::Result<i32> = match cli.command {
+        Command::Stress(a) => stress::run(a),
+    };
     match result {
         Ok(code) => code,
         Err(e) => {
