@@ -7,6 +7,7 @@
 
 use clap::{Parser, Subcommand};
 
+mod oracle_check;
 mod stress;
 
 #[derive(Parser, Debug)]
