@@ -8,8 +8,22 @@
 //! analyses (each in its own module) → reports. The analyzer never depends on the simulator:
 //! it only knows the file format.
 
+pub mod analysis;
 pub mod bitset;
+pub mod classes;
+pub mod distances;
 pub mod dominators;
+pub mod domstate;
+pub mod domtree;
+pub mod ephemeron;
+pub mod essential;
 pub mod meta;
+pub mod names;
+pub mod paths;
+pub mod reader;
+pub mod report;
+pub mod shallow;
 pub mod snapshot;
+pub mod statistics;
+pub mod summary;
 pub mod units;

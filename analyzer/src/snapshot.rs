@@ -74,6 +74,17 @@ impl StringTable {
         std::str::from_utf8(&self.bytes[a..b]).unwrap_or("")
     }
 
+    /// String `i` as raw bytes, without the UTF-8 check of [`StringTable::get`]: for
+    /// comparing names against known ASCII names on hot paths (empty when out of range).
+    #[inline]
+    pub fn bytes(&self, i: u32) -> &[u8] {
+        let i = i as usize;
+        if i + 1 >= self.starts.len() {
+            return &[];
+        }
+        &self.bytes[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.len() as u32).map(move |i| self.get(i))
     }
@@ -146,7 +157,11 @@ impl HeapSnapshot {
         strings: StringTable,
         mut locations: Vec<Location>,
     ) -> HeapSnapshot {
-        locations.sort_by_key(|l| l.node);
+        // Millions in big files: skip the sort when already in order, else an unstable one
+        // (a node has at most one location).
+        if !locations.windows(2).all(|w| w[0].node <= w[1].node) {
+            locations.sort_unstable_by_key(|l| l.node);
+        }
         let mut s = HeapSnapshot {
             meta,
             nodes,
@@ -195,6 +210,12 @@ impl HeapSnapshot {
     #[inline]
     pub fn node_name(&self, n: NodeIx) -> &str {
         self.strings.get(self.nodes.name[n as usize])
+    }
+
+    /// Whether node `n`'s raw name is exactly `name` (no UTF-8 check: cheap in hot loops).
+    #[inline]
+    pub fn node_name_is(&self, n: NodeIx, name: &str) -> bool {
+        self.strings.bytes(self.nodes.name[n as usize]) == name.as_bytes()
     }
 
     #[inline]

@@ -51,6 +51,7 @@ pub mod profile;
 pub mod remembered_set;
 pub mod roots;
 pub mod scavenger;
+pub mod snapshot;
 pub mod space;
 pub mod sweeper;
 pub mod tagged;

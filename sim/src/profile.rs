@@ -22,7 +22,8 @@ pub struct Profile {
     /// `true` when maps live in their own space (V8 before 10.x).
     pub map_space: bool,
     /// Limit on old-generation bytes (old + code + map + large object spaces). Past it,
-    /// allocation fails: the mark-compact collector that would free old space is issue 6.
+    /// allocation runs a full GC and fails (V8's fatal out-of-memory) only if that frees
+    /// too little.
     pub max_old_generation: usize,
 }
 

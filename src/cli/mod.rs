@@ -7,8 +7,22 @@
 
 use clap::{Parser, Subcommand};
 
+mod analyze;
+mod common;
+mod diff;
+mod dominators;
+mod export;
+mod generate;
+mod load;
 mod oracle_check;
+mod path;
+mod scenario;
+mod show;
+mod stats;
 mod stress;
+mod strings;
+mod summary;
+mod tree;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -24,6 +38,30 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Leak report: suspects, accumulation points, retainer paths.
+    Analyze(analyze::Args),
+    /// Dominator tree with same-class siblings folded.
+    Tree(tree::Args),
+    /// Compare two snapshots, or group leaks across three.
+    Diff(diff::Args),
+    /// Duplicated strings and the bytes they waste.
+    Strings(strings::Args),
+    /// Time the dominator algorithms on a snapshot and check that they agree.
+    Dominators(dominators::Args),
+    /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
+    Generate(generate::GenerateArgs),
+    /// DevTools' Summary view: objects grouped by class, with sizes and distances.
+    Summary(summary::SummaryArgs),
+    /// DevTools' Statistics view: bytes by category (code, strings, arrays, native…).
+    Stats(stats::StatsArgs),
+    /// One object: its fields and its retainers.
+    Show(show::ShowArgs),
+    /// Shortest retainer paths from the root to an object.
+    Path(path::PathArgs),
+    /// One row per node (id, type, name, sizes, distance, dominator) as CSV or JSON lines.
+    Export(export::ExportArgs),
+    /// Run a scripted leak scenario on the simulator and write its snapshot and truth.
+    Scenario(scenario::ScenarioArgs),
     /// Run a random mutator on the simulated heap with the heap verifier after every GC.
     Stress(stress::StressArgs),
 }
@@ -31,7 +69,19 @@ pub enum Command {
 /// Runs a command and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let result: anyhow::Result<i32> = match cli.command {
+        Command::Analyze(a) => analyze::run(a),
+        Command::Tree(a) => tree::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Strings(a) => strings::run(a),
+        Command::Dominators(a) => dominators::run(a),
+        Command::Generate(a) => generate::run(a),
+        Command::Summary(args) => summary::run(args),
+        Command::Stats(args) => stats::run(args),
+        Command::Show(args) => show::run(args),
+        Command::Path(args) => path::run(args),
+        Command::Export(args) => export::run(args),
         Command::Stress(a) => stress::run(a),
+        Command::Scenario(a) => scenario::run(a),
     };
     match result {
         Ok(code) => code,

@@ -11,10 +11,24 @@
 //! returns `idom`, one `u32` per node ([`VIRTUAL_ROOT`] / [`UNREACHABLE`] for the special
 //! cases); [`retained_sizes`] then turns any `idom` into retained sizes by one post-order
 //! accumulation over the dominator tree.
+//!
+//! One file per algorithm, each citing its paper: [`chk`] (Cooper–Harvey–Kennedy),
+//! [`lt`] (Lengauer–Tarjan, simple), [`slt`] (Lengauer–Tarjan, sophisticated), [`snca`]
+//! (SEMI-NCA), and [`naive`] (the definition, for tests). The Lengauer–Tarjan family shares
+//! the DFS numbering and predecessor layouts of [`preorder`]; each of them comes in a plain
+//! form and a *renumbered* form whose predecessor lists are built in DFS order before the
+//! semidominator pass. [`Algorithm`] names them all; [`families`] generates the worst-case
+//! and heap-shaped graphs the tests and benchmarks use. Measurements: `docs/dominators.md`.
 
 use crate::bitset::BitSet;
 
 pub mod chk;
+pub mod families;
+pub mod lt;
+pub mod naive;
+pub mod preorder;
+pub mod slt;
+pub mod snca;
 
 /// `idom[v]` for the children of the virtual root: dominated by nothing but the virtual root.
 pub const VIRTUAL_ROOT: u32 = u32::MAX;
@@ -49,14 +63,152 @@ impl<'a> DomInput<'a> {
         let keep = self.keep;
         let to = self.to;
         (a..b)
-            .filter(move |&e| keep.is_none_or(|k| k.get(e)))
+            .filter(move |&e| keep.map_or(true, |k| k.get(e)))
             .map(move |e| to[e])
     }
 }
 
-/// Immediate dominators with the analyzer's default algorithm.
+/// Immediate dominators with the analyzer's default algorithm ([`Algorithm::DEFAULT`]).
 pub fn compute(g: &DomInput) -> Vec<u32> {
-    chk::idom(g)
+    Algorithm::DEFAULT.run(g)
+}
+
+/// Immediate dominators and retained sizes with the default algorithm, using the
+/// algorithm's DFS numbering for the accumulation (faster than [`retained_sizes`]).
+pub fn compute_with_retained(g: &DomInput, self_size: &[u64]) -> (Vec<u32>, Vec<u64>) {
+    Algorithm::DEFAULT.run_with_retained(g, self_size)
+}
+
+/// The dominator algorithms, by name (`heapsim dominators --algorithm NAME`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    /// [`chk`]: iterative Cooper–Harvey–Kennedy.
+    Chk,
+    /// [`lt`]: simple Lengauer–Tarjan, plain predecessor layout.
+    Lt,
+    /// [`slt`]: sophisticated Lengauer–Tarjan, plain predecessor layout.
+    Slt,
+    /// [`snca`]: SEMI-NCA, plain predecessor layout.
+    Snca,
+    /// [`lt`] with predecessors renumbered into DFS order.
+    LtPre,
+    /// [`slt`] with predecessors renumbered into DFS order.
+    SltPre,
+    /// [`snca`] with predecessors renumbered into DFS order.
+    SncaPre,
+    /// [`snca`] renumbered, using two threads: DFS alongside the reverse CSR, then
+    /// retained sizes alongside the translation back to node ordinals.
+    SncaPar,
+}
+
+impl Algorithm {
+    /// Every algorithm, in the order reports list them. ([`naive`] is not here: O(n·m).)
+    pub const ALL: [Algorithm; 8] = [
+        Algorithm::Chk,
+        Algorithm::Lt,
+        Algorithm::Slt,
+        Algorithm::Snca,
+        Algorithm::LtPre,
+        Algorithm::SltPre,
+        Algorithm::SncaPre,
+        Algorithm::SncaPar,
+    ];
+
+    /// What [`compute`] uses: the fastest in `docs/dominators.md` that is never quadratic
+    /// in practice.
+    pub const DEFAULT: Algorithm = Algorithm::SncaPre;
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Chk => "chk",
+            Algorithm::Lt => "lt",
+            Algorithm::Slt => "slt",
+            Algorithm::Snca => "snca",
+            Algorithm::LtPre => "lt-pre",
+            Algorithm::SltPre => "slt-pre",
+            Algorithm::SncaPre => "snca-pre",
+            Algorithm::SncaPar => "snca-par",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Algorithm> {
+        Algorithm::ALL.into_iter().find(|a| a.name() == s)
+    }
+
+    /// Immediate dominators of `g` (see [`DomInput`] for the encoding).
+    pub fn run(self, g: &DomInput) -> Vec<u32> {
+        match self {
+            Algorithm::Chk => chk::idom(g),
+            Algorithm::Lt => lt::idom(g),
+            Algorithm::Slt => slt::idom(g),
+            Algorithm::Snca => snca::idom(g),
+            Algorithm::LtPre => lt::idom_renumbered(g),
+            Algorithm::SltPre => slt::idom_renumbered(g),
+            Algorithm::SncaPre => snca::idom_renumbered(g),
+            Algorithm::SncaPar => snca::idom_parallel(g),
+        }
+    }
+
+    /// Immediate dominators and retained sizes. The Lengauer–Tarjan family accumulates in
+    /// its DFS numbering (one backward sweep); CHK goes through [`retained_sizes`].
+    pub fn run_with_retained(self, g: &DomInput, self_size: &[u64]) -> (Vec<u32>, Vec<u64>) {
+        use preorder::{NodePreds, NumPreds, Preorder};
+        let (pre, by_num) = match self {
+            Algorithm::Chk => {
+                let idom = chk::idom(g);
+                let r = retained_sizes(&idom, self_size);
+                return (idom, r);
+            }
+            Algorithm::Lt | Algorithm::Slt | Algorithm::Snca => {
+                let pre = Preorder::build(g);
+                let preds = NodePreds::build(g, &pre);
+                let d = match self {
+                    Algorithm::Lt => lt::run(&pre, &preds),
+                    Algorithm::Slt => slt::run(&pre, &preds),
+                    _ => snca::run(&pre, &preds),
+                };
+                drop(preds);
+                (pre, d)
+            }
+            Algorithm::SncaPar => {
+                let (pre, preds) = NumPreds::with_preorder_parallel(g);
+                let d = snca::run(&pre, &preds);
+                drop(preds);
+                let (idom, retained) = NumPreds::finish_parallel(&pre, &d, self_size);
+                return (idom, retained);
+            }
+            _ => {
+                let (pre, preds) = NumPreds::with_preorder(g);
+                let d = match self {
+                    Algorithm::LtPre => lt::run(&pre, &preds),
+                    Algorithm::SltPre => slt::run(&pre, &preds),
+                    _ => snca::run(&pre, &preds),
+                };
+                (pre, d)
+            }
+        };
+        let retained = pre.retained(&by_num, self_size);
+        (pre.to_nodes(&by_num), retained)
+    }
+}
+
+impl std::fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Algorithm {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Algorithm::from_name(s).ok_or_else(|| {
+            let names: Vec<&str> = Algorithm::ALL.iter().map(|a| a.name()).collect();
+            format!(
+                "unknown dominator algorithm {s:?} (expected one of {})",
+                names.join(", ")
+            )
+        })
+    }
 }
 
 /// Retained sizes: `retained[v] = self_size[v] + Σ retained[c]` over `v`'s dominator-tree

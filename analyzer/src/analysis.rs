@@ -1,0 +1,111 @@
+//! The analysed snapshot: everything DevTools computes when it opens a file.
+//!
+//! [`Analysis::new`] runs DevTools' initialisation (`HeapSnapshot.initialize` in
+//! `HeapSnapshot.ts`, version 1.0.1705227) in its order, each step in its own module:
+//! 0. attached/detached state of native objects, renaming detached ones
+//!    ([`crate::domstate`]; names in `snapshot` change in place);
+//! 1. page-owned nodes and essential edges ([`crate::essential`], with WeakMap edge names
+//!    from [`crate::ephemeron`]);
+//! 2. shallow-size redistribution ([`crate::shallow`]) — applied to
+//!    `snapshot.nodes.self_size` **in place**, as DevTools does, so every size read from
+//!    the analysis afterwards is the one DevTools shows;
+//! 3. dominators, retained sizes and the dominator tree ([`crate::domtree`]);
+//! 4. distances ([`crate::distances`]);
+//! 5. class keys ([`crate::classes`]).
+//!
+//! Steps 1 and 2 run alongside each other, and so do 3 and 4–5 (two threads): they only
+//! read the snapshot.
+//!
+//! The Summary ([`crate::summary`]) and Statistics ([`crate::statistics`]) views and
+//! retainer paths ([`crate::paths`]) are computed on demand from an `Analysis`.
+
+use crate::bitset::BitSet;
+use crate::classes::Classes;
+use crate::domtree::DomTree;
+use crate::ephemeron::EphemeronNames;
+use crate::snapshot::{HeapSnapshot, NodeIx};
+
+/// A snapshot with DevTools' analyses.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// The snapshot; `nodes.self_size` holds DevTools' redistributed shallow sizes.
+    pub snapshot: HeapSnapshot,
+    /// DevTools' essential edges (one bit per edge).
+    pub essential: BitSet,
+    /// Immediate dominator ordinal per node; `idom[root] == root`.
+    pub idom: Vec<u32>,
+    /// Retained size per node.
+    pub retained: Vec<u64>,
+    /// DevTools' distance per node ([`crate::distances::NO_DISTANCE`] when unreachable).
+    pub distance: Vec<i32>,
+    /// Dominator-tree children CSR: `dom_children[dom_first[v]..dom_first[v + 1]]`.
+    pub dom_first: Vec<u32>,
+    pub dom_children: Vec<u32>,
+    /// Class key of every node.
+    pub classes: Classes,
+}
+
+impl Analysis {
+    /// Analyses `snapshot` the way DevTools does when it loads it.
+    pub fn new(mut snapshot: HeapSnapshot) -> Analysis {
+        crate::domstate::propagate(&mut snapshot);
+        // Two read-only phases, each split over two threads (the machine's two cores);
+        // the size redistribution between them is the only write.
+        let eph = EphemeronNames::build(&snapshot.strings);
+        let (essential, owners) = std::thread::scope(|sc| {
+            let s = &snapshot;
+            let owners = sc.spawn(move || crate::shallow::owners_if_needed(s));
+            let page = crate::essential::page_owned(s);
+            let essential = crate::essential::essential_edges(s, &eph, &page);
+            (
+                essential,
+                owners.join().expect("shallow-size owners panicked"),
+            )
+        });
+        if let Some(owners) = owners {
+            crate::shallow::apply(&mut snapshot, &owners);
+        }
+        let (tree, (distance, classes)) = std::thread::scope(|sc| {
+            let s = &snapshot;
+            let eph = &eph;
+            let side = sc.spawn(move || (crate::distances::distances(s, eph), Classes::build(s)));
+            let tree = DomTree::build(s, &essential, &s.nodes.self_size);
+            (tree, side.join().expect("distances/classes panicked"))
+        });
+        Analysis {
+            snapshot,
+            essential,
+            idom: tree.idom,
+            retained: tree.retained,
+            distance,
+            dom_first: tree.first,
+            dom_children: tree.children,
+            classes,
+        }
+    }
+
+    /// The nodes `n` immediately dominates, ascending.
+    #[inline]
+    pub fn children(&self, n: NodeIx) -> &[u32] {
+        &self.dom_children
+            [self.dom_first[n as usize] as usize..self.dom_first[n as usize + 1] as usize]
+    }
+
+    /// Total heap size as DevTools reports it: the root's retained size plus
+    /// `extra_native_bytes`.
+    pub fn total_size(&self) -> u64 {
+        self.retained.first().copied().unwrap_or(0)
+            + self.snapshot.meta.extra_native_bytes.unwrap_or(0)
+    }
+
+    /// The class name DevTools shows for node `n`.
+    #[inline]
+    pub fn class_name(&self, n: NodeIx) -> &str {
+        self.classes.name(n)
+    }
+
+    /// Ordinal of the node with V8 id `id`.
+    pub fn find_id(&self, id: u32) -> Option<NodeIx> {
+        self.snapshot.find_id(id)
+    }
+}

@@ -1,0 +1,158 @@
+//! `heapsim generate`: build a V8-shaped heap on the simulator and write its snapshot plus
+//! the ground truth (`FILE.truth.json`) — test data of any size for heap tools.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use sim::snapshot::shapes::{self, Shape};
+use sim::snapshot::{truth, write_heap_snapshot, Format, Progress, SnapshotOptions};
+use sim::{Heap, Profile};
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:\n  \
+    heapsim generate --objects 1000000 -o app.heapsnapshot\n  \
+    heapsim generate --shape chains --objects 2000000 --format node24 -o chains.heapsnapshot\n  \
+    heapsim generate --shape weak --no-gc --seed 7 -o weak.heapsnapshot --force")]
+pub struct GenerateArgs {
+    /// Number of objects to allocate (counts every heap object created, including backing
+    /// stores and garbage).
+    #[arg(long, default_value_t = 100_000)]
+    pub objects: u64,
+    /// Random seed (same seed, same heap, same file).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Heap shape: heap (application-like), chains (deep linked lists), wide (huge
+    /// fan-out), weak (WeakMap-heavy), mixed.
+    #[arg(long, default_value = "heap")]
+    pub shape: Shape,
+    /// Snapshot layout of this Node.js version: node20, node22, node24.
+    #[arg(long, default_value = "node20")]
+    pub format: Format,
+    /// Skip the GC before the snapshot (unreachable objects appear in it).
+    #[arg(long)]
+    pub no_gc: bool,
+    /// Objects whose `retained_by_gc` goes into FILE.truth.json (each costs one marking of
+    /// the live heap); 0 writes no truth file.
+    #[arg(long, default_value_t = 100)]
+    pub truth_sample: usize,
+    /// Overwrite existing output files.
+    #[arg(long)]
+    pub force: bool,
+    /// Output snapshot file.
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+}
+
+fn create(path: &Path, force: bool) -> Result<File> {
+    let mut o = OpenOptions::new();
+    o.write(true);
+    if force {
+        o.create(true).truncate(true);
+    } else {
+        o.create_new(true);
+    }
+    o.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!("{} exists (use --force to overwrite)", path.display())
+        } else {
+            anyhow::anyhow!("cannot create {}: {e}", path.display())
+        }
+    })
+}
+
+pub fn run(args: GenerateArgs) -> Result<i32> {
+    if args.objects == 0 {
+        bail!("--objects must be at least 1");
+    }
+    let truth_path = {
+        let mut p = args.output.clone().into_os_string();
+        p.push(".truth.json");
+        PathBuf::from(p)
+    };
+    // Refuse before doing minutes of work.
+    for p in [&args.output, &truth_path] {
+        if !args.force && p.exists() && (p == &args.output || args.truth_sample > 0) {
+            bail!("{} exists (use --force to overwrite)", p.display());
+        }
+    }
+    // Opened before minutes of heap building, so a bad path fails at once.
+    let file = create(&args.output, args.force)?;
+    let tty = std::io::stderr().is_terminal();
+    let t0 = Instant::now();
+    // Old generation sized for the request: ~100 bytes per object, plenty of headroom (the
+    // simulator has no old-generation GC yet, so garbage stays until the snapshot).
+    let limit = (args.objects as usize).saturating_mul(256).max(64 << 20);
+    let mut heap = Heap::new(Profile::modern().with_max_old_generation(limit));
+    if let Err(e) = shapes::build(&mut heap, args.shape, args.objects, args.seed) {
+        drop(file);
+        let _ = std::fs::remove_file(&args.output);
+        bail!("building the heap failed: {e}");
+    }
+    let built = t0.elapsed();
+
+    let out = BufWriter::with_capacity(1 << 20, file);
+    let opts = SnapshotOptions {
+        format: args.format,
+        gc: !args.no_gc,
+    };
+    let bar = tty.then(|| {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("writing {bar:40} {pos}/{len} records, {msg}")
+                .expect("valid template"),
+        );
+        b
+    });
+    let mut on_progress = |p: Progress| {
+        if let Some(b) = &bar {
+            b.set_length(p.total);
+            b.set_position(p.records);
+            b.set_message(format!("{} MB", p.bytes >> 20));
+        }
+    };
+    let t1 = Instant::now();
+    let (stats, prepared) = write_heap_snapshot(&mut heap, out, &opts, Some(&mut on_progress))
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let written = t1.elapsed();
+
+    let t2 = Instant::now();
+    if args.truth_sample > 0 {
+        let t = truth::sample(
+            &heap,
+            &prepared.graph,
+            &prepared.live,
+            args.format,
+            args.truth_sample,
+            args.seed,
+        );
+        let f = create(&truth_path, args.force)?;
+        let mut w = BufWriter::new(f);
+        serde_json::to_writer(&mut w, &t)?;
+        w.write_all(b"\n")?;
+        w.flush()
+            .with_context(|| format!("writing {}", truth_path.display()))?;
+    }
+    eprintln!(
+        "heapsim: wrote {} ({} nodes, {} edges, {} bytes, {}) in {:.1} s (heap built in {:.1} s{})",
+        args.output.display(),
+        stats.nodes,
+        stats.edges,
+        stats.bytes,
+        args.format,
+        written.as_secs_f64(),
+        built.as_secs_f64(),
+        if args.truth_sample > 0 {
+            format!(", truth in {:.1} s", t2.elapsed().as_secs_f64())
+        } else {
+            String::new()
+        }
+    );
+    Ok(0)
+}

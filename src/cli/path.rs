@@ -1,0 +1,86 @@
+//! `heapsim path`: the shortest retainer paths from the root to an object.
+
+use std::path::PathBuf;
+
+use analyzer::names::display_name;
+use analyzer::paths::paths_to;
+use clap::Args;
+use serde_json::{json, Value};
+
+use super::common::{analyse, find, parse_id};
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  heapsim path app.heapsnapshot @234743
+  heapsim path app.heapsnapshot @234743 --max 10 --json
+
+Paths skip weak edges and are printed as JavaScript-like chains, e.g.
+`global.client._events.error[17]`: properties as `.name` (or `[\"odd name\"]`),
+elements as `[i]`, closure variables and internal links as `.name`. A path that starts in
+V8's GC roots begins with the root's name, e.g. `(Handle scope)[3].next`.")]
+pub struct PathArgs {
+    /// The .heapsnapshot file.
+    pub file: PathBuf,
+    /// The object's id, as DevTools prints it (`@4321`).
+    #[arg(value_parser = parse_id, value_name = "@ID")]
+    pub id: u32,
+    /// At most this many paths (all of the shortest length).
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub max: usize,
+    /// Print JSON (see docs/json.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: PathArgs) -> anyhow::Result<i32> {
+    let a = analyse(&args.file)?;
+    let v = find(&a, &args.file, args.id)?;
+    let s = &a.snapshot;
+    let paths = paths_to(&a, v, args.max);
+    if args.json {
+        let list: Vec<Value> = paths
+            .iter()
+            .map(|p| {
+                let steps: Vec<Value> = p
+                    .steps
+                    .iter()
+                    .map(|st| {
+                        json!({
+                            "edge": st.edge.map(|e| s.edge_name(e)),
+                            "edge_type": st.edge.map(|e| s.edge_kind(e).v8_name()),
+                            "id": s.node_id(st.node),
+                            "type": s.node_type_name(st.node),
+                            "name": display_name(s, st.node),
+                        })
+                    })
+                    .collect();
+                json!({"chain": p.chain(&a), "steps": steps})
+            })
+            .collect();
+        let out = json!({
+            "id": args.id,
+            "name": display_name(s, v),
+            "paths": list,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(0);
+    }
+    if paths.is_empty() {
+        println!(
+            "@{} {} is not reachable from the root over non-weak edges",
+            args.id,
+            display_name(s, v)
+        );
+        return Ok(0);
+    }
+    for p in &paths {
+        let ids: Vec<String> = p
+            .steps
+            .iter()
+            .map(|st| format!("@{}", s.node_id(st.node)))
+            .collect();
+        println!("{}", p.chain(&a));
+        println!("    {}", ids.join(" → "));
+    }
+    Ok(0)
+}

@@ -1,0 +1,79 @@
+//! `heapsim tree`: the dominator tree with same-class siblings folded (the talk's "object
+//! cluster view"; see `analyzer::report::cluster_tree`).
+
+use std::path::PathBuf;
+
+use analyzer::analysis::Analysis;
+use analyzer::report::{cluster_tree, json, text, DomView};
+
+/// Show the dominator tree, siblings of one class folded into one row.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "\
+Examples:
+  heapsim tree app.heapsnapshot
+  heapsim tree app.heapsnapshot @234743 --depth 3
+  heapsim tree app.heapsnapshot --min-size 1000000 --json
+
+A folded row such as `Timeout ×20000, 4.1 MB  [largest @1234]` stands for 20000 siblings
+of one class; expand it with `heapsim tree FILE @1234` (one member) or --no-fold.")]
+pub struct Args {
+    /// The .heapsnapshot file.
+    pub file: PathBuf,
+    /// Start at this object (`@123` or `123`); default: the synthetic root.
+    #[arg(value_name = "@ID")]
+    pub id: Option<String>,
+    /// Levels to show below the start.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub depth: u32,
+    /// Hide rows retaining fewer bytes (default: 0.1 % of the heap).
+    #[arg(long, value_name = "BYTES")]
+    pub min_size: Option<u64>,
+    /// At most this many rows per parent.
+    #[arg(long, value_name = "N", default_value_t = 25)]
+    pub max_rows: usize,
+    /// List same-class siblings one by one.
+    #[arg(long)]
+    pub no_fold: bool,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `@123` or `123` → 123.
+pub fn parse_id(text: &str) -> anyhow::Result<u32> {
+    text.strip_prefix('@')
+        .unwrap_or(text)
+        .parse()
+        .map_err(|_| anyhow::anyhow!("{text}: not an object id (expected @123)"))
+}
+
+pub fn run(args: Args) -> anyhow::Result<i32> {
+    let start_id = args.id.as_deref().map(parse_id).transpose()?;
+    let snapshot = super::load::load(&args.file)?;
+    let a = Analysis::new(snapshot);
+    let start = match start_id {
+        None => 0,
+        Some(id) => a
+            .find_id(id)
+            .ok_or_else(|| anyhow::anyhow!("{}: no object with id @{id}", args.file.display()))?,
+    };
+    let view = DomView::of(&a);
+    let params = cluster_tree::Params {
+        depth: args.depth,
+        min_size: args.min_size.unwrap_or(view.total() / 1000),
+        max_rows: args.max_rows.max(1),
+        fold: !args.no_fold,
+    };
+    let rows = cluster_tree::build(&view, start, &params);
+    if args.json {
+        let out = serde_json::json!({
+            "root": a.snapshot.node_id(start),
+            "total_size": view.total(),
+            "rows": json::tree_rows(&view, &rows),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        print!("{}", text::tree(&view, &rows));
+    }
+    Ok(0)
+}

@@ -1,0 +1,483 @@
+//! Leak reports on real heap snapshots, written at test time by Node.js running the
+//! programs in `tests/leaks/` — the talk's three cases and a control:
+//!
+//! * `listeners.js`: a listener added to a long-lived EventEmitter subclass per request →
+//!   suspect `Client`, accumulated in the listener `Array`, 20 000 `onError` closures;
+//! * `hot_reload.js`: `require.cache` entries deleted while the parent keeps `children` →
+//!   suspect `Module`, accumulated in its `children` `Array` of `Module`s;
+//! * `vue_ssr.js`: Vue 2 SSR whose `created()` starts an interval → suspect `TimersList`
+//!   holding the `Timeout` group;
+//! * `control.js`: the same work done correctly → no suspect;
+//! * `listeners.js --three`: baseline/target/final → the listener closures are the top
+//!   leak group of `heapsim diff`.
+//!
+//! Node: `node` on PATH, plus Node 22 and 24 when `scripts/setup-interop.sh` has installed
+//! them (its env file, `${HEAPSIM_INTEROP_HOME:-~/.cache/heapsim-interop}/env`). Vue 2 comes
+//! from that env file's `INTEROP_NODE_MODULES`, or from `tests/leaks/node_modules`
+//! (`npm install --prefix tests/leaks vue@2 vue-server-renderer@2`). When Node or Vue is
+//! missing a test prints why and passes — except under `CI=true`, where it fails.
+//!
+//! Text reports are pinned with insta (`tests/snapshots/`) for the PATH Node, with ids and
+//! sizes redacted (they change from run to run); everything else is asserted structurally.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn program(name: &str) -> PathBuf {
+    repo().join("tests/leaks").join(name)
+}
+
+/// Prints why a test cannot run, or fails it on CI.
+fn skip(reason: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true and {reason}");
+    }
+    eprintln!("skipping: {reason}");
+}
+
+/// The interop env file's `KEY=VALUE` lines, if `setup-interop.sh` has run.
+fn interop_env() -> HashMap<String, String> {
+    let home = std::env::var("HEAPSIM_INTEROP_HOME")
+        .map(PathBuf::from)
+        .or_else(|_| {
+            std::env::var("HOME").map(|h| PathBuf::from(h).join(".cache/heapsim-interop"))
+        });
+    let Ok(home) = home else {
+        return HashMap::new();
+    };
+    std::fs::read_to_string(home.join("env"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+fn node_version(bin: &str) -> Option<String> {
+    let out = Command::new(bin).arg("--version").output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// Node binaries to test with, PATH's first; each version once.
+fn nodes() -> Vec<(String, String)> {
+    let env = interop_env();
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut candidates = vec!["node".to_string()];
+    for k in ["NODE20", "NODE22", "NODE24"] {
+        if let Some(p) = env.get(k) {
+            candidates.push(p.clone());
+        }
+    }
+    for bin in candidates {
+        if let Some(v) = node_version(&bin) {
+            if !out.iter().any(|(seen, _)| *seen == v) {
+                out.push((v, bin));
+            }
+        }
+    }
+    out
+}
+
+/// A directory holding `vue` (2.x) and `vue-server-renderer`, for `NODE_PATH`.
+fn vue_modules() -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    if let Some(d) = interop_env().get("INTEROP_NODE_MODULES") {
+        dirs.push(PathBuf::from(d));
+    }
+    dirs.push(repo().join("tests/leaks/node_modules"));
+    dirs.into_iter().find(|d| {
+        d.join("vue/package.json").is_file() && d.join("vue-server-renderer/package.json").is_file()
+    })
+}
+
+/// Runs a leak program; `Err` carries the reason when Node itself failed.
+fn run_node(
+    node: &str,
+    prog: &str,
+    args: &[&Path],
+    node_path: Option<&Path>,
+) -> Result<(), String> {
+    let mut cmd = Command::new(node);
+    cmd.arg(program(prog)).args(args);
+    if let Some(p) = node_path {
+        cmd.env("NODE_PATH", p);
+    }
+    let out = cmd.output().map_err(|e| format!("{node}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{node} {prog} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(())
+}
+
+fn heapsim(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
+        .args(args)
+        .output()
+        .expect("run heapsim");
+    assert!(
+        out.status.success(),
+        "heapsim {args:?} exited {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn json(args: &[&str]) -> Value {
+    serde_json::from_str(&heapsim(args)).expect("valid JSON")
+}
+
+/// Writes `prog`'s snapshot with `node` into `dir` and returns its path.
+fn snapshot(node: &str, prog: &str, dir: &Path, node_path: Option<&Path>) -> PathBuf {
+    let file = dir.join(format!("{prog}.heapsnapshot"));
+    run_node(node, prog, &[&file], node_path).unwrap_or_else(|e| panic!("{e}"));
+    file
+}
+
+/// Ids and sizes vary between runs: `@123` → `@ID`, byte counts, sizes and percentages
+/// → placeholders. Counts of objects (`20 000 ×`) stay.
+fn redact(text: &str) -> String {
+    let numeric = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_digit())
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    };
+    let unit = |s: &str| {
+        ["B", "kB", "MB", "GB", "bytes", "%", "objects"]
+            .iter()
+            .any(|u| s.starts_with(u))
+    };
+    let mut out = String::new();
+    for line in text.lines() {
+        let toks: Vec<&str> = line.split(' ').collect();
+        let words: Vec<String> = toks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let next = toks.get(i + 1).copied().unwrap_or("");
+                let bare = t.trim_start_matches('(');
+                if let Some(rest) = t.strip_prefix('@') {
+                    let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+                    format!("@ID{}", &rest[digits..])
+                } else if numeric(bare) && unit(next) {
+                    format!("{}N", &t[..t.len() - bare.len()])
+                } else {
+                    t.to_string()
+                }
+            })
+            .collect();
+        out.push_str(&words.join(" "));
+        out.push('\n');
+    }
+    out
+}
+
+/// The stable head of each suspect: sentence, keywords, path and the largest group.
+fn report_head(text: &str) -> String {
+    let mut out = String::new();
+    let mut groups_seen = 0;
+    for line in text.lines() {
+        if line.starts_with("Suspect ") {
+            groups_seen = 0;
+        }
+        let is_group = line.starts_with("    ");
+        if is_group {
+            groups_seen += 1;
+            if groups_seen > 1 {
+                continue;
+            }
+        }
+        if let Some(path) = line.strip_prefix("  Path: ") {
+            // Slot numbers of GC roots (`(Stack roots) → [46]`) change between runs.
+            let steps: Vec<String> = path
+                .split(" → ")
+                .map(|st| {
+                    let idx = st.strip_prefix('[').and_then(|x| x.strip_suffix(']'));
+                    if idx.is_some_and(|x| x.bytes().all(|b| b.is_ascii_digit())) {
+                        "[N]".to_string()
+                    } else {
+                        st.to_string()
+                    }
+                })
+                .collect();
+            out.push_str(&format!("  Path: {}\n", steps.join(" → ")));
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    redact(&out)
+}
+
+#[test]
+fn redaction_keeps_counts_and_hides_ids_and_sizes() {
+    let t = "Suspect 1: \"Client\" instance @234743 retains 14,111,888 bytes (82.8 %). Its memory is mostly accumulated in \"Array\" instance @236691.\n    20 000 × closure \"onError\" home.js:12 — 13.9 MB";
+    assert_eq!(
+        redact(t),
+        "Suspect 1: \"Client\" instance @ID retains N bytes (N %). Its memory is mostly accumulated in \"Array\" instance @ID.\n    20 000 × closure \"onError\" home.js:12 — N MB\n"
+    );
+}
+
+fn first_suspect(report: &Value) -> &Value {
+    &report["suspects"][0]
+}
+
+#[test]
+fn listener_leak_names_the_client_and_the_listener_array() {
+    let nodes = nodes();
+    if nodes.is_empty() {
+        return skip("no `node` on PATH");
+    }
+    for (i, (version, node)) in nodes.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = snapshot(node, "listeners.js", dir.path(), None);
+        let f = file.to_str().unwrap();
+        let r = json(&["analyze", f, "--json"]);
+        let s = first_suspect(&r);
+        assert_eq!(s["name"], "Client", "{version}: {r:#}");
+        assert_eq!(s["type"], "object", "{version}");
+        assert!(s["percent"].as_f64().unwrap() >= 50.0, "{version}: {s:#}");
+        assert_eq!(s["accumulation"]["name"], "Array", "{version}: {s:#}");
+        let g = &s["groups"][0];
+        assert!(
+            g["class"]
+                .as_str()
+                .unwrap()
+                .starts_with("closure \"onError\" listeners.js:"),
+            "{version}: {g}"
+        );
+        assert_eq!(g["count"], 20000, "{version}");
+        let edges: Vec<&str> = s["path"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["edge"].as_str().unwrap())
+            .collect();
+        assert_eq!(edges.last(), Some(&"client"), "{version}: {edges:?}");
+        assert_eq!(s["path"][0]["name"], "global", "{version}: {s:#}");
+        if i == 0 {
+            let text = heapsim(&["analyze", f]);
+            insta::assert_snapshot!("analyze_listeners", report_head(&text));
+            // The duplicated request bodies show up in `strings`.
+            let d = json(&["strings", f, "--json", "--min-count", "1000"]);
+            assert!(d["wasted_size"].as_u64().unwrap() > 0);
+            assert!(d["strings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["count"].as_u64().unwrap() >= 1000));
+        }
+    }
+}
+
+#[test]
+fn hot_reload_names_the_module_and_its_children_array() {
+    let nodes = nodes();
+    if nodes.is_empty() {
+        return skip("no `node` on PATH");
+    }
+    for (i, (version, node)) in nodes.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = snapshot(node, "hot_reload.js", dir.path(), None);
+        let f = file.to_str().unwrap();
+        let r = json(&["analyze", f, "--json"]);
+        let s = first_suspect(&r);
+        assert_eq!(s["name"], "Module", "{version}: {r:#}");
+        assert_eq!(s["accumulation"]["name"], "Array", "{version}: {s:#}");
+        assert_eq!(s["groups"][0]["class"], "Module", "{version}: {s:#}");
+        assert!(
+            s["groups"][0]["count"].as_u64().unwrap() >= 999,
+            "{version}"
+        );
+        if i == 0 {
+            let text = heapsim(&["analyze", f]);
+            insta::assert_snapshot!("analyze_hot_reload", report_head(&text));
+            // Every reload keeps another copy of the module's source.
+            let d = json(&["strings", f, "--json", "--min-count", "1000"]);
+            let top = &d["strings"][0];
+            assert!(
+                top["value"].as_str().unwrap().contains("const rows = [];"),
+                "{top}"
+            );
+        }
+    }
+}
+
+#[test]
+fn vue_ssr_names_the_timers_list_and_its_timeouts() {
+    let nodes = nodes();
+    if nodes.is_empty() {
+        return skip("no `node` on PATH");
+    }
+    let Some(modules) = vue_modules() else {
+        return skip("vue@2 and vue-server-renderer@2 not installed (scripts/setup-interop.sh, or npm install --prefix tests/leaks vue@2 vue-server-renderer@2)");
+    };
+    for (i, (version, node)) in nodes.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = snapshot(node, "vue_ssr.js", dir.path(), Some(&modules));
+        let f = file.to_str().unwrap();
+        let r = json(&["analyze", f, "--json"]);
+        let s = first_suspect(&r);
+        assert_eq!(s["name"], "TimersList", "{version}: {r:#}");
+        assert_eq!(s["accumulation"]["id"], s["id"], "{version}: {s:#}");
+        assert_eq!(s["groups"][0]["class"], "Timeout", "{version}: {s:#}");
+        assert_eq!(s["groups"][0]["count"], 1000, "{version}");
+        // The cluster view folds the 1000 timeouts under the list into one row.
+        let id = format!("@{}", s["id"]);
+        let t = json(&["tree", f, &id, "--depth", "1", "--json"]);
+        let rows = t["rows"].as_array().unwrap();
+        assert_eq!(rows[0]["name"], "TimersList");
+        assert_eq!(
+            (rows[1]["row"].as_str(), rows[1]["name"].as_str()),
+            (Some("group"), Some("Timeout"))
+        );
+        assert_eq!(rows[1]["count"], 1000);
+        if i == 0 {
+            let text = heapsim(&["analyze", f]);
+            insta::assert_snapshot!("analyze_vue_ssr", report_head(&text));
+        }
+    }
+}
+
+#[test]
+fn control_program_has_no_suspect() {
+    let nodes = nodes();
+    if nodes.is_empty() {
+        return skip("no `node` on PATH");
+    }
+    for (i, (version, node)) in nodes.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = snapshot(node, "control.js", dir.path(), None);
+        let f = file.to_str().unwrap();
+        let r = json(&["analyze", f, "--json"]);
+        assert_eq!(r["suspects"], Value::Array(vec![]), "{version}: {r:#}");
+        if i == 0 {
+            let text = heapsim(&["analyze", f]);
+            insta::assert_snapshot!("analyze_control", redact(&text));
+        }
+    }
+}
+
+#[test]
+fn three_snapshots_put_the_listener_closures_in_the_top_leak_group() {
+    let nodes = nodes();
+    if nodes.is_empty() {
+        return skip("no `node` on PATH");
+    }
+    for (version, node) in &nodes {
+        let dir = tempfile::tempdir().unwrap();
+        run_node(
+            node,
+            "listeners.js",
+            &[dir.path(), Path::new("--three")],
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+        let (b, t, f) = (
+            p("base.heapsnapshot"),
+            p("target.heapsnapshot"),
+            p("final.heapsnapshot"),
+        );
+        let r = json(&["diff", &b, &t, &f, "--json"]);
+        let top = &r["groups"][0];
+        assert!(
+            top["class"]
+                .as_str()
+                .unwrap()
+                .starts_with("closure \"onError\""),
+            "{version}: {r:#}"
+        );
+        assert_eq!(top["count"], 10000, "{version}");
+        // The two-snapshot Comparison sees the same 10 000 new closures (DevTools' class
+        // of every function is `Function`).
+        let c = json(&["diff", &b, &t, "--json"]);
+        let closures = c["classes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["class"] == "Function")
+            .unwrap_or_else(|| panic!("{version}: no Function class in {c:#}"));
+        assert!(
+            closures["new_count"].as_u64().unwrap() >= 10000,
+            "{version}: {closures}"
+        );
+    }
+}
+
+/// The keys and value types of a JSON value, arrays by their first element.
+fn shape(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), shape(v))).collect()),
+        Value::Array(a) => Value::Array(a.first().map(shape).into_iter().collect()),
+        Value::String(_) => "string".into(),
+        Value::Number(n) if n.is_u64() => "integer".into(),
+        Value::Number(_) => "number".into(),
+        Value::Bool(_) => "bool".into(),
+        Value::Null => "null".into(),
+    }
+}
+
+#[test]
+fn leak_report_json_schema_is_pinned() {
+    let nodes = nodes();
+    if nodes.is_empty() {
+        return skip("no `node` on PATH");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = snapshot(&nodes[0].1, "listeners.js", dir.path(), None);
+    let r = json(&["analyze", file.to_str().unwrap(), "--json"]);
+    // docs/leak-report.md documents exactly this shape; change both together.
+    let expected = serde_json::json!({
+        "total_size": "integer",
+        "node_count": "integer",
+        "suspects": [{
+            "id": "integer",
+            "name": "string",
+            "type": "string",
+            "retained_size": "integer",
+            "percent": "number",
+            "accumulation": {"id": "integer", "name": "string", "type": "string", "retained_size": "integer"},
+            "path": [{"edge": "string", "id": "integer", "name": "string"}],
+            "groups": [{"class": "string", "count": "integer", "retained_size": "integer"}]
+        }]
+    });
+    assert_eq!(shape(&r), expected, "{r:#}");
+}
+
+#[test]
+fn bad_arguments_exit_2_with_one_line() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_heapsim"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.heapsnapshot");
+    let m = missing.to_str().unwrap();
+    for args in [
+        vec!["analyze", m],
+        vec!["analyze", m, "--threshold", "0"],
+        vec!["tree", m, "@x"],
+        vec!["strings", m, "--min-count", "1"],
+        vec!["diff", m, m],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    }
+}
