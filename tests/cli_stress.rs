@@ -36,6 +36,13 @@ fn stress_reports_json_and_exits_zero() {
         "promoted",
         "verifier_checks",
         "failures",
+        "full_gcs",
+        "incremental_steps",
+        "overflows",
+        "rescans",
+        "pages_evacuated",
+        "barrier_greyings",
+        "oracle_checks",
     ] {
         assert!(v.get(k).is_some(), "missing {k} in {v}");
     }
@@ -43,7 +50,13 @@ fn stress_reports_json_and_exits_zero() {
     assert_eq!(v["ops"], 600);
     assert_eq!(v["failures"], 0);
     assert!(v["scavenges"].as_u64().unwrap() > 10);
-    assert_eq!(v["verifier_checks"], v["scavenges"]);
+    // Every GC is verified, scavenges and full GCs alike, in every mode.
+    assert_eq!(
+        v["verifier_checks"].as_u64().unwrap(),
+        v["scavenges"].as_u64().unwrap() + v["full_gcs"].as_u64().unwrap()
+    );
+    assert_eq!(v["modes"].as_array().unwrap().len(), 5);
+    assert!(v["oracle_checks"].as_u64().unwrap() > 0);
 }
 
 #[test]
@@ -61,7 +74,7 @@ fn stress_text_and_trace_gc() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Scavenge"), "{text}");
-    assert!(text.contains("verifier failures  0"), "{text}");
+    assert!(text.contains("failures           0"), "{text}");
 }
 
 #[test]
@@ -70,9 +83,38 @@ fn stress_rejects_bad_usage_with_exit_2() {
         &["stress", "--profile", "v8-5"][..],
         &["stress", "--gc-interval", "0"],
         &["stress", "--ops", "x"],
+        &["stress", "--mode", "sweep"],
+        &["stress", "--full-gc-interval", "0"],
     ] {
         let out = heapsim(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(!out.stderr.is_empty());
     }
+}
+
+#[test]
+fn stress_modes_exercise_the_old_generation() {
+    let count = |mode: &str, key: &str| -> u64 {
+        let out = heapsim(&[
+            "stress", "--mode", mode, "--ops", "3000", "--seed", "2", "--json",
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{mode}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["failures"], 0);
+        assert!(v["oracle_checks"].as_u64().unwrap() > 0, "{mode}: {v}");
+        v[key].as_u64().unwrap()
+    };
+    assert!(count("overflow", "rescans") > 0);
+    assert!(count("compact", "pages_evacuated") > 0);
+    assert!(count("incremental", "incremental_steps") > 0);
+    assert!(count("incremental", "barrier_greyings") > 0);
+    assert!(count("weak", "full_gcs") > 0);
+    let out = heapsim(&["stress", "--mode", "overflow", "--ops", "500", "--trace-gc"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Mark-") && text.contains("rescans"), "{text}");
 }

@@ -6,14 +6,18 @@
 //! when at least `fragmentation_percent` (V8's `kTargetFragmentationPercent`, 70 %) of it is
 //! free; candidates are taken emptiest first while the live bytes to move stay within
 //! `max_evacuated_bytes` (V8's `kMaxEvacuatedBytes`, 4 MB). The stress mode
-//! `compact_every_gc` takes every page. The page allocation currently bumps in is never a
-//! candidate. Only old space is compacted (V8 6.x never compacted map space).
+//! `compact_every_gc` takes every page. Objects of the root table (fixed maps, oddballs,
+//! canonical empty objects) never move: V8 keeps them immovable (`Page::NEVER_EVACUATE`,
+//! later the read-only space) and embedders may hold them across allocations; a candidate
+//! holding one is evacuated around it. Only old space is compacted (V8 6.x never compacted map space).
 //!
 //! **Evacuation.** Each live object of a candidate is copied to a free-list or fresh block
 //! of a non-candidate page with its id; the old copy's map word becomes the forwarding
 //! address (as in the scavenger); old-to-new slots of the copy are recorded again. If
 //! there is no room, the page's evacuation is *aborted* (V8's aborted evacuation): what was
-//! moved stays moved, the rest stays put, and the page is swept instead of released.
+//! moved stays moved, the rest stays put, and the page is swept instead of released — as
+//! is a candidate that keeps a root-table object. `pages_evacuated` counts candidates
+//! evacuated, `pages_aborted` those of them kept and swept.
 //!
 //! **Pointer updating.** V8 records old-to-old slots into candidates during marking; the
 //! simulator chooses candidates after marking from exact live bytes, so it updates by
@@ -47,14 +51,12 @@ impl Heap {
     /// Chooses the old-space pages to evacuate (see the module doc).
     pub(crate) fn select_evacuation_candidates(&self) -> Vec<usize> {
         let cfg = &self.old_gen.config;
-        let current = self.old_space.current_page();
         let page = self.old_space.page_bytes;
         let mut pages: Vec<(usize, usize)> = self
             .old_space
             .pages
             .iter()
             .zip(&self.old_space.tops)
-            .filter(|&(&c, _)| Some(c) != current)
             .map(|(&c, &top)| (self.live_bytes(c, top), c))
             .collect();
         if cfg.compact_every_gc {
@@ -80,6 +82,14 @@ impl Heap {
         if candidates.is_empty() {
             return;
         }
+        let mut pinned: Vec<u64> = self
+            .roots
+            .list(RootKind::StrongRootList)
+            .iter()
+            .filter(|v| v.is_heap_object())
+            .map(|v| v.addr())
+            .collect();
+        pinned.sort_unstable();
         let mut aborted = Vec::new();
         let mut live = Vec::new();
         for &c in candidates {
@@ -100,9 +110,14 @@ impl Heap {
                 }
                 off += b.size_bytes();
             }
+            let mut keep_page = false;
             for &(from, words, tagged_end) in &live {
+                if pinned.binary_search(&from).is_ok() {
+                    keep_page = true;
+                    continue;
+                }
                 let Ok(to) = self.allocate_paged(SpaceId::Old, words * 8) else {
-                    aborted.push(c);
+                    keep_page = true;
                     break;
                 };
                 let (fw, tw) = (word_offset(from), word_offset(to));
@@ -120,6 +135,9 @@ impl Heap {
                 cy.objects_evacuated += 1;
                 cy.bytes_evacuated += words * 8;
             }
+            if keep_page {
+                aborted.push(c);
+            }
         }
         self.update_pointers_after_evacuation(candidates, &aborted);
         for &c in &aborted {
@@ -130,7 +148,7 @@ impl Heap {
                 .position(|&p| p == c)
                 .expect("old page");
             let end = self.old_space.tops[i];
-            self.sweep_page(SpaceId::Old, c, end);
+            self.sweep_page(SpaceId::Old, c, end, true);
         }
         let released: Vec<usize> = candidates
             .iter()
@@ -139,10 +157,8 @@ impl Heap {
             .collect();
         let cy = &mut self.old_gen.cycle;
         cy.pages_aborted += aborted.len();
-        cy.pages_evacuated += released.len();
+        cy.pages_evacuated += candidates.len();
         self.release_pages(SpaceId::Old, &released);
-        // Pages released here are counted as evacuated, not as released-empty.
-        self.old_gen.cycle.pages_released -= released.len();
     }
 
     fn update_pointers_after_evacuation(&mut self, candidates: &[usize], aborted: &[usize]) {

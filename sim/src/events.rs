@@ -137,11 +137,13 @@ pub struct FullGcStats {
     /// Weak slots cleared and WeakMap entries removed because their target/key died.
     pub weak_cleared: usize,
     pub ephemerons_cleared: usize,
-    /// Pages swept onto free lists, evacuated, and released (empty or evacuated).
+    /// Pages swept onto free lists, evacuated (candidates), and released (found empty by
+    /// the sweeper, or emptied by evacuation).
     pub pages_swept: usize,
     pub pages_evacuated: usize,
     pub pages_released: usize,
-    /// Evacuation candidates that could not be emptied (no room); swept instead.
+    /// Evacuation candidates that could not be emptied (no room, or a root-table object
+    /// that never moves); swept instead of released.
     pub pages_aborted: usize,
     pub objects_evacuated: usize,
     pub bytes_evacuated: usize,

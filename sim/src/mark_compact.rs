@@ -469,7 +469,15 @@ impl Heap {
         self.ephemeron_fixpoint();
         self.clear_dead_weak_references();
 
-        // 3.-4. Candidates, sweep.
+        // 3.-4. Candidates, sweep (every page may be either once bump allocation stops).
+        let fillers = self.fillers();
+        for s in [
+            &mut self.old_space,
+            &mut self.code_space,
+            &mut self.map_space,
+        ] {
+            s.retire_current(&mut self.mem, &fillers);
+        }
         let candidates = self.select_evacuation_candidates();
         self.forget_dead_slots_on(&candidates);
         self.sweep_old_generation(&candidates);

@@ -56,8 +56,7 @@ impl MarkingWorklist {
         true
     }
 
-    /// Pushes only if there is room, without touching the overflow flag (the rescan's
-    /// refill, which stops when full).
+    /// Whether a push would fail.
     #[inline]
     pub fn is_full(&self) -> bool {
         self.items.len() >= self.capacity

@@ -207,6 +207,8 @@ pub struct Outcome {
     pub ops: usize,
     pub allocations: u64,
     pub scavenges: usize,
+    /// Full GCs (mark-sweep / mark-compact, [`crate::mark_compact`]).
+    pub full_gcs: usize,
     pub objects_copied: usize,
     pub promoted: usize,
     pub bytes_copied: usize,
@@ -466,7 +468,11 @@ pub fn run_ops(heap: &mut Heap, ops: impl IntoIterator<Item = Op>, opts: RunOpti
     }
     m.finish(heap);
     for e in &heap.events()[events0..] {
-        out.scavenges += 1;
+        if e.kind == crate::events::GcKind::Scavenge {
+            out.scavenges += 1;
+        } else {
+            out.full_gcs += 1;
+        }
         out.objects_copied += e.objects_copied;
         out.promoted += e.objects_promoted;
         out.bytes_copied += e.bytes_copied;

@@ -5,7 +5,7 @@
 //! page stays iterable, and an entry in the space's size-class free list
 //! ([`crate::space::free_list`]) — which also drops the run's old-to-new remembered slots.
 //! A page left without any live object is released (V8 releases empty pages after
-//! sweeping); the page allocation currently bumps in is kept. Large objects are freed
+//! sweeping; the full GC stopped bump allocation first, so any page qualifies). Large objects are freed
 //! whole: a dead large object's chunk is unmapped. Sweeping here is atomic, inside the GC
 //! pause (V8 sweeps concurrently; the result is the same free lists).
 
@@ -80,8 +80,9 @@ impl Heap {
         (any_live, dead, dead_bytes)
     }
 
-    /// Sweeps one page onto its space's free list; returns whether it is now empty.
-    pub(crate) fn sweep_page(&mut self, s: SpaceId, c: usize, end: usize) -> bool {
+    /// Sweeps one page onto its space's free list; returns whether it is now empty. Dead
+    /// objects are counted as freed unless `counted` already (aborted candidates).
+    pub(crate) fn sweep_page(&mut self, s: SpaceId, c: usize, end: usize, counted: bool) -> bool {
         let mut runs = Vec::new();
         let (any_live, dead, dead_bytes) = self.free_runs(c, end, &mut runs);
         let fillers = self.fillers();
@@ -95,8 +96,10 @@ impl Heap {
         }
         let cy = &mut self.old_gen.cycle;
         cy.pages_swept += 1;
-        cy.objects_freed += dead;
-        cy.bytes_freed += dead_bytes;
+        if !counted {
+            cy.objects_freed += dead;
+            cy.bytes_freed += dead_bytes;
+        }
         !any_live
     }
 
@@ -118,7 +121,7 @@ impl Heap {
                 if candidates.contains(&c) {
                     continue;
                 }
-                if self.sweep_page(s, c, top) && Some(c) != current {
+                if self.sweep_page(s, c, top, false) && Some(c) != current {
                     empty.push(c);
                 }
             }
@@ -160,7 +163,8 @@ impl Heap {
     }
 
     /// Drops the remembered slots of dead objects on pages that will not be swept (the
-    /// evacuation candidates), so the new-space phase does not treat them as roots.
+    /// evacuation candidates), so the new-space phase does not treat them as roots, and
+    /// counts those objects as freed.
     pub(crate) fn forget_dead_slots_on(&mut self, pages: &[usize]) {
         let mut runs = Vec::new();
         for &c in pages {
@@ -170,7 +174,10 @@ impl Heap {
                 .iter()
                 .position(|&p| p == c)
                 .expect("candidate is an old-space page")];
-            self.free_runs(c, end, &mut runs);
+            let (_, dead, dead_bytes) = self.free_runs(c, end, &mut runs);
+            let cy = &mut self.old_gen.cycle;
+            cy.objects_freed += dead;
+            cy.bytes_freed += dead_bytes;
             let chunk = self.mem.chunk_mut(c);
             for &(a, n) in &runs {
                 debug_assert_eq!(chunk_of(a), c);

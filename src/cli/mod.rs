@@ -14,6 +14,7 @@ mod dominators;
 mod export;
 mod generate;
 mod load;
+mod oracle_check;
 mod path;
 mod scenario;
 mod show;

@@ -118,6 +118,21 @@ impl PagedSpace {
         self.free_list.add(addr, bytes);
     }
 
+    /// Ends bump allocation in the current page: its unused tail becomes a free block
+    /// (V8's `FreeLinearAllocationArea`, done at the start of every full GC so that every
+    /// page can be swept, released or evacuated).
+    pub fn retire_current(&mut self, mem: &mut Memory, fillers: &Fillers) {
+        if let Some(p) = self.current.take() {
+            let tail = self.page_bytes - self.tops[p];
+            if tail > 0 {
+                let addr = chunk_base(self.pages[p]) + self.tops[p] as u64;
+                fillers.write(mem, addr, tail);
+                self.free_list.add(addr, tail);
+                self.tops[p] = self.page_bytes;
+            }
+        }
+    }
+
     /// The page allocation bumps in, if any (never released or evacuated by a full GC).
     pub fn current_page(&self) -> Option<usize> {
         self.current.map(|i| self.pages[i])
