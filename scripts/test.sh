@@ -12,4 +12,7 @@ if [ "${CI:-}" = true ]; then
 elif [ -z "${HEAPSIM_SKIP_INTEROP_SETUP:-}" ]; then
   scripts/setup-interop.sh >/dev/null || echo "test.sh: interop toolchain not installed; interop tests will skip" >&2
 fi
-cargo test --workspace --all-targets
+# Unit, integration and doc tests. Criterion benches are only compiled here: run once in
+# the test profile they would build benchmark-sized heaps unoptimised (`cargo bench` runs them).
+cargo test --workspace
+cargo build --workspace --benches

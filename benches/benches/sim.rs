@@ -3,7 +3,7 @@
 //! machine — the physical ceiling for a copying collector.
 //!
 //! `cargo bench -p heapsim-benches --bench sim` (add `-- --measurement-time 2` for a quick
-//! run). Results go to `docs/performance-sim.md` with machine and date.
+//! run). Results go to `docs/performance.md` with machine and date.
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use sim::{GcReason, Heap, Profile};
