@@ -23,7 +23,7 @@ use crate::bitset::BitSet;
 use crate::classes::Classes;
 use crate::domtree::DomTree;
 use crate::ephemeron::EphemeronNames;
-use crate::snapshot::{HeapSnapshot, NodeIx};
+use crate::snapshot::{HeapSnapshot, NodeIx, StringTable};
 
 /// A snapshot with DevTools' analyses.
 #[derive(Clone, Debug)]
@@ -85,13 +85,15 @@ impl Analysis {
     }
 
     /// The same analysis for views that read only per-node results (the Summary): the
-    /// per-edge columns nothing after the class and distance passes reads — edge kinds
-    /// and names, and `trace_node_id` — are freed before the dominator pass, the step
-    /// with the largest working set, which then runs alone. On a 12 M-node snapshot this
-    /// keeps about 220 MB out of the peak. The returned snapshot has empty
-    /// `edges.kind`, `edges.name_or_index` and `nodes.trace_node_id`; every result field
-    /// equals [`Analysis::new`]'s. Order: classes and distances do not read self sizes,
-    /// so they run in the first phase beside the essential edges and shallow owners (two
+    /// snapshot data nothing after the class and distance passes reads — edge kinds and
+    /// names, node names, `trace_node_id`, `detachedness`, the string table and the
+    /// locations (class keys own their names) — is freed before the dominator pass, the
+    /// step with the largest working set, which then runs alone. The returned snapshot
+    /// keeps `meta`, node kinds, ids, self sizes and the forward CSR (`first_edge`,
+    /// `edges.to`), so `node_count`, `edge_count`, `find_id` and the dominator tree work;
+    /// those freed columns are empty. Every result field equals [`Analysis::new`]'s
+    /// (`tests/analysis_lean.rs`). Classes and distances do not read self sizes, so they
+    /// run in the first phase beside the essential edges and shallow owners (two
     /// threads), before the redistribution is written.
     pub fn new_lean(mut snapshot: HeapSnapshot) -> Analysis {
         crate::domstate::propagate(&mut snapshot);
@@ -113,9 +115,14 @@ impl Analysis {
         if let Some(owners) = owners {
             crate::shallow::apply(&mut snapshot, &owners);
         }
+        // Read by nothing from here on: class keys own their names, domstate is done.
         snapshot.edges.kind = Vec::new();
         snapshot.edges.name_or_index = Vec::new();
         snapshot.nodes.trace_node_id = Vec::new();
+        snapshot.nodes.name = Vec::new();
+        snapshot.nodes.detachedness = Vec::new();
+        snapshot.strings = StringTable::new();
+        snapshot.locations = Vec::new();
         let tree = DomTree::build(&snapshot, &essential, &snapshot.nodes.self_size);
         Analysis {
             snapshot,
