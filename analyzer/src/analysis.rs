@@ -23,7 +23,7 @@ use crate::bitset::BitSet;
 use crate::classes::Classes;
 use crate::domtree::DomTree;
 use crate::ephemeron::EphemeronNames;
-use crate::snapshot::{HeapSnapshot, NodeIx};
+use crate::snapshot::{HeapSnapshot, NodeIx, StringTable};
 
 /// A snapshot with DevTools' analyses.
 #[derive(Clone, Debug)]
@@ -72,6 +72,58 @@ impl Analysis {
             let tree = DomTree::build(s, &essential, &s.nodes.self_size);
             (tree, side.join().expect("distances/classes panicked"))
         });
+        Analysis {
+            snapshot,
+            essential,
+            idom: tree.idom,
+            retained: tree.retained,
+            distance,
+            dom_first: tree.first,
+            dom_children: tree.children,
+            classes,
+        }
+    }
+
+    /// The same analysis for views that read only per-node results (the Summary): the
+    /// snapshot data nothing after the class and distance passes reads — edge kinds and
+    /// names, node names, `trace_node_id`, `detachedness`, the string table and the
+    /// locations (class keys own their names) — is freed before the dominator pass, the
+    /// step with the largest working set, which then runs alone. The returned snapshot
+    /// keeps `meta`, node kinds, ids, self sizes and the forward CSR (`first_edge`,
+    /// `edges.to`), so `node_count`, `edge_count`, `find_id` and the dominator tree work;
+    /// those freed columns are empty. Every result field equals [`Analysis::new`]'s
+    /// (`tests/analysis_lean.rs`). Classes and distances do not read self sizes, so they
+    /// run in the first phase beside the essential edges and shallow owners (two
+    /// threads), before the redistribution is written.
+    pub fn new_lean(mut snapshot: HeapSnapshot) -> Analysis {
+        crate::domstate::propagate(&mut snapshot);
+        let eph = EphemeronNames::build(&snapshot.strings);
+        let ((essential, distance), (owners, classes)) = std::thread::scope(|sc| {
+            let s = &snapshot;
+            let eph = &eph;
+            let side = sc.spawn(move || (crate::shallow::owners_if_needed(s), Classes::build(s)));
+            let page = crate::essential::page_owned(s);
+            let essential = crate::essential::essential_edges(s, eph, &page);
+            drop(page);
+            let distance = crate::distances::distances(s, eph);
+            (
+                (essential, distance),
+                side.join().expect("shallow-size owners/classes panicked"),
+            )
+        });
+        drop(eph);
+        if let Some(owners) = owners {
+            crate::shallow::apply(&mut snapshot, &owners);
+        }
+        // Read by nothing from here on: class keys own their names, domstate is done.
+        snapshot.edges.kind = Vec::new();
+        snapshot.edges.name_or_index = Vec::new();
+        snapshot.nodes.trace_node_id = Vec::new();
+        snapshot.nodes.name = Vec::new();
+        snapshot.nodes.detachedness = Vec::new();
+        snapshot.strings = StringTable::new();
+        snapshot.locations = Vec::new();
+        let tree = DomTree::build(&snapshot, &essential, &snapshot.nodes.self_size);
         Analysis {
             snapshot,
             essential,

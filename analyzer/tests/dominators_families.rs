@@ -4,7 +4,9 @@
 //! agree on larger ones, and million-deep graphs do not overflow the stack.
 
 use analyzer::dominators::families::{self, Graph};
-use analyzer::dominators::{naive, retained_sizes, Algorithm, UNREACHABLE, VIRTUAL_ROOT};
+use analyzer::dominators::{
+    compute_with_retained, naive, retained_sizes, Algorithm, UNREACHABLE, VIRTUAL_ROOT,
+};
 
 const VR: u32 = VIRTUAL_ROOT;
 
@@ -132,6 +134,9 @@ fn million_deep_graphs_do_not_overflow_the_stack() {
             assert_eq!(r[0], n as u64, "{}", a.name());
             assert_eq!(r[n as usize - 1], 1);
         }
+        let (d, r) = compute_with_retained(&g.input(), &sizes);
+        assert!(d.iter().skip(1).enumerate().all(|(i, &x)| x == i as u32));
+        assert_eq!((d[0], r[0]), (VR, n as u64));
         let d = Algorithm::DEFAULT.run(&g.input());
         assert_eq!(retained_sizes(&d, &sizes)[0], n as u64);
     }

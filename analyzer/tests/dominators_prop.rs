@@ -8,7 +8,9 @@
 //! A failure prints the shrunk graph as an edge list (`0->1`, `-x>` for a filtered edge).
 
 use analyzer::dominators::families::{heap_like, Graph};
-use analyzer::dominators::{naive, retained_sizes, Algorithm, UNREACHABLE, VIRTUAL_ROOT};
+use analyzer::dominators::{
+    compute_with_retained, naive, retained_sizes, Algorithm, UNREACHABLE, VIRTUAL_ROOT,
+};
 use proptest::prelude::*;
 
 fn env_cases(var: &str, default: u32) -> u32 {
@@ -76,6 +78,12 @@ proptest! {
             prop_assert_eq!(&got2, &want, "{} run_with_retained idom", a.name());
             prop_assert_eq!(&retained, &want_retained, "{} retained sizes", a.name());
         }
+        // The analysis path's memory-lean SEMI-NCA.
+        let (lean, lean_retained) = compute_with_retained(&input, &sizes);
+        if let Some(msg) = first_difference("compute_with_retained", &lean, &want) {
+            return Err(TestCaseError::fail(msg));
+        }
+        prop_assert_eq!(&lean_retained, &want_retained, "compute_with_retained retained sizes");
     }
 }
 
@@ -97,6 +105,11 @@ proptest! {
             }
             prop_assert!(retained == want_retained, "{} retained sizes differ (n={} seed={})", a.name(), n, seed);
         }
+        let (lean, lean_retained) = compute_with_retained(&input, &sizes);
+        if let Some(msg) = first_difference("compute_with_retained", &lean, &want) {
+            return Err(TestCaseError::fail(format!("n={n} seed={seed}: {msg}")));
+        }
+        prop_assert!(lean_retained == want_retained, "compute_with_retained retained sizes differ (n={} seed={})", n, seed);
     }
 }
 

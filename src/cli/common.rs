@@ -11,6 +11,12 @@ pub fn analyse(path: &Path) -> anyhow::Result<Analysis> {
     Ok(Analysis::new(snapshot))
 }
 
+/// [`analyse`] for views that need no edge names or kinds ([`Analysis::new_lean`]).
+pub fn analyse_lean(path: &Path) -> anyhow::Result<Analysis> {
+    let snapshot = super::load::load(path)?;
+    Ok(Analysis::new_lean(snapshot))
+}
+
 /// Parses `@123` or `123` as a V8 node id.
 pub fn parse_id(text: &str) -> Result<u32, String> {
     let digits = text.strip_prefix('@').unwrap_or(text);

@@ -7,7 +7,7 @@ use analyzer::units::{human_bytes, thousands};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::common::{analyse, clip, distance_text, table};
+use super::common::{analyse_lean, clip, distance_text, table};
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
@@ -64,7 +64,7 @@ pub fn sort_rows(rows: &mut [ClassRow], by: SortBy) {
 }
 
 pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
-    let a = analyse(&args.file)?;
+    let a = analyse_lean(&args.file)?;
     let mut rows = analyzer::summary::summary(&a);
     sort_rows(&mut rows, args.sort);
     let shown = args.top.unwrap_or(rows.len()).min(rows.len());

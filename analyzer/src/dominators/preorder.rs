@@ -115,36 +115,14 @@ impl Preorder {
 
     /// `idom` in DFS-number space → the public node-ordinal form.
     pub fn to_nodes(&self, idom: &[u32]) -> Vec<u32> {
-        let mut out = vec![super::UNREACHABLE; self.num.len()];
-        for i in 2..self.len() {
-            let d = idom[i];
-            out[self.vertex[i] as usize] = if d == VROOT {
-                super::VIRTUAL_ROOT
-            } else {
-                self.vertex[d as usize]
-            };
-        }
-        out
+        to_nodes_by_vertex(&self.vertex, idom, self.num.len())
     }
 
     /// Retained sizes from `idom` in DFS-number space. A dominator is a DFS ancestor, so it
     /// has a smaller number: one backward sweep over the numbers is a post-order of the
     /// dominator tree, with no tree to build and no stack.
     pub fn retained(&self, idom: &[u32], self_size: &[u64]) -> Vec<u64> {
-        let len = self.len();
-        let mut r = vec![0u64; len];
-        for i in 2..len {
-            r[i] = self_size[self.vertex[i] as usize];
-        }
-        for i in (2..len).rev() {
-            let d = idom[i] as usize;
-            r[d] += r[i];
-        }
-        let mut out = self_size.to_vec();
-        for i in 2..len {
-            out[self.vertex[i] as usize] = r[i];
-        }
-        out
+        retained_by_vertex(&self.vertex, idom, self_size)
     }
 }
 
@@ -396,4 +374,159 @@ impl PredSource for NodePreds<'_> {
             }
         }
     }
+}
+
+/// The memory-lean numbering: DFS-number → node (`vertex`) and DFS parent by number
+/// (`parent`), with the renumbered predecessors; the ordinal → number map is freed before
+/// returning, since nothing after the predecessor build needs it.
+pub struct LeanNumbering {
+    pub vertex: Vec<u32>,
+    pub parent: Vec<u32>,
+    pub preds: NumPreds,
+}
+
+impl NumPreds {
+    /// The DFS numbering and the renumbered predecessor CSR with no edge-sized buffer
+    /// besides the result (what the analysis path uses; [`NumPreds::with_preorder`] keeps
+    /// an 8-byte pair per edge to save one sweep). The search counts each number's
+    /// in-degree next to the number itself (`state[w] = [num, indeg]`, one cache line),
+    /// so the offsets come from the counts without a counting pass; a second sweep over
+    /// the forward CSR in node order then writes every kept edge from a reached node into
+    /// its target's bucket, using the offsets themselves as cursors (shifted back after).
+    /// Peak: 8 bytes per node for `state`, 8 for `vertex` and `parent`, 4 for the offsets,
+    /// 4 per kept edge.
+    pub fn lean(g: &DomInput) -> LeanNumbering {
+        let n = g.node_count();
+        let mut state: Vec<[u32; 2]> = vec![[NULL, 0]; n];
+        let mut vertex = Vec::with_capacity(n + 2);
+        let mut parent = Vec::with_capacity(n + 2);
+        vertex.extend_from_slice(&[u32::MAX, u32::MAX]);
+        parent.extend_from_slice(&[NULL, NULL]);
+        // (node, its number, next edge to scan).
+        let mut stack: Vec<(u32, u32, u32)> = Vec::new();
+        let first = g.first_edge;
+        for &r in g.roots {
+            let s = &mut state[r as usize];
+            s[1] += 1;
+            if s[0] != NULL {
+                continue;
+            }
+            let nr = vertex.len() as u32;
+            s[0] = nr;
+            vertex.push(r);
+            parent.push(VROOT);
+            stack.push((r, nr, first[r as usize]));
+            while let Some(top) = stack.last_mut() {
+                let (v, nv) = (top.0, top.1);
+                let end = first[v as usize + 1];
+                let mut e = top.2;
+                let mut next = None;
+                while e < end {
+                    let edge = e as usize;
+                    e += 1;
+                    if let Some(k) = g.keep {
+                        if !k.get(edge) {
+                            continue;
+                        }
+                    }
+                    let w = g.to[edge];
+                    let s = &mut state[w as usize];
+                    s[1] += 1;
+                    if s[0] == NULL {
+                        let nw = vertex.len() as u32;
+                        s[0] = nw;
+                        vertex.push(w);
+                        parent.push(nv);
+                        next = Some((w, nw));
+                        break;
+                    }
+                }
+                top.2 = e;
+                match next {
+                    Some((w, nw)) => stack.push((w, nw, first[w as usize])),
+                    None => {
+                        stack.pop();
+                    }
+                }
+            }
+        }
+        drop(stack);
+        let len = vertex.len();
+        // offs[i] = start of number i's bucket; used as a cursor below.
+        let mut offs = vec![0u32; len + 1];
+        let mut acc = 0u32;
+        for i in 2..len {
+            offs[i] = acc;
+            acc += state[vertex[i] as usize][1];
+        }
+        offs[len] = acc;
+        let mut list = vec![0u32; acc as usize];
+        for &r in g.roots {
+            let slot = &mut offs[state[r as usize][0] as usize];
+            list[*slot as usize] = VROOT;
+            *slot += 1;
+        }
+        for v in 0..n {
+            let nv = state[v][0];
+            if nv == NULL {
+                continue;
+            }
+            for edge in first[v] as usize..first[v + 1] as usize {
+                if let Some(k) = g.keep {
+                    if !k.get(edge) {
+                        continue;
+                    }
+                }
+                let slot = &mut offs[state[g.to[edge] as usize][0] as usize];
+                list[*slot as usize] = nv;
+                *slot += 1;
+            }
+        }
+        drop(state);
+        // Each cursor now sits at its bucket's end, the next bucket's start.
+        for i in (1..=len).rev() {
+            offs[i] = offs[i - 1];
+        }
+        offs[0] = 0;
+        // Numbers 0 and 1 have no predecessors; offs[2] must be 0 (the shift put
+        // offs[1]'s end, 0, there).
+        LeanNumbering {
+            vertex,
+            parent,
+            preds: NumPreds { first: offs, list },
+        }
+    }
+}
+
+/// `idom` by number → node ordinals for `n` nodes, given `vertex` (see
+/// [`Preorder::to_nodes`]).
+pub fn to_nodes_by_vertex(vertex: &[u32], idom: &[u32], n: usize) -> Vec<u32> {
+    let mut out = vec![super::UNREACHABLE; n];
+    for i in 2..vertex.len() {
+        let d = idom[i];
+        out[vertex[i] as usize] = if d == VROOT {
+            super::VIRTUAL_ROOT
+        } else {
+            vertex[d as usize]
+        };
+    }
+    out
+}
+
+/// Retained sizes from `idom` by number, given `vertex` (see [`Preorder::retained`]).
+pub fn retained_by_vertex(vertex: &[u32], idom: &[u32], self_size: &[u64]) -> Vec<u64> {
+    let len = vertex.len();
+    let mut r = vec![0u64; len];
+    for i in 2..len {
+        r[i] = self_size[vertex[i] as usize];
+    }
+    for i in (2..len).rev() {
+        let d = idom[i] as usize;
+        r[d] += r[i];
+    }
+    let mut out = self_size.to_vec();
+    for i in 2..len {
+        out[vertex[i] as usize] = r[i];
+    }
+    out
 }

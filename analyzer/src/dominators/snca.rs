@@ -14,7 +14,10 @@
 //! practice; pass 2 is O(n²) in the worst case (the `sncaworst` family), but the walk is
 //! short on real graphs.
 
-use super::preorder::{NodePreds, NumPreds, PredSource, Preorder};
+use super::preorder::{
+    retained_by_vertex, to_nodes_by_vertex, LeanNumbering, NodePreds, NumPreds, PredSource,
+    Preorder,
+};
 use super::DomInput;
 
 /// Immediate dominators, predecessors read in the plain node-ordinal layout.
@@ -36,6 +39,8 @@ pub(crate) type Info = [u32; 4];
 pub(crate) const ANC: usize = 0;
 pub(crate) const LABEL: usize = 1;
 pub(crate) const SEMI: usize = 2;
+/// The DFS parent, in the spare slot (used by [`idom_retained_lean`] only).
+const PARENT: usize = 3;
 
 /// Fresh link/eval state: ancestor = DFS parent (linked lazily, see the module doc),
 /// label = self, semi = own number.
@@ -121,4 +126,63 @@ pub(crate) fn eval(v: u32, last: u32, info: &mut [Info], stack: &mut Vec<u32>) -
         p = y;
     }
     info[v as usize][LABEL]
+}
+
+/// Immediate dominators (node ordinals) and retained sizes with the smallest working set:
+/// the path [`super::compute_with_retained`] takes. Same algorithm as [`run`] over
+/// [`NumPreds::lean`]; every temporary is freed before the next large one is allocated,
+/// the DFS parent rides in the spare fourth slot of the link/eval state, and pass 2 writes
+/// `idom` over the ancestor slot (dead once pass 1 is done). Peak over the input: 16 bytes
+/// per node for the state, 8 for `vertex` and the predecessor offsets, 4 per kept edge.
+pub fn idom_retained_lean(g: &DomInput, self_size: &[u64]) -> (Vec<u32>, Vec<u64>) {
+    let LeanNumbering {
+        vertex,
+        parent,
+        preds,
+    } = NumPreds::lean(g);
+    let len = vertex.len();
+    let mut info: Vec<Info> = parent
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| [p, i as u32, i as u32, p])
+        .collect();
+    drop(parent);
+    let mut stack: Vec<u32> = Vec::new();
+    for i in (2..len).rev() {
+        let mut s = info[i][PARENT];
+        let last = i as u32 + 1;
+        preds.for_each(i as u32, |p| {
+            let sp = if p < last {
+                p
+            } else {
+                let u = eval(p, last, &mut info, &mut stack);
+                info[u as usize][SEMI]
+            };
+            if sp < s {
+                s = sp;
+            }
+        });
+        info[i][SEMI] = s;
+    }
+    drop(stack);
+    drop(preds);
+    // Pass 2, idom in the ancestor slot; the virtual root dominates itself.
+    if len > 1 {
+        info[1][ANC] = 1;
+    }
+    for i in 2..len {
+        let mut d = info[i][PARENT];
+        while d > info[i][SEMI] {
+            d = info[d as usize][ANC];
+        }
+        info[i][ANC] = d;
+    }
+    let mut idom: Vec<u32> = info.iter().map(|x| x[ANC]).collect();
+    drop(info);
+    if len > 0 {
+        idom[0] = 0;
+    }
+    let retained = retained_by_vertex(&vertex, &idom, self_size);
+    let nodes = to_nodes_by_vertex(&vertex, &idom, g.node_count());
+    (nodes, retained)
 }
