@@ -37,20 +37,20 @@ measure() {
   if /usr/bin/time -v "$@" >"$dir/out-$name.txt" 2>"$log"; then
     local wall rss
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
-    rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.2f GB", $2/1024/1024}' "$log")
+    rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.2f GiB", $2/1024/1024}' "$log")
     echo "| $name | $wall | $rss |"
   else
     echo "| $name | failed (exit $?; see $log) | |"
   fi
 }
 
-nodes_edges=$("$heapsim" stats "$snap" --json 2>/dev/null | node -e '
+nodes_edges=$("$heapsim" summary "$snap" --json --top 1 2>/dev/null | node -e '
   let s=""; process.stdin.on("data",d=>s+=d).on("end",()=>{try{const j=JSON.parse(s);
   console.log(`${j.node_count ?? "?"} nodes, ${j.edge_count ?? "?"} edges`)}catch{console.log("?")}})')
 
 echo "machine: $(lscpu | awk -F': +' '/Model name/ {print $2}'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM"
 echo "date: $(date -u +%Y-%m-%d)"
-echo "file: $snap ($(du -h "$snap" | cut -f1), $nodes_edges)"
+echo "file: $snap ($(stat -c %s "$snap" | awk '{printf "%.0f MB", $1/1e6}'), $nodes_edges)"
 echo
 echo "| tool | wall time (m:ss) | peak RSS |"
 echo "|---|---|---|"
