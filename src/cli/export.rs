@@ -1,6 +1,5 @@
 //! `heapsim export`: one row per node with DevTools' numbers, as CSV or JSON lines.
 
-use std::fs::OpenOptions;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -81,25 +80,7 @@ fn write_rows(a: &Analysis, format: Format, out: &mut dyn Write) -> std::io::Res
 pub fn run(args: ExportArgs) -> anyhow::Result<i32> {
     // Refuse before the (long) analysis, so a wrong OUT fails fast.
     let file = match &args.output {
-        Some(out) => {
-            let mut opts = OpenOptions::new();
-            opts.write(true);
-            if args.force {
-                opts.create(true).truncate(true);
-            } else {
-                opts.create_new(true);
-            }
-            Some(opts.open(out).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    anyhow::anyhow!(
-                        "{}: already exists (use --force to overwrite)",
-                        out.display()
-                    )
-                } else {
-                    anyhow::anyhow!("{}: cannot write: {e}", out.display())
-                }
-            })?)
-        }
+        Some(out) => Some(super::common::create_output(out, args.force)?),
         None => None,
     };
     let a = analyse(&args.file)?;

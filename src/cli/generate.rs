@@ -1,9 +1,8 @@
 //! `heapsim generate`: build a V8-shaped heap on the simulator and write its snapshot plus
 //! the ground truth (`FILE.truth.json`) — test data of any size for heap tools.
 
-use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -47,23 +46,6 @@ pub struct GenerateArgs {
     pub output: PathBuf,
 }
 
-fn create(path: &Path, force: bool) -> Result<File> {
-    let mut o = OpenOptions::new();
-    o.write(true);
-    if force {
-        o.create(true).truncate(true);
-    } else {
-        o.create_new(true);
-    }
-    o.open(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!("{} exists (use --force to overwrite)", path.display())
-        } else {
-            anyhow::anyhow!("cannot create {}: {e}", path.display())
-        }
-    })
-}
-
 pub fn run(args: GenerateArgs) -> Result<i32> {
     if args.objects == 0 {
         bail!("--objects must be at least 1");
@@ -80,7 +62,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
         }
     }
     // Opened before minutes of heap building, so a bad path fails at once.
-    let file = create(&args.output, args.force)?;
+    let file = super::common::create_output(&args.output, args.force)?;
     let tty = std::io::stderr().is_terminal();
     let t0 = Instant::now();
     // Old generation sized for the request: ~100 bytes per object, plenty of headroom (the
@@ -132,7 +114,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
             args.truth_sample,
             args.seed,
         );
-        let f = create(&truth_path, args.force)?;
+        let f = super::common::create_output(&truth_path, args.force)?;
         let mut w = BufWriter::new(f);
         serde_json::to_writer(&mut w, &t)?;
         w.write_all(b"\n")?;

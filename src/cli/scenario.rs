@@ -52,11 +52,6 @@ pub fn run(args: ScenarioArgs) -> Result<i32> {
     };
     let out = args.output.expect("clap requires -o without --list");
     let truth_path = PathBuf::from(format!("{}.truth.json", out.display()));
-    for p in [&out, &truth_path] {
-        if p.exists() && !args.force {
-            bail!("{} exists (use --force to overwrite)", p.display());
-        }
-    }
     let params = Params {
         requests: args.requests,
         ..Params::default()
@@ -64,7 +59,12 @@ pub fn run(args: ScenarioArgs) -> Result<i32> {
     let bytes = scenario
         .snapshot(&params, args.format)
         .with_context(|| format!("scenario {}", scenario.name))?;
-    write(&out, &bytes)?;
+    // Both files are claimed before writing either, so a refusal leaves nothing behind.
+    let mut snapshot_file = super::common::create_output(&out, args.force)?;
+    let mut truth_file = super::common::create_output(&truth_path, args.force)?;
+    snapshot_file
+        .write_all(&bytes)
+        .with_context(|| format!("{}", out.display()))?;
     let t = scenario.truth;
     let truth = serde_json::json!({
         "scenario": scenario.name,
@@ -73,7 +73,9 @@ pub fn run(args: ScenarioArgs) -> Result<i32> {
         "accumulation_class": t.map(|t| t.accumulation_class),
         "leaked_class": t.map(|t| t.leaked_class),
     });
-    write(&truth_path, format!("{truth:#}\n").as_bytes())?;
+    truth_file
+        .write_all(format!("{truth:#}\n").as_bytes())
+        .with_context(|| format!("{}", truth_path.display()))?;
     eprintln!(
         "wrote {} ({} bytes) and {}",
         out.display(),
@@ -81,10 +83,4 @@ pub fn run(args: ScenarioArgs) -> Result<i32> {
         truth_path.display()
     );
     Ok(0)
-}
-
-fn write(path: &PathBuf, bytes: &[u8]) -> Result<()> {
-    let mut f = std::fs::File::create(path).with_context(|| format!("{}", path.display()))?;
-    f.write_all(bytes)
-        .with_context(|| format!("{}", path.display()))
 }
