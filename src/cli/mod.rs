@@ -29,7 +29,10 @@ mod tree;
     name = "heapsim",
     version,
     about = "Simulate V8's heap, write real heap snapshots, and find leaks in them",
-    long_about = None
+    long_about = None,
+    after_help = "Start with `heapsim analyze FILE` (or `heapsim analyze` for the built-in demo).\n\
+        Take a snapshot of a Node process with `node --heapsnapshot-signal=SIGUSR2 app.js`\n\
+        then `kill -USR2 PID`, or `require('v8').writeHeapSnapshot()`."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -40,16 +43,6 @@ pub struct Cli {
 pub enum Command {
     /// Leak report: suspects, accumulation points, retainer paths.
     Analyze(analyze::Args),
-    /// Dominator tree with same-class siblings folded.
-    Tree(tree::Args),
-    /// Compare two snapshots, or group leaks across three.
-    Diff(diff::Args),
-    /// Duplicated strings and the bytes they waste.
-    Strings(strings::Args),
-    /// Time the dominator algorithms on a snapshot and check that they agree.
-    Dominators(dominators::Args),
-    /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
-    Generate(generate::GenerateArgs),
     /// DevTools' Summary view: objects grouped by class, with sizes and distances.
     Summary(summary::SummaryArgs),
     /// DevTools' Statistics view: bytes by category (code, strings, arrays, native…).
@@ -58,10 +51,20 @@ pub enum Command {
     Show(show::ShowArgs),
     /// Shortest retainer paths from the root to an object.
     Path(path::PathArgs),
+    /// Dominator tree with same-class siblings folded.
+    Tree(tree::Args),
+    /// Compare two snapshots, or group leaks across three.
+    Diff(diff::Args),
+    /// Duplicated strings and the bytes they waste.
+    Strings(strings::Args),
     /// One row per node (id, type, name, sizes, distance, dominator) as CSV or JSON lines.
     Export(export::ExportArgs),
+    /// Time the dominator algorithms on a snapshot and check that they agree.
+    Dominators(dominators::Args),
     /// Run a scripted leak scenario on the simulator and write its snapshot and truth.
     Scenario(scenario::ScenarioArgs),
+    /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
+    Generate(generate::GenerateArgs),
     /// Run a random mutator on the simulated heap with the heap verifier after every GC.
     Stress(stress::StressArgs),
 }
