@@ -102,7 +102,7 @@ pub fn create_output(path: &Path, force: bool) -> anyhow::Result<std::fs::File> 
                 path.display()
             )
         } else {
-            anyhow::anyhow!("{}: cannot write: {e}", path.display())
+            anyhow::anyhow!("{}: cannot create: {e}", path.display())
         }
     })
 }
