@@ -149,76 +149,11 @@ impl NumPreds {
     /// same cache line as `num[w]` (`state[w] = [num, indeg]`): one random access per edge,
     /// the unavoidable one. A gather and a scatter then bucket the buffer by target number.
     pub fn with_preorder(g: &DomInput) -> (Preorder, NumPreds) {
-        let n = g.node_count();
-        let mut state: Vec<[u32; 2]> = vec![[NULL, 0]; n];
-        let mut vertex = Vec::with_capacity(n + 2);
-        let mut parent = Vec::with_capacity(n + 2);
-        vertex.extend_from_slice(&[u32::MAX, u32::MAX]);
-        parent.extend_from_slice(&[NULL, NULL]);
         let mut pairs: Vec<[u32; 2]> = Vec::with_capacity(g.to.len() + g.roots.len());
-        // (node, its number, next edge to scan).
-        let mut stack: Vec<(u32, u32, u32)> = Vec::new();
-        let first = g.first_edge;
-        for &r in g.roots {
-            let s = &mut state[r as usize];
-            s[1] += 1;
-            if s[0] != NULL {
-                pairs.push([s[0], VROOT]);
-                continue;
-            }
-            let nr = vertex.len() as u32;
-            s[0] = nr;
-            pairs.push([nr, VROOT]);
-            vertex.push(r);
-            parent.push(VROOT);
-            stack.push((r, nr, first[r as usize]));
-            while let Some(top) = stack.last_mut() {
-                let (v, nv) = (top.0, top.1);
-                let end = first[v as usize + 1];
-                let mut e = top.2;
-                let mut next = None;
-                while e < end {
-                    let edge = e as usize;
-                    e += 1;
-                    if let Some(k) = g.keep {
-                        if !k.get(edge) {
-                            continue;
-                        }
-                    }
-                    let w = g.to[edge];
-                    let s = &mut state[w as usize];
-                    s[1] += 1;
-                    if s[0] == NULL {
-                        let nw = vertex.len() as u32;
-                        s[0] = nw;
-                        pairs.push([nw, nv]);
-                        vertex.push(w);
-                        parent.push(nv);
-                        next = Some((w, nw));
-                        break;
-                    }
-                    pairs.push([s[0], nv]);
-                }
-                top.2 = e;
-                match next {
-                    Some((w, nw)) => stack.push((w, nw, first[w as usize])),
-                    None => {
-                        stack.pop();
-                    }
-                }
-            }
-        }
-        drop(stack);
-        let len = vertex.len();
-        let mut fill = vec![0u32; len + 1];
-        let mut acc = 0u32;
-        for i in 2..len {
-            fill[i] = acc;
-            acc += state[vertex[i] as usize][1];
-        }
-        fill[len] = acc;
+        let (state, vertex, parent) = counting_dfs(g, |t, p| pairs.push([t, p]));
+        let mut fill = bucket_offsets(&state, &vertex);
         let first = fill.clone();
-        let mut list = vec![0u32; acc as usize];
+        let mut list = vec![0u32; fill[vertex.len()] as usize];
         for &[t, p] in &pairs {
             let slot = &mut fill[t as usize];
             list[*slot as usize] = p;
@@ -397,70 +332,12 @@ impl NumPreds {
     /// 4 per kept edge.
     pub fn lean(g: &DomInput) -> LeanNumbering {
         let n = g.node_count();
-        let mut state: Vec<[u32; 2]> = vec![[NULL, 0]; n];
-        let mut vertex = Vec::with_capacity(n + 2);
-        let mut parent = Vec::with_capacity(n + 2);
-        vertex.extend_from_slice(&[u32::MAX, u32::MAX]);
-        parent.extend_from_slice(&[NULL, NULL]);
-        // (node, its number, next edge to scan).
-        let mut stack: Vec<(u32, u32, u32)> = Vec::new();
         let first = g.first_edge;
-        for &r in g.roots {
-            let s = &mut state[r as usize];
-            s[1] += 1;
-            if s[0] != NULL {
-                continue;
-            }
-            let nr = vertex.len() as u32;
-            s[0] = nr;
-            vertex.push(r);
-            parent.push(VROOT);
-            stack.push((r, nr, first[r as usize]));
-            while let Some(top) = stack.last_mut() {
-                let (v, nv) = (top.0, top.1);
-                let end = first[v as usize + 1];
-                let mut e = top.2;
-                let mut next = None;
-                while e < end {
-                    let edge = e as usize;
-                    e += 1;
-                    if let Some(k) = g.keep {
-                        if !k.get(edge) {
-                            continue;
-                        }
-                    }
-                    let w = g.to[edge];
-                    let s = &mut state[w as usize];
-                    s[1] += 1;
-                    if s[0] == NULL {
-                        let nw = vertex.len() as u32;
-                        s[0] = nw;
-                        vertex.push(w);
-                        parent.push(nv);
-                        next = Some((w, nw));
-                        break;
-                    }
-                }
-                top.2 = e;
-                match next {
-                    Some((w, nw)) => stack.push((w, nw, first[w as usize])),
-                    None => {
-                        stack.pop();
-                    }
-                }
-            }
-        }
-        drop(stack);
+        let (state, vertex, parent) = counting_dfs(g, |_, _| {});
         let len = vertex.len();
         // offs[i] = start of number i's bucket; used as a cursor below.
-        let mut offs = vec![0u32; len + 1];
-        let mut acc = 0u32;
-        for i in 2..len {
-            offs[i] = acc;
-            acc += state[vertex[i] as usize][1];
-        }
-        offs[len] = acc;
-        let mut list = vec![0u32; acc as usize];
+        let mut offs = bucket_offsets(&state, &vertex);
+        let mut list = vec![0u32; offs[len] as usize];
         for &r in g.roots {
             let slot = &mut offs[state[r as usize][0] as usize];
             list[*slot as usize] = VROOT;
@@ -496,6 +373,91 @@ impl NumPreds {
             preds: NumPreds { first: offs, list },
         }
     }
+}
+
+/// The DFS from the virtual root shared by the renumbering builders: returns
+/// `state[v] = [num, kept in-degree]` (`num` is `NULL` when unreached), `vertex` (number →
+/// node) and `parent` (by number), numbers 0 and 1 reserved. `on_edge(num[w], num[v])` is
+/// called once for every kept edge `v → w` the search scans (including the tree edge that
+/// numbers `w`), and `on_edge(num[r], VROOT)` for every root entry: exactly the
+/// predecessor pairs, in scan order.
+fn counting_dfs(
+    g: &DomInput,
+    mut on_edge: impl FnMut(u32, u32),
+) -> (Vec<[u32; 2]>, Vec<u32>, Vec<u32>) {
+    let n = g.node_count();
+    let mut state: Vec<[u32; 2]> = vec![[NULL, 0]; n];
+    let mut vertex = Vec::with_capacity(n + 2);
+    let mut parent = Vec::with_capacity(n + 2);
+    vertex.extend_from_slice(&[u32::MAX, u32::MAX]);
+    parent.extend_from_slice(&[NULL, NULL]);
+    // (node, its number, next edge to scan).
+    let mut stack: Vec<(u32, u32, u32)> = Vec::new();
+    let first = g.first_edge;
+    for &r in g.roots {
+        let s = &mut state[r as usize];
+        s[1] += 1;
+        if s[0] != NULL {
+            on_edge(s[0], VROOT);
+            continue;
+        }
+        let nr = vertex.len() as u32;
+        s[0] = nr;
+        on_edge(nr, VROOT);
+        vertex.push(r);
+        parent.push(VROOT);
+        stack.push((r, nr, first[r as usize]));
+        while let Some(top) = stack.last_mut() {
+            let (v, nv) = (top.0, top.1);
+            let end = first[v as usize + 1];
+            let mut e = top.2;
+            let mut next = None;
+            while e < end {
+                let edge = e as usize;
+                e += 1;
+                if let Some(k) = g.keep {
+                    if !k.get(edge) {
+                        continue;
+                    }
+                }
+                let w = g.to[edge];
+                let s = &mut state[w as usize];
+                s[1] += 1;
+                if s[0] == NULL {
+                    let nw = vertex.len() as u32;
+                    s[0] = nw;
+                    on_edge(nw, nv);
+                    vertex.push(w);
+                    parent.push(nv);
+                    next = Some((w, nw));
+                    break;
+                }
+                on_edge(s[0], nv);
+            }
+            top.2 = e;
+            match next {
+                Some((w, nw)) => stack.push((w, nw, first[w as usize])),
+                None => {
+                    stack.pop();
+                }
+            }
+        }
+    }
+    (state, vertex, parent)
+}
+
+/// Bucket starts of the renumbered predecessor CSR from the in-degrees `counting_dfs`
+/// counted; `len = vertex.len() + 1`, the last entry the total.
+fn bucket_offsets(state: &[[u32; 2]], vertex: &[u32]) -> Vec<u32> {
+    let len = vertex.len();
+    let mut offs = vec![0u32; len + 1];
+    let mut acc = 0u32;
+    for i in 2..len {
+        offs[i] = acc;
+        acc += state[vertex[i] as usize][1];
+    }
+    offs[len] = acc;
+    offs
 }
 
 /// `idom` by number → node ordinals for `n` nodes, given `vertex` (see
