@@ -1,6 +1,7 @@
 //! `heapsim analyze`: the leak report — suspects, where their memory accumulates, how they
 //! are reached, and what they hold (see `analyzer::report`).
 
+use super::output::{out, outln};
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
@@ -96,9 +97,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     };
     if args.json {
         let report = json::leak_report(&view, &found, &paths);
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!(
+        out!(
             "{}",
             text::leak_report(&view, &found, &paths, args.threshold)
         );
@@ -115,10 +116,11 @@ fn demo_snapshot(name: &str, quiet: bool) -> anyhow::Result<analyzer::snapshot::
         anyhow::bail!("unknown scenario `{name}` (one of: {})", names.join(", "));
     };
     if !quiet {
-        println!(
+        outln!(
             "No FILE given: analysing the built-in `{}` scenario on heapsim's simulated V8 heap\n\
              ({}).\nRun `heapsim analyze FILE` on a real .heapsnapshot.\n",
-            scenario.name, scenario.summary
+            scenario.name,
+            scenario.summary
         );
     }
     let bytes = scenario.snapshot(&scenarios::Params::default(), sim::snapshot::Format::Node20)?;

@@ -85,28 +85,6 @@ pub fn clip(s: &str, max: usize) -> String {
     out
 }
 
-/// Opens `path` for writing. Never replaces an existing file unless `force`: nothing the
-/// user had is overwritten silently.
-pub fn create_output(path: &Path, force: bool) -> anyhow::Result<std::fs::File> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true);
-    if force {
-        opts.create(true).truncate(true);
-    } else {
-        opts.create_new(true);
-    }
-    opts.open(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!(
-                "{}: already exists (use --force to overwrite)",
-                path.display()
-            )
-        } else {
-            anyhow::anyhow!("{}: cannot create: {e}", path.display())
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

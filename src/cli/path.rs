@@ -1,5 +1,6 @@
 //! `heapsim path`: the shortest retainer paths from the root to an object.
 
+use super::output::outln;
 use std::path::PathBuf;
 
 use analyzer::names::display_name;
@@ -62,11 +63,11 @@ pub fn run(args: PathArgs) -> anyhow::Result<i32> {
             "name": display_name(s, v),
             "paths": list,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(0);
     }
     if paths.is_empty() {
-        println!(
+        outln!(
             "@{} {} is not reachable from the root over non-weak edges",
             args.id,
             display_name(s, v)
@@ -79,8 +80,8 @@ pub fn run(args: PathArgs) -> anyhow::Result<i32> {
             .iter()
             .map(|st| format!("@{}", s.node_id(st.node)))
             .collect();
-        println!("{}", p.chain(&a));
-        println!("    {}", ids.join(" → "));
+        outln!("{}", p.chain(&a));
+        outln!("    {}", ids.join(" → "));
     }
     Ok(0)
 }

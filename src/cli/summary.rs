@@ -1,5 +1,6 @@
 //! `heapsim summary`: DevTools' Summary view — one row per class.
 
+use super::output::{out, outln};
 use std::path::PathBuf;
 
 use analyzer::summary::ClassRow;
@@ -76,7 +77,7 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
             total_size: total,
             classes: &rows[..shown],
         };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(0);
     }
     let pct = |x: u64| {
@@ -102,7 +103,7 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
             ]
         })
         .collect();
-    println!(
+    outln!(
         "{}: {} nodes, {} edges, {} total, {} classes",
         args.file.display(),
         thousands(a.snapshot.node_count() as u64),
@@ -110,7 +111,7 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
         human_bytes(total),
         thousands(rows.len() as u64)
     );
-    print!(
+    out!(
         "{}",
         table(
             &[
@@ -124,7 +125,7 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
         )
     );
     if shown < rows.len() {
-        println!("… {} more classes (--top to show more)", rows.len() - shown);
+        outln!("… {} more classes (--top to show more)", rows.len() - shown);
     }
     Ok(0)
 }

@@ -1,6 +1,7 @@
 //! `heapsim tree`: the dominator tree with same-class siblings folded (the talk's "object
 //! cluster view"; see `analyzer::report::cluster_tree`).
 
+use super::output::{out, outln};
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
@@ -71,9 +72,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             "total_size": view.total(),
             "rows": json::tree_rows(&view, &rows),
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        print!("{}", text::tree(&view, &rows));
+        out!("{}", text::tree(&view, &rows));
     }
     Ok(0)
 }
