@@ -29,7 +29,7 @@ pub struct Args {
     #[arg(value_name = "FINAL")]
     pub fin: Option<PathBuf>,
     /// Show at most N rows.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = super::common::at_least_one)]
     pub top: usize,
     /// Print JSON instead of text.
     #[arg(long)]

@@ -26,7 +26,7 @@ pub struct PathArgs {
     #[arg(value_parser = parse_id, value_name = "@ID")]
     pub id: u32,
     /// At most this many paths (all of the shortest length).
-    #[arg(long, default_value_t = 5, value_name = "N")]
+    #[arg(long, default_value_t = 5, value_name = "N", value_parser = super::common::at_least_one)]
     pub max: usize,
     /// Print JSON (see docs/json.md).
     #[arg(long)]

@@ -33,7 +33,7 @@ pub struct ShowArgs {
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub depth: usize,
     /// At most this many fields per object and retainers.
-    #[arg(long, default_value_t = 100, value_name = "N")]
+    #[arg(long, default_value_t = 100, value_name = "N", value_parser = super::common::at_least_one)]
     pub limit: usize,
     /// Print JSON (see docs/json.md).
     #[arg(long)]

@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub min_count: u64,
     /// Show at most N strings.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = super::common::at_least_one)]
     pub top: usize,
     /// Print JSON instead of text (all strings, --top ignored).
     #[arg(long)]

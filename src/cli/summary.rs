@@ -23,7 +23,7 @@ pub struct SummaryArgs {
     /// The .heapsnapshot file.
     pub file: PathBuf,
     /// Show only the first N classes (all by default).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::common::at_least_one)]
     pub top: Option<usize>,
     /// Sort order.
     #[arg(long, value_enum, default_value_t = SortBy::Retained)]

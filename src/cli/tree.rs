@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long, value_name = "BYTES")]
     pub min_size: Option<u64>,
     /// At most this many rows per parent.
-    #[arg(long, value_name = "N", default_value_t = 25)]
+    #[arg(long, value_name = "N", default_value_t = 25, value_parser = super::common::at_least_one)]
     pub max_rows: usize,
     /// List same-class siblings one by one.
     #[arg(long)]
@@ -62,7 +62,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let params = cluster_tree::Params {
         depth: args.depth,
         min_size: args.min_size.unwrap_or(view.total() / 1000),
-        max_rows: args.max_rows.max(1),
+        max_rows: args.max_rows,
         fold: !args.no_fold,
     };
     let rows = cluster_tree::build(&view, start, &params);
