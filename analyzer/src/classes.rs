@@ -28,9 +28,9 @@
 //! one-entry cache, since V8 writes instances of one class next to each other) and to
 //! plain objects while interfaces are inferred.
 
-use crate::meta::{EdgeKind, NodeKind};
 use crate::names::{cmp_utf16, format_property_name, utf16_len};
 use crate::snapshot::{HeapSnapshot, NodeIx};
+use format::{EdgeKind, NodeKind};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 

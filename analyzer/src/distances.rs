@@ -28,9 +28,9 @@
 
 use crate::bitset::BitSet;
 use crate::ephemeron::EphemeronNames;
-use crate::meta::{EdgeKind, NodeKind};
 use crate::shallow::is_user_root;
 use crate::snapshot::{EdgeIx, HeapSnapshot, NodeIx};
+use format::{EdgeKind, NodeKind};
 use std::collections::VecDeque;
 
 /// Distance of nodes no search reaches (DevTools' `noDistance`).

@@ -122,8 +122,8 @@ mod tests {
     use super::*;
     use crate::ephemeron::EphemeronNames;
     use crate::essential::{essential_edges, page_owned};
-    use crate::meta::{EdgeKind, NodeKind};
     use crate::snapshot::SnapshotBuilder;
+    use format::{EdgeKind, NodeKind};
 
     fn tree(s: &HeapSnapshot) -> DomTree {
         let eph = EphemeronNames::build(&s.strings);

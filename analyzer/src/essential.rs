@@ -21,8 +21,8 @@
 
 use crate::bitset::BitSet;
 use crate::ephemeron::EphemeronNames;
-use crate::meta::{EdgeKind, NodeKind};
 use crate::snapshot::{HeapSnapshot, NodeIx};
+use format::{EdgeKind, NodeKind};
 
 /// Name of the synthetic node DevTools treats as a user root in browser snapshots.
 pub const DOCUMENT_DOM_TREES: &str = "(Document DOM trees)";

@@ -6,7 +6,8 @@
 //!
 //! Data flow: [`reader`] → [`snapshot::HeapSnapshot`] (flat columns, CSR edges) →
 //! analyses (each in its own module) → reports. The analyzer never depends on the simulator:
-//! it only knows the file format.
+//! it only knows the file format, from the `format` crate (node and edge kinds, layouts, the
+//! WeakMap edge name).
 
 pub mod analysis;
 pub mod bitset;

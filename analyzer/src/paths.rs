@@ -17,8 +17,8 @@
 //! So a listener leak reads `global.client._events.error[17]`.
 
 use crate::analysis::Analysis;
-use crate::meta::{EdgeKind, NodeKind};
 use crate::snapshot::{EdgeIx, HeapSnapshot, NodeIx, Retainers};
+use format::{EdgeKind, NodeKind};
 
 /// One step of a path: the edge taken and the node it leads to.
 #[derive(Clone, Debug, PartialEq, Eq)]

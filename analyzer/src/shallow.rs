@@ -17,8 +17,8 @@
 //! reaches it with a work list in which each node enters at most twice, and so does this
 //! module (iteratively, with flat arrays). The fixpoint is independent of visiting order.
 
-use crate::meta::{EdgeKind, NodeKind};
 use crate::snapshot::{HeapSnapshot, NodeIx};
+use format::{EdgeKind, NodeKind};
 
 const UNVISITED: u32 = u32::MAX;
 const MANY: u32 = u32::MAX - 1;

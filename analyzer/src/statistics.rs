@@ -16,8 +16,8 @@
 //!   `other_native` = native − typed_arrays ("Other non-JS objects").
 
 use crate::analysis::Analysis;
-use crate::meta::{EdgeKind, NodeKind};
 use crate::snapshot::NodeIx;
+use format::{EdgeKind, NodeKind};
 use serde::Serialize;
 
 /// Byte totals as DevTools' Statistics view reports them.

@@ -162,8 +162,8 @@ pub fn members(a: &Analysis, class: u32) -> Vec<NodeIx> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meta::{EdgeKind, NodeKind};
     use crate::snapshot::SnapshotBuilder;
+    use format::{EdgeKind, NodeKind};
 
     #[test]
     fn nested_same_class_is_not_counted_twice() {

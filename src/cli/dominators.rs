@@ -177,8 +177,8 @@ fn print_text(args: &Args, r: &Report) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use analyzer::meta::{EdgeKind, NodeKind};
     use analyzer::snapshot::SnapshotBuilder;
+    use format::{EdgeKind, NodeKind};
 
     fn small() -> HeapSnapshot {
         let mut b = SnapshotBuilder::new();
