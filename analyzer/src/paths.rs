@@ -160,7 +160,7 @@ impl RetainerPath {
         let start = lead.saturating_sub(1);
         for (i, st) in self.steps.iter().enumerate().skip(start) {
             if i == start {
-                out.push_str(&crate::names::display_name(s, st.node));
+                out.push_str(&crate::devtools::names::display_name(s, st.node));
             } else if let Some(e) = st.edge {
                 out.push_str(&edge_accessor(s, e));
             }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use analyzer::names::display_name;
+use analyzer::devtools::names::display_name;
 use analyzer::paths::paths_to;
 use clap::Args;
 use serde_json::{json, Value};

@@ -5,8 +5,8 @@
 //! leading number ([`format::ephemeron`] writes and parses that name). DevTools
 //! (`HeapSnapshot.ts`, version 1.0.1705227) pairs the two edges by the rest of the name (the
 //! "duplicated part") and tells the table's edge from the key's by the table id in it. Two
-//! analyses need it: [`crate::essential`] drops the table's edge from the
-//! dominator graph and [`crate::distances`] lets the *second* edge of each pair
+//! analyses need it: [`super::essential`] drops the table's edge from the
+//! dominator graph and [`super::distances`] lets the *second* edge of each pair
 //! set the value's distance.
 //!
 //! Every string is classified once; the duplicated parts are interned to dense ids so the
