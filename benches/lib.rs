@@ -28,9 +28,9 @@ impl BenchGraph {
     }
 
     pub fn from_heap(name: String, s: HeapSnapshot) -> BenchGraph {
-        let eph = analyzer::ephemeron::EphemeronNames::build(&s.strings);
-        let page = analyzer::essential::page_owned(&s);
-        let essential = analyzer::essential::essential_edges(&s, &eph, &page);
+        let eph = analyzer::devtools::ephemeron::EphemeronNames::build(&s.strings);
+        let page = analyzer::devtools::essential::page_owned(&s);
+        let essential = analyzer::devtools::essential::essential_edges(&s, &eph, &page);
         let roots = analyzer::domtree::virtual_root_children(&s, &essential);
         let HeapSnapshot { nodes, edges, .. } = s;
         BenchGraph {

@@ -15,8 +15,9 @@ pub mod js;
 pub mod listeners;
 pub mod ssr_timers;
 
+use format::Format;
 use js::{Js, JsResult};
-use sim::snapshot::{write_heap_snapshot, Format, SnapshotOptions};
+use sim::snapshot::{write_heap_snapshot, SnapshotOptions};
 use sim::{Handle, Heap, HeapError, Profile};
 
 /// What a scenario leaks, as a leak report should name it.

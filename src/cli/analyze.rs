@@ -133,6 +133,6 @@ fn demo_snapshot(name: &str, quiet: bool) -> anyhow::Result<analyzer::snapshot::
             scenario.summary
         );
     }
-    let bytes = scenario.snapshot(&scenarios::Params::default(), sim::snapshot::Format::Node20)?;
+    let bytes = scenario.snapshot(&scenarios::Params::default(), format::Format::Node20)?;
     Ok(analyzer::reader::read_bytes(&bytes)?)
 }

@@ -78,7 +78,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 /// objects, `−` for system-only (≥ 100000000) and unreachable (-5) ones. JSON and CSV keep
 /// the raw value.
 pub fn distance_text(d: i32) -> String {
-    if (0..analyzer::distances::BASE_SYSTEM_DISTANCE).contains(&d) {
+    if (0..analyzer::devtools::distances::BASE_SYSTEM_DISTANCE).contains(&d) {
         d.to_string()
     } else {
         "\u{2212}".to_string()

@@ -74,9 +74,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
 
 /// Runs each algorithm once; the second value describes the first disagreement, if any.
 fn time_algorithms(s: &HeapSnapshot, algorithms: &[Algorithm]) -> (Report, Option<String>) {
-    let eph = analyzer::ephemeron::EphemeronNames::build(&s.strings);
-    let page = analyzer::essential::page_owned(s);
-    let essential = analyzer::essential::essential_edges(s, &eph, &page);
+    let eph = analyzer::devtools::ephemeron::EphemeronNames::build(&s.strings);
+    let page = analyzer::devtools::essential::page_owned(s);
+    let essential = analyzer::devtools::essential::essential_edges(s, &eph, &page);
     let roots = if s.node_count() == 0 {
         Vec::new()
     } else {
@@ -181,8 +181,8 @@ fn print_text(args: &Args, r: &Report) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use analyzer::meta::{EdgeKind, NodeKind};
     use analyzer::snapshot::SnapshotBuilder;
+    use format::{EdgeKind, NodeKind};
 
     fn small() -> HeapSnapshot {
         let mut b = SnapshotBuilder::new();

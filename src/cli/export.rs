@@ -4,7 +4,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
-use analyzer::names::display_name;
+use analyzer::devtools::names::display_name;
 use clap::{Args, ValueEnum};
 
 use super::common::analyse;

@@ -7,8 +7,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use format::{Format, Progress};
 use sim::snapshot::shapes::{self, Shape};
-use sim::snapshot::{truth, write_heap_snapshot, Format, Progress, SnapshotOptions};
+use sim::snapshot::{truth, write_heap_snapshot, SnapshotOptions};
 use sim::{Heap, Profile};
 
 use super::output::OutputFile;

@@ -3,7 +3,7 @@
 use super::output::outln;
 use std::path::PathBuf;
 
-use analyzer::names::display_name;
+use analyzer::devtools::names::display_name;
 use analyzer::paths::paths_to;
 use clap::Args;
 use serde_json::{json, Value};

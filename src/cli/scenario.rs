@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use format::Format;
 use scenarios::{Params, ALL};
-use sim::snapshot::Format;
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:\n  \

@@ -5,7 +5,7 @@ use super::output::outln;
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
-use analyzer::names::display_name;
+use analyzer::devtools::names::display_name;
 use analyzer::paths::edge_accessor;
 use analyzer::snapshot::{EdgeIx, NodeIx, Retainers};
 use analyzer::units::human_bytes;

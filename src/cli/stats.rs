@@ -25,7 +25,7 @@ pub struct StatsArgs {
 
 pub fn run(args: StatsArgs) -> anyhow::Result<i32> {
     let a = analyse(&args.file)?;
-    let st = analyzer::statistics::statistics(&a);
+    let st = analyzer::devtools::statistics::statistics(&a);
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&st)?);
         return Ok(0);

@@ -3,7 +3,7 @@
 use super::output::{out, outln};
 use std::path::PathBuf;
 
-use analyzer::summary::ClassRow;
+use analyzer::devtools::summary::ClassRow;
 use analyzer::units::{human_bytes, thousands};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -66,7 +66,7 @@ pub fn sort_rows(rows: &mut [ClassRow], by: SortBy) {
 
 pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
     let a = analyse_lean(&args.file)?;
-    let mut rows = analyzer::summary::summary(&a);
+    let mut rows = analyzer::devtools::summary::summary(&a);
     sort_rows(&mut rows, args.sort);
     let shown = args.top.unwrap_or(rows.len()).min(rows.len());
     let total = a.total_size();
