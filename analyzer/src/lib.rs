@@ -19,6 +19,7 @@ pub mod ephemeron;
 pub mod essential;
 pub mod meta;
 pub mod names;
+pub mod object_view;
 pub mod paths;
 pub mod reader;
 pub mod report;
