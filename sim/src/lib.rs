@@ -15,6 +15,9 @@
 //! [`mark_compact_verifier`]; [`oracle`] answers "what would a full GC free without this
 //! object?" by marking.
 //!
+//! [`stress`] runs random [`mutator`] programs under each collector stress mode with the
+//! verifier around every GC (`heapsim stress`).
+//!
 //! ```
 //! use sim::{Heap, Profile, GcReason};
 //! let mut heap = Heap::new(Profile::v8_6());
@@ -53,6 +56,7 @@ pub mod roots;
 pub mod scavenger;
 pub mod snapshot;
 pub mod space;
+pub mod stress;
 pub mod sweeper;
 pub mod tagged;
 pub mod trace;
