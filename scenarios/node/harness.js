@@ -93,6 +93,9 @@ async function runPhases(scenario, repeat) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  // Node opens its stdio streams (and loads their modules) on first use: open them now,
+  // or a script's first console.log after `baseline` would show them as leaked.
+  if (!process.stdout.writable || !process.stderr.writable) fail('stdout or stderr is closed');
   if (!fs.existsSync(args.script)) fail(`${args.script}: no such script`);
   fs.mkdirSync(args.outdir, { recursive: true });
   const expectations = installGlobals(args.outdir);
