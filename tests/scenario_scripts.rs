@@ -11,7 +11,8 @@
 //!   property steps contain `path`; for `expect.noLeak()`, `analyze` names no suspect. The
 //!   printed output must be the same on the three Node versions (it is compared with the
 //!   simulated run's elsewhere, so it must not depend on the engine).
-//! * `interp/prelude/test/events-shapes.js` compares the prelude's EventEmitter with Node's.
+//! * `interp/prelude/test/events-shapes.js` and `timers-shapes.js` compare the prelude's
+//!   EventEmitter and timers with Node's.
 //!
 //! Node comes from `scripts/setup-interop.sh`'s env file (`tests/interop/common`): without
 //! it each test prints why it is skipped, except under `CI=true`, where it fails.
@@ -263,23 +264,33 @@ fn every_scenario_starts_with_a_summary_line() {
     }
 }
 
-#[test]
-fn prelude_event_emitter_stores_listeners_as_node_does() {
-    let Some(tc) = Toolchain::require("prelude events") else {
+/// Runs `interp/prelude/test/FILE` on every Node version: each check group prints `ok: …`.
+fn run_prelude_test(file: &str, groups: usize) {
+    let Some(tc) = Toolchain::require(&format!("prelude {file}")) else {
         return;
     };
-    let test = common::repo_root().join("interp/prelude/test/events-shapes.js");
+    let test = common::repo_root().join("interp/prelude/test").join(file);
     for version in NODE_VERSIONS {
         let out = node(&tc, version, &[&test]);
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success(),
-            "Node {version}: the prelude's EventEmitter differs from Node's:\n{stdout}{}",
+            "{file} on Node {version}: the prelude differs from Node:\n{stdout}{}",
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(
-            stdout.lines().count() >= 7 && stdout.lines().all(|l| l.starts_with("ok: ")),
-            "Node {version}: {stdout}"
+            stdout.lines().count() == groups && stdout.lines().all(|l| l.starts_with("ok: ")),
+            "{file} on Node {version}: expected {groups} groups ok:\n{stdout}"
         );
     }
+}
+
+#[test]
+fn prelude_event_emitter_stores_listeners_as_node_does() {
+    run_prelude_test("events-shapes.js", 7);
+}
+
+#[test]
+fn prelude_timers_keep_timeouts_as_node_does() {
+    run_prelude_test("timers-shapes.js", 4);
 }

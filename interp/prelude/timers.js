@@ -13,7 +13,9 @@
 // Differences from Node (the subset has no symbols, private fields, rest parameters or
 // null-prototype objects): `timerListMap` is a plain `{}` (its keys are durations, which no
 // `Object.prototype` property shadows); the queue's fields are `_heap` / `_size`; async-id
-// and ref-count symbols are absent; callbacks get no extra arguments (use a closure).
+// and ref-count symbols are absent; callbacks get no extra arguments (use a closure); a
+// clamped duration prints no TimeoutOverflowWarning; a cleared timer's `_onTimeout` is
+// null (Node 24 sets undefined).
 //
 // The clock is native (`__heapsim.now()` / `__heapsim.setNow(ms)`, docs/scenario-runtime.md)
 // and moves only in `advanceTime(ms)`: timers never fire on their own, so a run is the same

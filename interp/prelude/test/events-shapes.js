@@ -14,6 +14,7 @@
 const os = require('os');
 const path = require('path');
 const NodeEmitter = require('events');
+const { compareGroups } = require('./compare.js');
 
 require(path.join(__dirname, '..', '..', '..', 'scenarios', 'node', 'hooks.js')).install(
   os.tmpdir()
@@ -186,31 +187,4 @@ function runGroup(E, body) {
   });
 }
 
-// The first differing line of two records, with the lines before it for context.
-function firstDifference(node, ours) {
-  const a = node.split('\n');
-  const b = ours.split('\n');
-  let i = 0;
-  while (i < a.length && a[i] === b[i]) i++;
-  const context = a.slice(Math.max(0, i - 8), i).join('\n');
-  return `${context}\n--- Node's EventEmitter: ${a[i]}\n--- prelude:              ${b[i]}`;
-}
-
-async function main() {
-  // Node prints each warning on stderr too; the records are what is compared.
-  process.removeAllListeners('warning');
-  let failed = false;
-  for (const [name, body] of Object.entries(groups)) {
-    const node = JSON.stringify(await runGroup(NodeEmitter, body), null, 1);
-    const ours = JSON.stringify(await runGroup(PreludeEmitter, body), null, 1);
-    if (node === ours) {
-      console.log(`ok: ${name}`);
-    } else {
-      console.log(`DIFFERENT: ${name}\n${firstDifference(node, ours)}`);
-      failed = true;
-    }
-  }
-  process.exit(failed ? 1 : 0);
-}
-
-main();
+compareGroups(groups, NodeEmitter, PreludeEmitter, runGroup);
