@@ -34,6 +34,19 @@ impl Heap {
     pub fn alloc_context(&mut self, previous: Tagged, names: &[&str]) -> Result<Tagged, HeapError> {
         let scope = self.open_handle_scope();
         let hp = self.handle(previous);
+        let r = self.alloc_scope_info(names).and_then(|si| {
+            let previous = self.get(hp);
+            self.alloc_context_with(previous, si)
+        });
+        self.close_handle_scope(scope);
+        r
+    }
+
+    /// The `ScopeInfo` of a scope whose context holds `names`, in old space. V8 makes one
+    /// per scope at compile time and shares it among every context of that scope; an
+    /// interpreter does the same by keeping it and calling [`Heap::alloc_context_with`].
+    pub fn alloc_scope_info(&mut self, names: &[&str]) -> Result<Tagged, HeapError> {
+        let scope = self.open_handle_scope();
         let r = (|| {
             let si =
                 self.alloc_fixed_array_in(InstanceType::ScopeInfo, names.len(), AllocSpace::Old)?;
@@ -43,28 +56,42 @@ impl Heap {
                 let si = self.get(hs);
                 self.write(si.addr(), 2 + i, n);
             }
-            let c = self.alloc_fixed_array_in(
-                InstanceType::Context,
-                HEADER_SLOTS + names.len(),
-                AllocSpace::Young,
-            )?;
-            let (si, prev) = (self.get(hs), self.get(hp));
-            let prev = if prev.is_heap_object() && self.is_context(prev.addr()) {
-                prev
-            } else {
-                self.native_context()
-            };
-            let nc = self.native_context();
-            let u = self.undefined_value();
-            let a = c.addr();
-            self.write(a, SCOPE_INFO, si);
-            self.write(a, PREVIOUS, prev);
-            self.write(a, EXTENSION, u);
-            self.write(a, NATIVE_CONTEXT, nc);
-            Ok(c)
+            Ok(self.get(hs))
         })();
         self.close_handle_scope(scope);
         r
+    }
+
+    /// A young context of the scope described by `scope_info` (see
+    /// [`Heap::alloc_scope_info`]), its variables `undefined`, chained to `previous` as in
+    /// [`Heap::alloc_context`].
+    pub fn alloc_context_with(
+        &mut self,
+        previous: Tagged,
+        scope_info: Tagged,
+    ) -> Result<Tagged, HeapError> {
+        self.expect_type(scope_info, InstanceType::ScopeInfo, "alloc_context_with")?;
+        let n = self.fixed_array_length(scope_info.addr());
+        let scope = self.open_handle_scope();
+        let (hp, hs) = (self.handle(previous), self.handle(scope_info));
+        let c =
+            self.alloc_fixed_array_in(InstanceType::Context, HEADER_SLOTS + n, AllocSpace::Young);
+        let (si, prev) = (self.get(hs), self.get(hp));
+        self.close_handle_scope(scope);
+        let c = c?;
+        let prev = if prev.is_heap_object() && self.is_context(prev.addr()) {
+            prev
+        } else {
+            self.native_context()
+        };
+        let nc = self.native_context();
+        let u = self.undefined_value();
+        let a = c.addr();
+        self.write(a, SCOPE_INFO, si);
+        self.write(a, PREVIOUS, prev);
+        self.write(a, EXTENSION, u);
+        self.write(a, NATIVE_CONTEXT, nc);
+        Ok(c)
     }
 
     pub fn is_context(&self, addr: Address) -> bool {

@@ -86,7 +86,10 @@ impl Heap {
         self.new_class_map_of(InstanceType::JSObject, name, inobject)
     }
 
-    pub(crate) fn new_class_map_of(
+    /// A new root map of instance type `ty` (a JS object type: `JSObject`, `JSFunction`,
+    /// ...) for class `name`, e.g. the map of a derived class's constructor, whose prototype
+    /// is the parent class.
+    pub fn new_class_map_of(
         &mut self,
         ty: InstanceType,
         name: &str,

@@ -1,0 +1,28 @@
+//! # heapsim interp: scenario scripts on the simulated V8 heap
+//!
+//! A JavaScript interpreter for the subset in `docs/scenario-language.md` whose every value
+//! is an object of [`sim::Heap`]: objects with hidden classes and transitions, arrays with
+//! growing element stores, internalized names and cons strings, Smis and heap numbers,
+//! closures with one `SharedFunctionInfo` per literal and heap `Context`s holding exactly
+//! the captured variables. GCs happen as the program's allocations cause them.
+//!
+//! Pipeline, one module per step: [`parse`] (oxc) → [`lower`] into the [`ir`] in a bumpalo
+//! arena, with [`scope`] analysis deciding registers vs context slots → [`eval`] over
+//! [`value`]s, with the [`builtins`] of the [`realm`]; [`error`] renders failures with the
+//! source line and a caret ([`source`]).
+
+pub mod builtins;
+pub mod error;
+pub mod eval;
+pub mod ir;
+pub mod lower;
+pub mod names;
+pub mod parse;
+pub mod realm;
+pub mod run;
+pub mod scope;
+pub mod source;
+pub mod value;
+
+pub use error::{ErrorKind, ScriptError};
+pub use eval::Interp;
