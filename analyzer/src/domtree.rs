@@ -78,7 +78,7 @@ impl DomTree {
         idom[root as usize] = root;
         // Weakly held trees and cliques hang off the root too, so it retains everything.
         retained[root as usize] = self_size.iter().sum();
-        let (first, children) = children_csr(&idom, root);
+        let (first, children) = dominators::children_csr(&idom);
         DomTree {
             idom,
             retained,
@@ -92,29 +92,6 @@ impl DomTree {
     pub fn children(&self, v: NodeIx) -> &[u32] {
         &self.children[self.first[v as usize] as usize..self.first[v as usize + 1] as usize]
     }
-}
-
-/// Counting sort of nodes by immediate dominator (the root excluded).
-fn children_csr(idom: &[u32], root: u32) -> (Vec<u32>, Vec<u32>) {
-    let n = idom.len();
-    let mut first = vec![0u32; n + 1];
-    for (v, &d) in idom.iter().enumerate() {
-        if v as u32 != root {
-            first[d as usize + 1] += 1;
-        }
-    }
-    for i in 0..n {
-        first[i + 1] += first[i];
-    }
-    let mut children = vec![0u32; first[n] as usize];
-    let mut fill = first.clone();
-    for (v, &d) in idom.iter().enumerate() {
-        if v as u32 != root {
-            children[fill[d as usize] as usize] = v as u32;
-            fill[d as usize] += 1;
-        }
-    }
-    (first, children)
 }
 
 #[cfg(test)]

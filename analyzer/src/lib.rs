@@ -11,6 +11,7 @@
 pub mod analysis;
 pub mod bitset;
 pub mod classes;
+pub mod csr;
 pub mod distances;
 pub mod dominators;
 pub mod domstate;

@@ -219,24 +219,7 @@ impl std::str::FromStr for Algorithm {
 /// keep their self size.
 pub fn retained_sizes(idom: &[u32], self_size: &[u64]) -> Vec<u64> {
     let n = idom.len();
-    // Children CSR of the dominator tree.
-    let mut first = vec![0u32; n + 1];
-    for &d in idom {
-        if (d as usize) < n {
-            first[d as usize + 1] += 1;
-        }
-    }
-    for i in 0..n {
-        first[i + 1] += first[i];
-    }
-    let mut child = vec![0u32; first[n] as usize];
-    let mut fill = first.clone();
-    for (v, &d) in idom.iter().enumerate() {
-        if (d as usize) < n {
-            child[fill[d as usize] as usize] = v as u32;
-            fill[d as usize] += 1;
-        }
-    }
+    let (first, child) = children_csr(idom);
     let mut retained = self_size.to_vec();
     // Post-order over each tree hanging from the virtual root.
     let mut stack: Vec<(u32, u32)> = Vec::new();
@@ -259,4 +242,19 @@ pub fn retained_sizes(idom: &[u32], self_size: &[u64]) -> Vec<u64> {
         }
     }
     retained
+}
+
+/// The dominator tree's children CSR: node `d` dominates `children[first[d]..first[d + 1]]`,
+/// ascending (a stable counting sort by `idom`, [`crate::csr`]). Nodes whose `idom` is
+/// themselves (a tree's root) or no node ([`VIRTUAL_ROOT`], [`UNREACHABLE`]) are nobody's
+/// child.
+pub fn children_csr(idom: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let n = idom.len();
+    let parented = || {
+        idom.iter()
+            .enumerate()
+            .filter(move |&(v, &d)| (d as usize) < n && d as usize != v)
+            .map(|(v, &d)| (d, v as u32))
+    };
+    crate::csr::group_by_key(n, parented)
 }

@@ -74,34 +74,6 @@ impl<'a> DomView<'a> {
     }
 }
 
-/// The dominator tree's children CSR from `idom` (counting sort; children keep node order).
-/// Nodes whose `idom` is themselves (the root) or out of range have no parent.
-pub fn children_csr(idom: &[u32]) -> (Vec<u32>, Vec<u32>) {
-    let n = idom.len();
-    let parent = |v: usize| {
-        let d = idom[v] as usize;
-        (d < n && d != v).then_some(d)
-    };
-    let mut first = vec![0u32; n + 1];
-    for v in 0..n {
-        if let Some(d) = parent(v) {
-            first[d + 1] += 1;
-        }
-    }
-    for i in 0..n {
-        first[i + 1] += first[i];
-    }
-    let mut fill = first.clone();
-    let mut children = vec![0u32; first[n] as usize];
-    for v in 0..n {
-        if let Some(d) = parent(v) {
-            children[fill[d] as usize] = v as u32;
-            fill[d] += 1;
-        }
-    }
-    (first, children)
-}
-
 /// Owned dominator data for callers that have only a snapshot (unit tests, tools):
 /// dominators over all non-weak edges with DevTools' virtual-root rule (the root plus every
 /// node without a non-weak retainer), unreachable nodes attached to the root.
@@ -158,7 +130,7 @@ impl OwnedDom {
             as_tree[0] = VIRTUAL_ROOT;
         }
         let retained = dominators::retained_sizes(&as_tree, &s.nodes.self_size);
-        let (first, children) = children_csr(&idom);
+        let (first, children) = dominators::children_csr(&idom);
         OwnedDom {
             idom,
             retained,
