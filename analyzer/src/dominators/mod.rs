@@ -24,6 +24,7 @@ use crate::bitset::BitSet;
 
 pub mod chk;
 pub mod families;
+pub mod linkeval;
 pub mod lt;
 pub mod naive;
 pub mod preorder;
