@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use analyzer::analysis::Analysis;
+use analyzer::analysis::{Analysis, NodeResults};
 use analyzer::report::{diff, json, text, DomView};
 
 /// Compare snapshots: per-class changes (two), or leaked objects grouped by path (three).

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use analyzer::analysis::Analysis;
+use analyzer::analysis::{Analysis, NodeResults};
 use analyzer::names::display_name;
 use analyzer::paths::edge_accessor;
 use analyzer::snapshot::{EdgeIx, NodeIx, Retainers};
@@ -105,9 +105,9 @@ fn node_json(a: &Analysis, v: NodeIx) -> Value {
         "name": display_name(s, v),
         "class": a.class_name(v),
         "self_size": s.self_size(v),
-        "retained_size": a.retained[v as usize],
+        "retained_size": a.tree.retained[v as usize],
         "distance": a.distance[v as usize],
-        "dominator_id": s.node_id(a.idom[v as usize]),
+        "dominator_id": s.node_id(a.tree.idom[v as usize]),
     })
 }
 
@@ -119,7 +119,7 @@ fn node_line(a: &Analysis, v: NodeIx) -> String {
         clip(&display_name(s, v), 80),
         s.node_type_name(v),
         human_bytes(s.self_size(v)),
-        human_bytes(a.retained[v as usize]),
+        human_bytes(a.tree.retained[v as usize]),
         distance_text(a.distance[v as usize])
     )
 }
@@ -200,7 +200,7 @@ pub fn run(args: ShowArgs) -> anyhow::Result<i32> {
     println!(
         "  class {}  dominator @{}",
         a.class_name(v),
-        s.node_id(a.idom[v as usize])
+        s.node_id(a.tree.idom[v as usize])
     );
     println!("Fields ({}):", s.edge_range(v).len());
     // Print in tree order: an explicit stack over the children lists.
