@@ -11,21 +11,7 @@
 //! one bucket).
 
 use super::linkeval::{eval, new_info, semidominator, SEMI};
-use super::preorder::{NodePreds, NumPreds, PredSource, Preorder, NULL};
-use super::DomInput;
-
-/// Immediate dominators, predecessors read in the plain node-ordinal layout.
-pub fn idom(g: &DomInput) -> Vec<u32> {
-    let pre = Preorder::build(g);
-    let preds = NodePreds::build(g, &pre);
-    pre.to_nodes(&run(&pre, &preds))
-}
-
-/// Immediate dominators, predecessors renumbered into DFS order first.
-pub fn idom_renumbered(g: &DomInput) -> Vec<u32> {
-    let (pre, preds) = NumPreds::with_preorder(g);
-    pre.to_nodes(&run(&pre, &preds))
-}
+use super::preorder::{PredSource, Preorder, NULL};
 
 /// The algorithm proper, in DFS-number space; returns `idom` by number.
 pub fn run<P: PredSource>(pre: &Preorder, preds: &P) -> Vec<u32> {

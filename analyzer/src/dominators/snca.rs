@@ -16,30 +16,9 @@
 
 use super::linkeval::{new_info, semidominators, Info, ANC, PARENT, SEMI};
 use super::preorder::{
-    retained_by_vertex, to_nodes_by_vertex, LeanNumbering, NodePreds, NumPreds, PredSource,
-    Preorder,
+    retained_by_vertex, to_nodes_by_vertex, LeanNumbering, NumPreds, PredSource, Preorder,
 };
 use super::DomInput;
-
-/// Immediate dominators, predecessors read in the plain node-ordinal layout.
-pub fn idom(g: &DomInput) -> Vec<u32> {
-    let pre = Preorder::build(g);
-    let preds = NodePreds::build(g, &pre);
-    pre.to_nodes(&run(&pre, &preds))
-}
-
-/// Immediate dominators, predecessors renumbered into DFS order first.
-pub fn idom_renumbered(g: &DomInput) -> Vec<u32> {
-    let (pre, preds) = NumPreds::with_preorder(g);
-    pre.to_nodes(&run(&pre, &preds))
-}
-
-/// Immediate dominators, predecessors renumbered into DFS order, DFS and reverse CSR built
-/// on two threads ([`NumPreds::with_preorder_parallel`]).
-pub fn idom_parallel(g: &DomInput) -> Vec<u32> {
-    let (pre, preds) = NumPreds::with_preorder_parallel(g);
-    pre.to_nodes(&run(&pre, &preds))
-}
 
 /// The algorithm proper, in DFS-number space; returns `idom` by number (`idom[v] < v`).
 pub fn run<P: PredSource>(pre: &Preorder, preds: &P) -> Vec<u32> {
