@@ -387,7 +387,7 @@ fn apply_interfaces(s: &HeapSnapshot, base: &mut [u32], added: &mut Vec<(String,
                     node.next.insert(p, nx as u32);
                     if node
                         .greatest_next
-                        .map_or(true, |g| cmp_utf16(g, p) == Ordering::Less)
+                        .is_none_or(|g| cmp_utf16(g, p) == Ordering::Less)
                     {
                         node.greatest_next = Some(p);
                     }
@@ -430,7 +430,7 @@ fn apply_interfaces(s: &HeapSnapshot, base: &mut [u32], added: &mut Vec<(String,
                 let node = &tree[st as usize];
                 if node
                     .greatest_next
-                    .map_or(true, |g| cmp_utf16(p, g) != Ordering::Less)
+                    .is_none_or(|g| cmp_utf16(p, g) != Ordering::Less)
                 {
                     states.retain(|&x| x != st);
                 }

@@ -71,7 +71,7 @@ impl Heap {
             return;
         }
         if let Some(n) = self.old_gen.config.full_gc_interval {
-            if self.allocations % n == 0 {
+            if self.allocations.is_multiple_of(n) {
                 self.collect_garbage(GcReason::Testing);
                 return;
             }

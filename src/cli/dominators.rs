@@ -4,6 +4,7 @@
 //! root over the root and every node without an essential retainer), and checks that they
 //! agree. A disagreement names the first differing node and exits 1.
 
+use super::output::outln;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -59,9 +60,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let snapshot = super::load::load(&args.file)?;
     let report = time_algorithms(&snapshot, &algorithms);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report.0)?);
+        outln!("{}", serde_json::to_string_pretty(&report.0)?);
     } else {
-        print_text(&args, &report.0);
+        print_text(&args, &report.0)?;
     }
     match report.1 {
         None => Ok(0),
@@ -141,19 +142,21 @@ fn first_difference(
     ))
 }
 
-fn print_text(args: &Args, r: &Report) {
-    println!(
+fn print_text(args: &Args, r: &Report) -> std::io::Result<()> {
+    outln!(
         "{}: {} nodes, {} edges",
         args.file.display(),
         thousands(r.nodes as u64),
         thousands(r.edges as u64)
     );
-    println!(
+    outln!(
         "{:<10} {:>10} {:>9}  agrees",
-        "algorithm", "seconds", "ns/edge"
+        "algorithm",
+        "seconds",
+        "ns/edge"
     );
     for t in &r.algorithms {
-        println!(
+        outln!(
             "{:<10} {:>10.3} {:>9.1}  {}",
             t.name,
             t.seconds,
@@ -161,6 +164,7 @@ fn print_text(args: &Args, r: &Report) {
             if t.agrees { "yes" } else { "NO" }
         );
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! `heapsim summary`: DevTools' Summary view — one row per class.
 
+use super::output::{out, outln};
 use std::path::PathBuf;
 
 use analyzer::analysis::NodeResults;
@@ -23,7 +24,7 @@ pub struct SummaryArgs {
     /// The .heapsnapshot file.
     pub file: PathBuf,
     /// Show only the first N classes (all by default).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::common::at_least_one)]
     pub top: Option<usize>,
     /// Sort order.
     #[arg(long, value_enum, default_value_t = SortBy::Retained)]
@@ -77,7 +78,7 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
             total_size: total,
             classes: &rows[..shown],
         };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(0);
     }
     let pct = |x: u64| {
@@ -103,7 +104,7 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
             ]
         })
         .collect();
-    println!(
+    outln!(
         "{}: {} nodes, {} edges, {} total, {} classes",
         args.file.display(),
         thousands(a.node_count() as u64),
@@ -111,7 +112,7 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
         human_bytes(total),
         thousands(rows.len() as u64)
     );
-    print!(
+    out!(
         "{}",
         table(
             &[
@@ -125,7 +126,7 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
         )
     );
     if shown < rows.len() {
-        println!("… {} more classes (--top to show more)", rows.len() - shown);
+        outln!("… {} more classes (--top to show more)", rows.len() - shown);
     }
     Ok(0)
 }

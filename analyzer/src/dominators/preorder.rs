@@ -249,7 +249,7 @@ pub struct NodePreds<'p> {
 /// The node-ordinal reverse CSR of the kept edges: `(first, list)`, `first.len() = n + 1`.
 /// Independent of the DFS, so it can be built on another core while the DFS runs.
 pub fn reverse_csr(g: &DomInput) -> (Vec<u32>, Vec<u32>) {
-    let kept = |e: usize| g.keep.map_or(true, |k| k.get(e));
+    let kept = |e: usize| g.keep.is_none_or(|k| k.get(e));
     let keys = g.to.iter().enumerate().filter(|&(e, _)| kept(e));
     let mut sort = CountingSort::by_keys(g.node_count(), keys.map(|(_, &t)| t));
     let mut list = vec![0u32; sort.total()];

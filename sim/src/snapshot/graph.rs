@@ -97,7 +97,7 @@ impl Included {
 
     #[inline]
     pub fn contains(&self, o: u32) -> bool {
-        self.bits.as_ref().map_or(true, |b| b.get(o))
+        self.bits.as_ref().is_none_or(|b| b.get(o))
     }
 
     /// Objects in the snapshot.
