@@ -2,6 +2,7 @@
 //! `benches/benches/`) and the one-shot timing example (`examples/domtime.rs`).
 
 use analyzer::dominators::families::{self, Graph};
+use analyzer::domtree::DomGraph;
 use analyzer::snapshot::HeapSnapshot;
 use std::path::Path;
 
@@ -28,10 +29,7 @@ impl BenchGraph {
     }
 
     pub fn from_heap(name: String, s: HeapSnapshot) -> BenchGraph {
-        let eph = analyzer::devtools::ephemeron::EphemeronNames::build(&s.strings);
-        let page = analyzer::devtools::essential::page_owned(&s);
-        let essential = analyzer::devtools::essential::essential_edges(&s, &eph, &page);
-        let roots = analyzer::domtree::virtual_root_children(&s, &essential);
+        let DomGraph { essential, roots } = DomGraph::of(&s);
         let HeapSnapshot { nodes, edges, .. } = s;
         BenchGraph {
             name,

@@ -16,14 +16,16 @@
 //! Steps 1 and 2 run alongside each other, and so do 3 and 4–5 (two threads): they only
 //! read the snapshot.
 //!
-//! The Summary ([`crate::devtools::summary`]) and Statistics
-//! ([`crate::devtools::statistics`]) views and retainer paths ([`crate::paths`]) are
-//! computed on demand from an `Analysis`.
+//! The Summary ([`crate::devtools::summary`]) and Statistics ([`crate::devtools::statistics`]) views and
+//! retainer paths ([`crate::paths`]) are computed on demand from an `Analysis`. The
+//! Summary reads only per-node results ([`NodeResults`]), so it can also run on a
+//! [`SummaryAnalysis`]: the same steps, with the graph and names freed before the
+//! dominator pass (the memory-lean path of `heapsim summary`).
 
 use crate::bitset::BitSet;
 use crate::devtools::classes::Classes;
 use crate::devtools::ephemeron::EphemeronNames;
-use crate::domtree::DomTree;
+use crate::domtree::{DomGraph, DomTree};
 use crate::snapshot::{HeapSnapshot, NodeIx, StringTable};
 
 /// A snapshot with DevTools' analyses.
@@ -33,17 +35,61 @@ pub struct Analysis {
     pub snapshot: HeapSnapshot,
     /// DevTools' essential edges (one bit per edge).
     pub essential: BitSet,
-    /// Immediate dominator ordinal per node; `idom[root] == root`.
-    pub idom: Vec<u32>,
-    /// Retained size per node.
-    pub retained: Vec<u64>,
     /// DevTools' distance per node ([`crate::devtools::distances::NO_DISTANCE`] when unreachable).
     pub distance: Vec<i32>,
-    /// Dominator-tree children CSR: `dom_children[dom_first[v]..dom_first[v + 1]]`.
-    pub dom_first: Vec<u32>,
-    pub dom_children: Vec<u32>,
     /// Class key of every node.
     pub classes: Classes,
+    /// The dominator tree with retained sizes.
+    pub tree: DomTree,
+}
+
+/// What the Summary view ([`crate::devtools::summary`]) reads, and nothing else: DevTools' per-node
+/// results without the graph, the names or the strings. [`SummaryAnalysis::new`] frees
+/// those before the dominator pass, which is what makes it lean (`docs/dominators.md`).
+#[derive(Clone, Debug)]
+pub struct SummaryAnalysis {
+    /// Edges in the snapshot (the graph itself is gone).
+    pub edge_count: usize,
+    /// The snapshot's `extra_native_bytes`, 0 when absent.
+    pub extra_native_bytes: u64,
+    /// DevTools' redistributed shallow size per node.
+    pub self_size: Vec<u64>,
+    /// DevTools' distance per node.
+    pub distance: Vec<i32>,
+    /// Class key of every node (the keys own their names).
+    pub classes: Classes,
+    /// The dominator tree with retained sizes.
+    pub tree: DomTree,
+}
+
+/// DevTools' per-node results, as the views that read neither edges nor names (the
+/// Summary) take them from an [`Analysis`] or a [`SummaryAnalysis`].
+pub trait NodeResults {
+    /// Redistributed shallow size per node.
+    fn self_sizes(&self) -> &[u64];
+    /// DevTools' distance per node.
+    fn distances(&self) -> &[i32];
+    /// Class key of every node.
+    fn classes(&self) -> &Classes;
+    /// The dominator tree with retained sizes.
+    fn tree(&self) -> &DomTree;
+    /// The snapshot's `extra_native_bytes`, 0 when absent.
+    fn extra_native_bytes(&self) -> u64;
+
+    fn node_count(&self) -> usize {
+        self.self_sizes().len()
+    }
+
+    /// Total heap size as DevTools reports it: the root's retained size plus
+    /// `extra_native_bytes`.
+    fn total_size(&self) -> u64 {
+        self.tree().total() + self.extra_native_bytes()
+    }
+
+    /// The class name DevTools shows for node `n`.
+    fn class_name(&self, n: NodeIx) -> &str {
+        self.classes().name(n)
+    }
 }
 
 impl Analysis {
@@ -66,6 +112,7 @@ impl Analysis {
         if let Some(owners) = owners {
             crate::devtools::shallow::apply(&mut snapshot, &owners);
         }
+        let graph = DomGraph::over(&snapshot, essential);
         let (tree, (distance, classes)) = std::thread::scope(|sc| {
             let s = &snapshot;
             let eph = &eph;
@@ -75,33 +122,34 @@ impl Analysis {
                     Classes::build(s),
                 )
             });
-            let tree = DomTree::build(s, &essential, &s.nodes.self_size);
+            let tree = DomTree::build(s, &graph, &s.nodes.self_size);
             (tree, side.join().expect("distances/classes panicked"))
         });
         Analysis {
             snapshot,
-            essential,
-            idom: tree.idom,
-            retained: tree.retained,
+            essential: graph.essential,
             distance,
-            dom_first: tree.first,
-            dom_children: tree.children,
             classes,
+            tree,
         }
     }
 
-    /// The same analysis for views that read only per-node results (the Summary): the
-    /// snapshot data nothing after the class and distance passes reads — edge kinds and
-    /// names, node names, `trace_node_id`, `detachedness`, the string table and the
-    /// locations (class keys own their names) — is freed before the dominator pass, the
-    /// step with the largest working set, which then runs alone. The returned snapshot
-    /// keeps `meta`, node kinds, ids, self sizes and the forward CSR (`first_edge`,
-    /// `edges.to`), so `node_count`, `edge_count`, `find_id` and the dominator tree work;
-    /// those freed columns are empty. Every result field equals [`Analysis::new`]'s
-    /// (`tests/analysis_lean.rs`). Classes and distances do not read self sizes, so they
-    /// run in the first phase beside the essential edges and shallow owners (two
+    /// Ordinal of the node with V8 id `id`.
+    pub fn find_id(&self, id: u32) -> Option<NodeIx> {
+        self.snapshot.find_id(id)
+    }
+}
+
+impl SummaryAnalysis {
+    /// The analysis for the Summary, with the same results as [`Analysis::new`]
+    /// (`tests/analysis_lean.rs`) and a smaller peak: the snapshot data nothing after the
+    /// class and distance passes reads — edge kinds and names, node names and ids,
+    /// `trace_node_id`, `detachedness`, the string table and the locations — is freed
+    /// before the dominator pass, the step with the largest working set, which then runs
+    /// alone; the rest of the snapshot goes after it. Classes and distances do not read self sizes,
+    /// so they run in the first phase beside the essential edges and shallow owners (two
     /// threads), before the redistribution is written.
-    pub fn new_lean(mut snapshot: HeapSnapshot) -> Analysis {
+    pub fn new(mut snapshot: HeapSnapshot) -> SummaryAnalysis {
         crate::devtools::detachedness::propagate(&mut snapshot);
         let eph = EphemeronNames::build(&snapshot.strings);
         let ((essential, distance), (owners, classes)) = std::thread::scope(|sc| {
@@ -126,49 +174,61 @@ impl Analysis {
         if let Some(owners) = owners {
             crate::devtools::shallow::apply(&mut snapshot, &owners);
         }
-        // Read by nothing from here on: class keys own their names, detachedness is done.
+        // Read by nothing from here on: class keys own their names, domstate is done, and
+        // the dominator pass reads only the forward CSR, node kinds (the count) and sizes.
         snapshot.edges.kind = Vec::new();
         snapshot.edges.name_or_index = Vec::new();
         snapshot.nodes.trace_node_id = Vec::new();
         snapshot.nodes.name = Vec::new();
+        snapshot.nodes.id = Vec::new();
         snapshot.nodes.detachedness = Vec::new();
         snapshot.strings = StringTable::new();
         snapshot.locations = Vec::new();
-        let tree = DomTree::build(&snapshot, &essential, &snapshot.nodes.self_size);
-        Analysis {
-            snapshot,
-            essential,
-            idom: tree.idom,
-            retained: tree.retained,
+        let graph = DomGraph::over(&snapshot, essential);
+        let tree = DomTree::build(&snapshot, &graph, &snapshot.nodes.self_size);
+        SummaryAnalysis {
+            edge_count: snapshot.edge_count(),
+            extra_native_bytes: snapshot.meta.extra_native_bytes.unwrap_or(0),
+            self_size: snapshot.nodes.self_size,
             distance,
-            dom_first: tree.first,
-            dom_children: tree.children,
             classes,
+            tree,
         }
     }
+}
 
-    /// The nodes `n` immediately dominates, ascending.
-    #[inline]
-    pub fn children(&self, n: NodeIx) -> &[u32] {
-        &self.dom_children
-            [self.dom_first[n as usize] as usize..self.dom_first[n as usize + 1] as usize]
+impl NodeResults for Analysis {
+    fn self_sizes(&self) -> &[u64] {
+        &self.snapshot.nodes.self_size
     }
-
-    /// Total heap size as DevTools reports it: the root's retained size plus
-    /// `extra_native_bytes`.
-    pub fn total_size(&self) -> u64 {
-        self.retained.first().copied().unwrap_or(0)
-            + self.snapshot.meta.extra_native_bytes.unwrap_or(0)
+    fn distances(&self) -> &[i32] {
+        &self.distance
     }
-
-    /// The class name DevTools shows for node `n`.
-    #[inline]
-    pub fn class_name(&self, n: NodeIx) -> &str {
-        self.classes.name(n)
+    fn classes(&self) -> &Classes {
+        &self.classes
     }
+    fn tree(&self) -> &DomTree {
+        &self.tree
+    }
+    fn extra_native_bytes(&self) -> u64 {
+        self.snapshot.meta.extra_native_bytes.unwrap_or(0)
+    }
+}
 
-    /// Ordinal of the node with V8 id `id`.
-    pub fn find_id(&self, id: u32) -> Option<NodeIx> {
-        self.snapshot.find_id(id)
+impl NodeResults for SummaryAnalysis {
+    fn self_sizes(&self) -> &[u64] {
+        &self.self_size
+    }
+    fn distances(&self) -> &[i32] {
+        &self.distance
+    }
+    fn classes(&self) -> &Classes {
+        &self.classes
+    }
+    fn tree(&self) -> &DomTree {
+        &self.tree
+    }
+    fn extra_native_bytes(&self) -> u64 {
+        self.extra_native_bytes
     }
 }

@@ -11,16 +11,79 @@
 //!
 //! Dominators are unique, so the same tree comes out of any correct algorithm run on the
 //! graph "virtual root → {root} ∪ {v ≠ root without essential in-edge}", with the virtual
-//! root and unreachable nodes mapped to the root. That is what [`DomTree::build`] does,
-//! with [`crate::dominators::compute_with_retained`] doing the work.
+//! root and unreachable nodes mapped to the root. [`DomGraph`] is that graph,
+//! [`DomTree::build`] the tree, with [`crate::dominators::compute_with_retained`] doing the
+//! work. `DomTree` is the analyzer's one dominator tree: the analyses, the reports and the
+//! views all read it.
 
 use crate::bitset::BitSet;
+use crate::devtools::ephemeron::EphemeronNames;
 use crate::dominators::{self, DomInput, UNREACHABLE, VIRTUAL_ROOT};
 use crate::snapshot::{HeapSnapshot, NodeIx};
 
-/// The dominator tree in DevTools' form.
-#[derive(Clone, Debug, Default)]
+/// DevTools' dominator graph of a snapshot: its forward CSR with only the `essential`
+/// edges followed, under a virtual root whose children (`roots`) are the root, then every
+/// other node without an essential in-edge, in ordinal order (DevTools' order of its extra
+/// searches). The one place that graph is assembled: the analysis, `heapsim dominators`
+/// and the benchmarks all read it from here.
+#[derive(Clone, Debug)]
+pub struct DomGraph {
+    /// The edges followed (one bit per edge).
+    pub essential: BitSet,
+    /// Children of the virtual root; empty for an empty snapshot.
+    pub roots: Vec<u32>,
+}
+
+impl DomGraph {
+    /// Essential edges computed as DevTools does ([`crate::devtools::essential`]), for callers that
+    /// have only the snapshot.
+    pub fn of(s: &HeapSnapshot) -> DomGraph {
+        let eph = EphemeronNames::build(&s.strings);
+        let page = crate::devtools::essential::page_owned(s);
+        DomGraph::over(
+            s,
+            crate::devtools::essential::essential_edges(s, &eph, &page),
+        )
+    }
+
+    /// The graph over edges already chosen (DevTools' essential edges, or any filter).
+    pub fn over(s: &HeapSnapshot, essential: BitSet) -> DomGraph {
+        let n = s.node_count();
+        if n == 0 {
+            return DomGraph {
+                essential,
+                roots: Vec::new(),
+            };
+        }
+        let mut has_in = BitSet::new(n);
+        for (e, &t) in s.edges.to.iter().enumerate() {
+            if essential.get(e) {
+                has_in.set(t as usize);
+            }
+        }
+        let root = s.root();
+        let mut roots = vec![root];
+        roots.extend((0..n as u32).filter(|&v| v != root && !has_in.get(v as usize)));
+        DomGraph { essential, roots }
+    }
+
+    /// The input every algorithm of [`crate::dominators`] reads.
+    pub fn input<'a>(&'a self, s: &'a HeapSnapshot) -> DomInput<'a> {
+        DomInput {
+            first_edge: &s.nodes.first_edge,
+            to: &s.edges.to,
+            keep: Some(&self.essential),
+            roots: &self.roots,
+        }
+    }
+}
+
+/// The dominator tree in DevTools' form: it spans every node (weakly held trees and
+/// cliques hang off the root), with retained sizes and the children lists.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DomTree {
+    /// The root (node 0 in every V8 snapshot).
+    pub root: NodeIx,
     /// Immediate dominator ordinal per node; `idom[root] == root`.
     pub idom: Vec<u32>,
     /// Retained size per node (subtree sums of the self sizes given to [`DomTree::build`]).
@@ -30,42 +93,18 @@ pub struct DomTree {
     pub children: Vec<u32>,
 }
 
-/// The children of the virtual root: the root, then every other node without an essential
-/// in-edge, in ordinal order (DevTools' order of its extra searches).
-pub fn virtual_root_children(s: &HeapSnapshot, essential: &BitSet) -> Vec<u32> {
-    let n = s.node_count();
-    let mut has_in = BitSet::new(n);
-    for (e, &t) in s.edges.to.iter().enumerate() {
-        if essential.get(e) {
-            has_in.set(t as usize);
-        }
-    }
-    let root = s.root();
-    let mut roots = vec![root];
-    roots.extend((0..n as u32).filter(|&v| v != root && !has_in.get(v as usize)));
-    roots
-}
-
 impl DomTree {
-    /// Dominators, retained sizes and children over `essential`, sizes from `self_size`.
-    pub fn build(s: &HeapSnapshot, essential: &BitSet, self_size: &[u64]) -> DomTree {
-        let n = s.node_count();
-        if n == 0 {
+    /// Dominators, retained sizes and children of `g`, sizes from `self_size`.
+    pub fn build(s: &HeapSnapshot, g: &DomGraph, self_size: &[u64]) -> DomTree {
+        let root = s.root();
+        if s.node_count() == 0 {
             return DomTree {
+                root,
                 first: vec![0],
                 ..DomTree::default()
             };
         }
-        let root = s.root();
-        let roots = virtual_root_children(s, essential);
-        let input = DomInput {
-            first_edge: &s.nodes.first_edge,
-            to: &s.edges.to,
-            keep: Some(essential),
-            roots: &roots,
-        };
-        let (mut idom, mut retained) = dominators::compute_with_retained(&input, self_size);
-        drop(roots);
+        let (mut idom, mut retained) = dominators::compute_with_retained(&g.input(s), self_size);
         for (v, d) in idom.iter_mut().enumerate() {
             if *d == UNREACHABLE {
                 // A clique member: a leaf under the root in DevTools.
@@ -78,8 +117,9 @@ impl DomTree {
         idom[root as usize] = root;
         // Weakly held trees and cliques hang off the root too, so it retains everything.
         retained[root as usize] = self_size.iter().sum();
-        let (first, children) = children_csr(&idom, root);
+        let (first, children) = dominators::children_csr(&idom);
         DomTree {
+            root,
             idom,
             retained,
             first,
@@ -87,48 +127,34 @@ impl DomTree {
         }
     }
 
-    /// The nodes `v` immediately dominates.
+    /// The nodes `v` immediately dominates, ascending.
     #[inline]
     pub fn children(&self, v: NodeIx) -> &[u32] {
         &self.children[self.first[v as usize] as usize..self.first[v as usize + 1] as usize]
     }
-}
 
-/// Counting sort of nodes by immediate dominator (the root excluded).
-fn children_csr(idom: &[u32], root: u32) -> (Vec<u32>, Vec<u32>) {
-    let n = idom.len();
-    let mut first = vec![0u32; n + 1];
-    for (v, &d) in idom.iter().enumerate() {
-        if v as u32 != root {
-            first[d as usize + 1] += 1;
+    /// Everything the root retains: the whole heap as DevTools counts it (0 when empty).
+    pub fn total(&self) -> u64 {
+        self.retained.get(self.root as usize).copied().unwrap_or(0)
+    }
+
+    /// `100 · bytes / total`, 0 for an empty heap.
+    pub fn percent(&self, bytes: u64) -> f64 {
+        match self.total() {
+            0 => 0.0,
+            total => bytes as f64 * 100.0 / total as f64,
         }
     }
-    for i in 0..n {
-        first[i + 1] += first[i];
-    }
-    let mut children = vec![0u32; first[n] as usize];
-    let mut fill = first.clone();
-    for (v, &d) in idom.iter().enumerate() {
-        if v as u32 != root {
-            children[fill[d as usize] as usize] = v as u32;
-            fill[d as usize] += 1;
-        }
-    }
-    (first, children)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::devtools::ephemeron::EphemeronNames;
-    use crate::devtools::essential::{essential_edges, page_owned};
     use crate::snapshot::SnapshotBuilder;
     use format::{EdgeKind, NodeKind};
 
     fn tree(s: &HeapSnapshot) -> DomTree {
-        let eph = EphemeronNames::build(&s.strings);
-        let keep = essential_edges(s, &eph, &page_owned(s));
-        DomTree::build(s, &keep, &s.nodes.self_size)
+        DomTree::build(s, &DomGraph::of(s), &s.nodes.self_size)
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 pub mod analysis;
 pub mod bitset;
+pub mod csr;
 pub mod devtools;
 pub mod dominators;
 pub mod domtree;

@@ -137,8 +137,8 @@ fn list_fields(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use format::{EdgeKind, NodeKind};
     use crate::snapshot::SnapshotBuilder;
+    use format::{EdgeKind, NodeKind};
 
     /// root → a → {b, c}, b → d; a also retained by c.
     fn graph() -> HeapSnapshot {

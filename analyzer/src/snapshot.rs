@@ -15,6 +15,7 @@
 //! Byte offsets and array positions while *reading* are `u64`, since a file or one of its
 //! arrays can pass 2^32.
 
+use crate::csr::{self, CountingSort};
 use crate::meta::Meta;
 use format::{EdgeKind, NodeKind};
 
@@ -317,30 +318,21 @@ pub struct Retainers {
 }
 
 impl Retainers {
-    /// Counting sort of all edges by target: two passes over the edge columns, no per-node
+    /// Counting sort ([`crate::csr`]) of all edges by target: two passes over the edge columns, no per-node
     /// allocation. Within one target, retainers keep file order (source node, then edge).
     pub fn build(s: &HeapSnapshot) -> Retainers {
-        let n = s.node_count();
-        let mut first = vec![0u32; n + 1];
-        for &t in &s.edges.to {
-            first[t as usize + 1] += 1;
-        }
-        for i in 0..n {
-            first[i + 1] += first[i];
-        }
         let m = s.edge_count();
+        let mut sort = CountingSort::by_keys(s.node_count(), s.edges.to.iter().copied());
         let mut edge = vec![0 as EdgeIx; m];
         let mut node = vec![0 as NodeIx; m];
-        let mut fill = first.clone();
-        for src in 0..n as NodeIx {
+        for src in 0..s.node_count() as NodeIx {
             for e in s.edge_range(src) {
-                let t = s.edges.to[e as usize] as usize;
-                let slot = fill[t] as usize;
+                let slot = sort.place(s.edges.to[e as usize]);
                 edge[slot] = e;
                 node[slot] = src;
-                fill[t] += 1;
             }
         }
+        let first = sort.into_offsets();
         Retainers { first, edge, node }
     }
 
@@ -456,17 +448,12 @@ impl SnapshotBuilder {
         // Stable sort keeps insertion order among one node's edges.
         self.pending.sort_by_key(|&(from, ..)| from);
         let mut edges = Edges::default();
-        let mut first = vec![0 as EdgeIx; n + 1];
-        for &(from, kind, name, to) in &self.pending {
-            first[from as usize + 1] += 1;
+        for &(_, kind, name, to) in &self.pending {
             edges.kind.push(kind);
             edges.name_or_index.push(name);
             edges.to.push(to);
         }
-        for i in 0..n {
-            first[i + 1] += first[i];
-        }
-        self.nodes.first_edge = first;
+        self.nodes.first_edge = csr::offsets(n, self.pending.iter().map(|&(from, ..)| from));
         self.meta.node_count = n as u64;
         self.meta.edge_count = edges.to.len() as u64;
         HeapSnapshot::from_parts(self.meta, self.nodes, edges, self.strings, self.locations)

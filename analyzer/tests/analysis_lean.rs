@@ -1,10 +1,10 @@
-//! `Analysis::new_lean` (edge names/kinds freed before dominators) must give exactly the
-//! results of `Analysis::new`, on fixtures and on a real Node snapshot with WeakMaps,
-//! classes, closures and detached-looking natives.
+//! `SummaryAnalysis::new` (graph, names and strings freed before dominators) must give
+//! exactly the results of `Analysis::new`, on fixtures and on a real Node snapshot with
+//! WeakMaps, classes, closures and detached-looking natives.
 
 mod common;
 
-use analyzer::analysis::Analysis;
+use analyzer::analysis::{Analysis, NodeResults, SummaryAnalysis};
 use analyzer::reader::{read_path, ReadOptions};
 use analyzer::snapshot::NodeIx;
 use common::{data, have_node, node_snapshot};
@@ -13,15 +13,18 @@ use std::path::Path;
 fn same_results(path: &Path) {
     let s = read_path(path, &ReadOptions::default()).unwrap();
     let full = Analysis::new(s.clone());
-    let lean = Analysis::new_lean(s);
+    let lean = SummaryAnalysis::new(s);
     let name = path.display();
-    assert_eq!(lean.idom, full.idom, "{name}: idom");
-    assert_eq!(lean.retained, full.retained, "{name}: retained");
+    assert_eq!(lean.tree.idom, full.tree.idom, "{name}: idom");
+    assert_eq!(lean.tree.retained, full.tree.retained, "{name}: retained");
     assert_eq!(lean.distance, full.distance, "{name}: distance");
-    assert_eq!(lean.dom_first, full.dom_first, "{name}: dom_first");
-    assert_eq!(lean.dom_children, full.dom_children, "{name}: dom_children");
-    assert_eq!(lean.essential, full.essential, "{name}: essential");
-    assert_eq!(lean.snapshot.nodes.self_size, full.snapshot.nodes.self_size);
+    assert_eq!(lean.tree.first, full.tree.first, "{name}: dom_first");
+    assert_eq!(
+        lean.tree.children, full.tree.children,
+        "{name}: dom_children"
+    );
+    assert_eq!(lean.tree, full.tree, "{name}: dominator tree");
+    assert_eq!(lean.self_size, full.snapshot.nodes.self_size);
     assert_eq!(lean.classes.of, full.classes.of, "{name}: class of node");
     for v in 0..full.snapshot.node_count() as NodeIx {
         assert_eq!(
@@ -36,8 +39,8 @@ fn same_results(path: &Path) {
         analyzer::devtools::summary::summary(&full),
         "{name}: summary rows"
     );
-    assert!(lean.snapshot.edges.name_or_index.is_empty() && lean.snapshot.edges.kind.is_empty());
-    assert_eq!(lean.snapshot.edge_count(), full.snapshot.edge_count());
+    assert_eq!(lean.node_count(), full.snapshot.node_count());
+    assert_eq!(lean.edge_count, full.snapshot.edge_count());
 }
 
 #[test]

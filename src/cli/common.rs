@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use analyzer::analysis::Analysis;
+use analyzer::analysis::{Analysis, SummaryAnalysis};
 use analyzer::snapshot::NodeIx;
 
 /// Loads `path` and runs DevTools' analyses on it.
@@ -11,10 +11,10 @@ pub fn analyse(path: &Path) -> anyhow::Result<Analysis> {
     Ok(Analysis::new(snapshot))
 }
 
-/// [`analyse`] for views that need no edge names or kinds ([`Analysis::new_lean`]).
-pub fn analyse_lean(path: &Path) -> anyhow::Result<Analysis> {
+/// [`analyse`] for the Summary, which reads only per-node results ([`SummaryAnalysis`]).
+pub fn analyse_lean(path: &Path) -> anyhow::Result<SummaryAnalysis> {
     let snapshot = super::load::load(path)?;
-    Ok(Analysis::new_lean(snapshot))
+    Ok(SummaryAnalysis::new(snapshot))
 }
 
 /// Parses `@123` or `123` as a V8 node id.

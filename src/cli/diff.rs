@@ -4,7 +4,7 @@
 use super::output::{out, outln};
 use std::path::PathBuf;
 
-use analyzer::analysis::Analysis;
+use analyzer::analysis::{Analysis, NodeResults};
 use analyzer::report::{diff, json, text, DomView};
 
 /// Compare snapshots: per-class changes (two), or leaked objects grouped by path (three).

@@ -8,7 +8,8 @@ use super::output::outln;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use analyzer::dominators::{Algorithm, DomInput, UNREACHABLE, VIRTUAL_ROOT};
+use analyzer::dominators::{Algorithm, UNREACHABLE, VIRTUAL_ROOT};
+use analyzer::domtree::DomGraph;
 use analyzer::snapshot::HeapSnapshot;
 use analyzer::units::thousands;
 use serde::Serialize;
@@ -74,20 +75,8 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
 
 /// Runs each algorithm once; the second value describes the first disagreement, if any.
 fn time_algorithms(s: &HeapSnapshot, algorithms: &[Algorithm]) -> (Report, Option<String>) {
-    let eph = analyzer::devtools::ephemeron::EphemeronNames::build(&s.strings);
-    let page = analyzer::devtools::essential::page_owned(s);
-    let essential = analyzer::devtools::essential::essential_edges(s, &eph, &page);
-    let roots = if s.node_count() == 0 {
-        Vec::new()
-    } else {
-        analyzer::domtree::virtual_root_children(s, &essential)
-    };
-    let input = DomInput {
-        first_edge: &s.nodes.first_edge,
-        to: &s.edges.to,
-        keep: Some(&essential),
-        roots: &roots,
-    };
+    let graph = DomGraph::of(s);
+    let input = graph.input(s);
     let mut reference: Option<(Algorithm, Vec<u32>, Vec<u64>)> = None;
     let mut problem = None;
     let mut timings = Vec::new();

@@ -56,8 +56,8 @@ fn write_rows(a: &Analysis, format: Format, out: &mut dyn Write) -> std::io::Res
     for v in 0..s.node_count() as u32 {
         let name = display_name(s, v);
         let (id, ty, size) = (s.node_id(v), s.node_type_name(v), s.self_size(v));
-        let (ret, dist) = (a.retained[v as usize], a.distance[v as usize]);
-        let dom = s.node_id(a.idom[v as usize]);
+        let (ret, dist) = (a.tree.retained[v as usize], a.distance[v as usize]);
+        let dom = s.node_id(a.tree.idom[v as usize]);
         match format {
             Format::Csv => write!(
                 out,

@@ -5,7 +5,7 @@
 use super::output::outln;
 use std::path::PathBuf;
 
-use analyzer::analysis::Analysis;
+use analyzer::analysis::{Analysis, NodeResults};
 use analyzer::devtools::names::display_name;
 use analyzer::object_view::ObjectView;
 use analyzer::paths::edge_accessor;
@@ -50,9 +50,9 @@ fn node_json(a: &Analysis, v: NodeIx) -> Value {
         "name": display_name(s, v),
         "class": a.class_name(v),
         "self_size": s.self_size(v),
-        "retained_size": a.retained[v as usize],
+        "retained_size": a.tree.retained[v as usize],
         "distance": a.distance[v as usize],
-        "dominator_id": s.node_id(a.idom[v as usize]),
+        "dominator_id": s.node_id(a.tree.idom[v as usize]),
     })
 }
 
@@ -64,7 +64,7 @@ fn node_line(a: &Analysis, v: NodeIx) -> String {
         clip(&display_name(s, v), 80),
         s.node_type_name(v),
         human_bytes(s.self_size(v)),
-        human_bytes(a.retained[v as usize]),
+        human_bytes(a.tree.retained[v as usize]),
         distance_text(a.distance[v as usize])
     )
 }
@@ -133,7 +133,7 @@ fn print_text(a: &Analysis, view: &ObjectView) -> std::io::Result<()> {
     outln!(
         "  class {}  dominator @{}",
         a.class_name(v),
-        s.node_id(a.idom[v as usize])
+        s.node_id(a.tree.idom[v as usize])
     );
     outln!("Fields ({}):", view.edge_count);
     // Tree order by an explicit stack; (entry, true) prints the entry's "… more" line

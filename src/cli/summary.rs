@@ -3,6 +3,7 @@
 use super::output::{out, outln};
 use std::path::PathBuf;
 
+use analyzer::analysis::NodeResults;
 use analyzer::devtools::summary::ClassRow;
 use analyzer::units::{human_bytes, thousands};
 use clap::{Args, ValueEnum};
@@ -72,8 +73,8 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
     let total = a.total_size();
     if args.json {
         let out = Output {
-            node_count: a.snapshot.node_count(),
-            edge_count: a.snapshot.edge_count(),
+            node_count: a.node_count(),
+            edge_count: a.edge_count,
             total_size: total,
             classes: &rows[..shown],
         };
@@ -106,8 +107,8 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
     outln!(
         "{}: {} nodes, {} edges, {} total, {} classes",
         args.file.display(),
-        thousands(a.snapshot.node_count() as u64),
-        thousands(a.snapshot.edge_count() as u64),
+        thousands(a.node_count() as u64),
+        thousands(a.edge_count as u64),
         human_bytes(total),
         thousands(rows.len() as u64)
     );

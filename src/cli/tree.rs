@@ -61,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let view = DomView::of(&a);
     let params = cluster_tree::Params {
         depth: args.depth,
-        min_size: args.min_size.unwrap_or(view.total() / 1000),
+        min_size: args.min_size.unwrap_or(view.tree.total() / 1000),
         max_rows: args.max_rows,
         fold: !args.no_fold,
     };
@@ -69,7 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     if args.json {
         let out = serde_json::json!({
             "root": a.snapshot.node_id(start),
-            "total_size": view.total(),
+            "total_size": view.tree.total(),
             "rows": json::tree_rows(&view, &rows),
         });
         outln!("{}", serde_json::to_string_pretty(&out)?);

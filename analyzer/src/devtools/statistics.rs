@@ -91,7 +91,7 @@ pub fn statistics(a: &Analysis) -> Statistics {
             }
         }
     }
-    st.total = a.retained.first().copied().unwrap_or(0) + extra;
+    st.total = a.tree.total() + extra;
     st.v8_heap = st.total.saturating_sub(st.native);
     st.other = st
         .v8_heap

@@ -16,7 +16,7 @@
 //!
 //! Flat per-class arrays and an explicit stack (dominator trees are millions deep).
 
-use crate::analysis::Analysis;
+use crate::analysis::NodeResults;
 use crate::snapshot::NodeIx;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -41,24 +41,21 @@ pub struct ClassRow {
 }
 
 /// The class name DevTools shows for node `n`.
-pub fn class_name(a: &Analysis, n: NodeIx) -> &str {
-    a.classes.name(n)
+pub fn class_name(a: &impl NodeResults, n: NodeIx) -> &str {
+    a.class_name(n)
 }
 
 /// The Summary rows, sorted by retained size (descending), then name.
-pub fn summary(a: &Analysis) -> Vec<ClassRow> {
-    let s = &a.snapshot;
-    let classes = &a.classes;
+pub fn summary(a: &impl NodeResults) -> Vec<ClassRow> {
+    let (sizes, classes) = (a.self_sizes(), a.classes());
     let k = classes.len();
-    let n = s.node_count();
     const NONE: u32 = u32::MAX;
     let mut count = vec![0u64; k];
     let mut self_size = vec![0u64; k];
     let mut distance = vec![i32::MAX; k];
     let mut first = vec![NONE; k];
     let mut order: Vec<u32> = Vec::new();
-    for v in 0..n {
-        let sz = s.nodes.self_size[v];
+    for (v, &sz) in sizes.iter().enumerate() {
         if sz == 0 {
             continue;
         }
@@ -69,7 +66,7 @@ pub fn summary(a: &Analysis) -> Vec<ClassRow> {
         }
         count[c] += 1;
         self_size[c] += sz;
-        distance[c] = distance[c].min(a.distance[v]);
+        distance[c] = distance[c].min(a.distances()[v]);
     }
     let retained = class_retained(a);
 
@@ -107,11 +104,10 @@ pub fn summary(a: &Analysis) -> Vec<ClassRow> {
 }
 
 /// Retained size per class key without double counting (`calculateClassesRetainedSize`).
-pub fn class_retained(a: &Analysis) -> Vec<u64> {
-    let s = &a.snapshot;
-    let classes = &a.classes;
+pub fn class_retained(a: &impl NodeResults) -> Vec<u64> {
+    let (sizes, classes, tree) = (a.self_sizes(), a.classes(), a.tree());
     let mut retained = vec![0u64; classes.len()];
-    if s.node_count() == 0 {
+    if a.node_count() == 0 {
         return retained;
     }
     // `open[c]`: a member of class c is on the current dominator path.
@@ -120,26 +116,26 @@ pub fn class_retained(a: &Analysis) -> Vec<u64> {
     let mut stack: Vec<(NodeIx, u32, bool)> = Vec::new();
     let enter = |v: NodeIx, open: &mut Vec<bool>, retained: &mut Vec<u64>| -> bool {
         let c = classes.of[v as usize] as usize;
-        if open[c] || s.nodes.self_size[v as usize] == 0 {
+        if open[c] || sizes[v as usize] == 0 {
             return false;
         }
-        retained[c] += a.retained[v as usize];
-        if a.dom_first[v as usize] == a.dom_first[v as usize + 1] {
+        retained[c] += tree.retained[v as usize];
+        if tree.children(v).is_empty() {
             return false; // a leaf cannot hide a descendant
         }
         open[c] = true;
         true
     };
-    let root = s.root();
+    let root = tree.root;
     let opened = enter(root, &mut open, &mut retained);
-    stack.push((root, a.dom_first[root as usize], opened));
+    stack.push((root, tree.first[root as usize], opened));
     while let Some(top) = stack.last_mut() {
         let (v, next, opened) = *top;
-        if next < a.dom_first[v as usize + 1] {
+        if next < tree.first[v as usize + 1] {
             top.1 += 1;
-            let c = a.dom_children[next as usize];
+            let c = tree.children[next as usize];
             let o = enter(c, &mut open, &mut retained);
-            stack.push((c, a.dom_first[c as usize], o));
+            stack.push((c, tree.first[c as usize], o));
         } else {
             stack.pop();
             if opened {
@@ -151,17 +147,17 @@ pub fn class_retained(a: &Analysis) -> Vec<u64> {
 }
 
 /// Ordinals of the members of class key `class` (nodes with non-zero self size).
-pub fn members(a: &Analysis, class: u32) -> Vec<NodeIx> {
-    (0..a.snapshot.node_count() as NodeIx)
-        .filter(|&v| {
-            a.classes.of[v as usize] == class && a.snapshot.nodes.self_size[v as usize] != 0
-        })
+pub fn members(a: &impl NodeResults, class: u32) -> Vec<NodeIx> {
+    let (sizes, classes) = (a.self_sizes(), a.classes());
+    (0..a.node_count() as NodeIx)
+        .filter(|&v| classes.of[v as usize] == class && sizes[v as usize] != 0)
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::Analysis;
     use crate::snapshot::SnapshotBuilder;
     use format::{EdgeKind, NodeKind};
 

@@ -9,6 +9,7 @@
 //! passes (see `docs/dominators.md`).
 
 use super::{DomInput, UNREACHABLE, VIRTUAL_ROOT};
+use crate::csr::CountingSort;
 
 /// Immediate dominators by the iterative CHK algorithm.
 pub fn idom(g: &DomInput) -> Vec<u32> {
@@ -125,33 +126,16 @@ fn post_order(g: &DomInput) -> (Vec<u32>, Vec<u32>) {
 /// Predecessor lists of reached nodes, in post-order-number space.
 fn predecessors(g: &DomInput, post: &[u32]) -> (Vec<u32>, Vec<u32>) {
     let reached = post.iter().filter(|&&p| p != u32::MAX).count();
-    let mut first = vec![0u32; reached + 1];
-    let n = g.node_count();
-    for v in 0..n as u32 {
-        if post[v as usize] == u32::MAX {
-            continue;
-        }
+    let reached_nodes = || (0..g.node_count() as u32).filter(|&v| post[v as usize] != u32::MAX);
+    let keys = reached_nodes().flat_map(|v| g.successors(v).map(|w| post[w as usize]));
+    let mut sort = CountingSort::by_keys(reached, keys);
+    let mut preds = vec![0u32; sort.total()];
+    for v in reached_nodes() {
         for w in g.successors(v) {
-            first[post[w as usize] as usize + 1] += 1;
+            preds[sort.place(post[w as usize])] = post[v as usize];
         }
     }
-    for i in 0..reached {
-        first[i + 1] += first[i];
-    }
-    let mut preds = vec![0u32; first[reached] as usize];
-    let mut fill = first.clone();
-    for v in 0..n as u32 {
-        let pv = post[v as usize];
-        if pv == u32::MAX {
-            continue;
-        }
-        for w in g.successors(v) {
-            let pw = post[w as usize] as usize;
-            preds[fill[pw] as usize] = pv;
-            fill[pw] += 1;
-        }
-    }
-    (first, preds)
+    (sort.into_offsets(), preds)
 }
 
 #[cfg(test)]

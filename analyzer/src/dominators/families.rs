@@ -28,6 +28,7 @@
 
 use super::DomInput;
 use crate::bitset::BitSet;
+use crate::csr::CountingSort;
 
 /// An owned graph in the [`DomInput`] layout.
 #[derive(Clone, PartialEq, Eq)]
@@ -42,25 +43,18 @@ pub struct Graph {
 impl Graph {
     /// From an edge list `(from, to, kept)`, grouped by source (stable within a source).
     pub fn from_edges(n: usize, edges: &[(u32, u32, bool)], roots: Vec<u32>) -> Graph {
-        let mut first_edge = vec![0u32; n + 1];
-        for &(a, _, _) in edges {
-            first_edge[a as usize + 1] += 1;
-        }
-        for i in 0..n {
-            first_edge[i + 1] += first_edge[i];
-        }
-        let mut fill = first_edge.clone();
+        let mut sort = CountingSort::by_keys(n, edges.iter().map(|e| e.0));
         let mut to = vec![0u32; edges.len()];
         let all_kept = edges.iter().all(|e| e.2);
         let mut keep = BitSet::new(edges.len());
         for &(a, b, k) in edges {
-            let slot = fill[a as usize] as usize;
-            fill[a as usize] += 1;
+            let slot = sort.place(a);
             to[slot] = b;
             if k {
                 keep.set(slot);
             }
         }
+        let first_edge = sort.into_offsets();
         Graph {
             first_edge,
             to,

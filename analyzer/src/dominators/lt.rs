@@ -6,32 +6,17 @@
 //! Backward over DFS numbers: compute `semi(w)` from the predecessors, put `w` in the bucket
 //! of `semi(w)`, link `w` to its parent, then for each `v` in the parent's bucket decide
 //! `idom(v)` or defer it to `idom(eval(v))`; a forward pass resolves the deferred ones.
-//! Linking a node to its DFS parent right after processing it means "linked" is simply
-//! "number greater than the current one", so link is free and eval is [`super::snca::eval`].
+//! Semidominators and the (free) link/eval come from [`super::linkeval`].
 //! Buckets are intrusive singly linked lists in two flat arrays (each node sits in exactly
 //! one bucket).
 
-use super::preorder::{NodePreds, NumPreds, PredSource, Preorder, NULL};
-use super::snca::{eval, new_info, SEMI};
-use super::DomInput;
-
-/// Immediate dominators, predecessors read in the plain node-ordinal layout.
-pub fn idom(g: &DomInput) -> Vec<u32> {
-    let pre = Preorder::build(g);
-    let preds = NodePreds::build(g, &pre);
-    pre.to_nodes(&run(&pre, &preds))
-}
-
-/// Immediate dominators, predecessors renumbered into DFS order first.
-pub fn idom_renumbered(g: &DomInput) -> Vec<u32> {
-    let (pre, preds) = NumPreds::with_preorder(g);
-    pre.to_nodes(&run(&pre, &preds))
-}
+use super::linkeval::{eval, new_info, semidominator, SEMI};
+use super::preorder::{PredSource, Preorder, NULL};
 
 /// The algorithm proper, in DFS-number space; returns `idom` by number.
 pub fn run<P: PredSource>(pre: &Preorder, preds: &P) -> Vec<u32> {
     let len = pre.len();
-    let mut info = new_info(pre);
+    let mut info = new_info(&pre.parent);
     let mut bucket_head = vec![NULL; len];
     let mut bucket_next = vec![NULL; len];
     let mut idom = vec![0u32; len];
@@ -40,20 +25,7 @@ pub fn run<P: PredSource>(pre: &Preorder, preds: &P) -> Vec<u32> {
     }
     let mut stack: Vec<u32> = Vec::new();
     for i in (2..len).rev() {
-        let mut s = i as u32;
-        let last = i as u32 + 1;
-        preds.for_each(i as u32, |p| {
-            let sp = if p < last {
-                p
-            } else {
-                let u = eval(p, last, &mut info, &mut stack);
-                info[u as usize][SEMI]
-            };
-            if sp < s {
-                s = sp;
-            }
-        });
-        info[i][SEMI] = s;
+        let s = semidominator(i as u32, preds, &mut info, &mut stack);
         bucket_next[i] = bucket_head[s as usize];
         bucket_head[s as usize] = i as u32;
         // LINK(parent, i) is implicit: from now on `i` counts as linked (last = i).

@@ -15,8 +15,10 @@
 //! One file per algorithm, each citing its paper: [`chk`] (Cooper–Harvey–Kennedy),
 //! [`lt`] (Lengauer–Tarjan, simple), [`slt`] (Lengauer–Tarjan, sophisticated), [`snca`]
 //! (SEMI-NCA), and [`naive`] (the definition, for tests). The Lengauer–Tarjan family shares
-//! the DFS numbering and predecessor layouts of [`preorder`]; each of them comes in a plain
-//! form and a *renumbered* form whose predecessor lists are built in DFS order before the
+//! the DFS numbering and predecessor layouts of [`preorder`] and the link/eval of
+//! [`linkeval`] (`slt` has its own balanced one); each file's `run` works in DFS-number
+//! space over any layout, and [`Algorithm`] pairs it with the plain layout or the
+//! *renumbered* one, whose predecessor lists are built in DFS order before the
 //! semidominator pass. [`Algorithm`] names them all; [`families`] generates the worst-case
 //! and heap-shaped graphs the tests and benchmarks use. Measurements: `docs/dominators.md`.
 
@@ -24,6 +26,7 @@ use crate::bitset::BitSet;
 
 pub mod chk;
 pub mod families;
+pub mod linkeval;
 pub mod lt;
 pub mod naive;
 pub mod preorder;
@@ -140,58 +143,59 @@ impl Algorithm {
 
     /// Immediate dominators of `g` (see [`DomInput`] for the encoding).
     pub fn run(self, g: &DomInput) -> Vec<u32> {
-        match self {
-            Algorithm::Chk => chk::idom(g),
-            Algorithm::Lt => lt::idom(g),
-            Algorithm::Slt => slt::idom(g),
-            Algorithm::Snca => snca::idom(g),
-            Algorithm::LtPre => lt::idom_renumbered(g),
-            Algorithm::SltPre => slt::idom_renumbered(g),
-            Algorithm::SncaPre => snca::idom_renumbered(g),
-            Algorithm::SncaPar => snca::idom_parallel(g),
+        if self == Algorithm::Chk {
+            return chk::idom(g);
         }
+        let (pre, by_num) = self.numbered(g);
+        pre.to_nodes(&by_num)
     }
 
     /// Immediate dominators and retained sizes. The Lengauer–Tarjan family accumulates in
     /// its DFS numbering (one backward sweep); CHK goes through [`retained_sizes`].
     pub fn run_with_retained(self, g: &DomInput, self_size: &[u64]) -> (Vec<u32>, Vec<u64>) {
+        if self == Algorithm::Chk {
+            let idom = chk::idom(g);
+            let r = retained_sizes(&idom, self_size);
+            return (idom, r);
+        }
+        let (pre, by_num) = self.numbered(g);
+        if self == Algorithm::SncaPar {
+            return preorder::NumPreds::finish_parallel(&pre, &by_num, self_size);
+        }
+        let retained = pre.retained(&by_num, self_size);
+        (pre.to_nodes(&by_num), retained)
+    }
+
+    /// A Lengauer–Tarjan-family algorithm over its predecessor layout: the DFS numbering
+    /// and `idom` by number.
+    fn numbered(self, g: &DomInput) -> (preorder::Preorder, Vec<u32>) {
         use preorder::{NodePreds, NumPreds, Preorder};
-        let (pre, by_num) = match self {
-            Algorithm::Chk => {
-                let idom = chk::idom(g);
-                let r = retained_sizes(&idom, self_size);
-                return (idom, r);
-            }
+        match self {
             Algorithm::Lt | Algorithm::Slt | Algorithm::Snca => {
                 let pre = Preorder::build(g);
-                let preds = NodePreds::build(g, &pre);
-                let d = match self {
-                    Algorithm::Lt => lt::run(&pre, &preds),
-                    Algorithm::Slt => slt::run(&pre, &preds),
-                    _ => snca::run(&pre, &preds),
-                };
-                drop(preds);
-                (pre, d)
+                let by_num = self.pass(&pre, &NodePreds::build(g, &pre));
+                (pre, by_num)
             }
             Algorithm::SncaPar => {
                 let (pre, preds) = NumPreds::with_preorder_parallel(g);
-                let d = snca::run(&pre, &preds);
-                drop(preds);
-                let (idom, retained) = NumPreds::finish_parallel(&pre, &d, self_size);
-                return (idom, retained);
+                let by_num = self.pass(&pre, &preds);
+                (pre, by_num)
             }
             _ => {
                 let (pre, preds) = NumPreds::with_preorder(g);
-                let d = match self {
-                    Algorithm::LtPre => lt::run(&pre, &preds),
-                    Algorithm::SltPre => slt::run(&pre, &preds),
-                    _ => snca::run(&pre, &preds),
-                };
-                (pre, d)
+                let by_num = self.pass(&pre, &preds);
+                (pre, by_num)
             }
-        };
-        let retained = pre.retained(&by_num, self_size);
-        (pre.to_nodes(&by_num), retained)
+        }
+    }
+
+    /// The algorithm proper, in DFS-number space.
+    fn pass<P: preorder::PredSource>(self, pre: &preorder::Preorder, preds: &P) -> Vec<u32> {
+        match self {
+            Algorithm::Lt | Algorithm::LtPre => lt::run(pre, preds),
+            Algorithm::Slt | Algorithm::SltPre => slt::run(pre, preds),
+            _ => snca::run(pre, preds),
+        }
     }
 }
 
@@ -219,24 +223,7 @@ impl std::str::FromStr for Algorithm {
 /// keep their self size.
 pub fn retained_sizes(idom: &[u32], self_size: &[u64]) -> Vec<u64> {
     let n = idom.len();
-    // Children CSR of the dominator tree.
-    let mut first = vec![0u32; n + 1];
-    for &d in idom {
-        if (d as usize) < n {
-            first[d as usize + 1] += 1;
-        }
-    }
-    for i in 0..n {
-        first[i + 1] += first[i];
-    }
-    let mut child = vec![0u32; first[n] as usize];
-    let mut fill = first.clone();
-    for (v, &d) in idom.iter().enumerate() {
-        if (d as usize) < n {
-            child[fill[d as usize] as usize] = v as u32;
-            fill[d as usize] += 1;
-        }
-    }
+    let (first, child) = children_csr(idom);
     let mut retained = self_size.to_vec();
     // Post-order over each tree hanging from the virtual root.
     let mut stack: Vec<(u32, u32)> = Vec::new();
@@ -259,4 +246,19 @@ pub fn retained_sizes(idom: &[u32], self_size: &[u64]) -> Vec<u64> {
         }
     }
     retained
+}
+
+/// The dominator tree's children CSR: node `d` dominates `children[first[d]..first[d + 1]]`,
+/// ascending (a stable counting sort by `idom`, [`crate::csr`]). Nodes whose `idom` is
+/// themselves (a tree's root) or no node ([`VIRTUAL_ROOT`], [`UNREACHABLE`]) are nobody's
+/// child.
+pub fn children_csr(idom: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let n = idom.len();
+    let parented = || {
+        idom.iter()
+            .enumerate()
+            .filter(move |&(v, &d)| (d as usize) < n && d as usize != v)
+            .map(|(v, &d)| (d, v as u32))
+    };
+    crate::csr::group_by_key(n, parented)
 }

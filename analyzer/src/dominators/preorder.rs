@@ -27,6 +27,7 @@
 
 use super::DomInput;
 use crate::bitset::BitSet;
+use crate::csr::CountingSort;
 
 /// The null number (and "unreached" in [`Preorder::num`]).
 pub const NULL: u32 = 0;
@@ -151,15 +152,13 @@ impl NumPreds {
     pub fn with_preorder(g: &DomInput) -> (Preorder, NumPreds) {
         let mut pairs: Vec<[u32; 2]> = Vec::with_capacity(g.to.len() + g.roots.len());
         let (state, vertex, parent) = counting_dfs(g, |t, p| pairs.push([t, p]));
-        let mut fill = bucket_offsets(&state, &vertex);
-        let first = fill.clone();
-        let mut list = vec![0u32; fill[vertex.len()] as usize];
+        let mut sort = buckets(&state, &vertex);
+        let mut list = vec![0u32; sort.total()];
         for &[t, p] in &pairs {
-            let slot = &mut fill[t as usize];
-            list[*slot as usize] = p;
-            *slot += 1;
+            list[sort.place(t)] = p;
         }
         drop(pairs);
+        let first = sort.into_offsets();
         let num = state.into_iter().map(|s| s[0]).collect();
         (
             Preorder {
@@ -250,29 +249,18 @@ pub struct NodePreds<'p> {
 /// The node-ordinal reverse CSR of the kept edges: `(first, list)`, `first.len() = n + 1`.
 /// Independent of the DFS, so it can be built on another core while the DFS runs.
 pub fn reverse_csr(g: &DomInput) -> (Vec<u32>, Vec<u32>) {
-    let n = g.node_count();
-    let mut first = vec![0u32; n + 1];
     let kept = |e: usize| g.keep.is_none_or(|k| k.get(e));
-    for (e, &t) in g.to.iter().enumerate() {
-        if kept(e) {
-            first[t as usize + 1] += 1;
-        }
-    }
-    for i in 0..n {
-        first[i + 1] += first[i];
-    }
-    let mut list = vec![0u32; first[n] as usize];
-    let mut fill = first.clone();
-    for v in 0..n {
+    let keys = g.to.iter().enumerate().filter(|&(e, _)| kept(e));
+    let mut sort = CountingSort::by_keys(g.node_count(), keys.map(|(_, &t)| t));
+    let mut list = vec![0u32; sort.total()];
+    for v in 0..g.node_count() {
         for e in g.first_edge[v] as usize..g.first_edge[v + 1] as usize {
             if kept(e) {
-                let t = g.to[e] as usize;
-                list[fill[t] as usize] = v as u32;
-                fill[t] += 1;
+                list[sort.place(g.to[e])] = v as u32;
             }
         }
     }
-    (first, list)
+    (sort.into_offsets(), list)
 }
 
 impl<'p> NodePreds<'p> {
@@ -334,14 +322,10 @@ impl NumPreds {
         let n = g.node_count();
         let first = g.first_edge;
         let (state, vertex, parent) = counting_dfs(g, |_, _| {});
-        let len = vertex.len();
-        // offs[i] = start of number i's bucket; used as a cursor below.
-        let mut offs = bucket_offsets(&state, &vertex);
-        let mut list = vec![0u32; offs[len] as usize];
+        let mut sort = buckets(&state, &vertex);
+        let mut list = vec![0u32; sort.total()];
         for &r in g.roots {
-            let slot = &mut offs[state[r as usize][0] as usize];
-            list[*slot as usize] = VROOT;
-            *slot += 1;
+            list[sort.place(state[r as usize][0])] = VROOT;
         }
         for v in 0..n {
             let nv = state[v][0];
@@ -354,23 +338,17 @@ impl NumPreds {
                         continue;
                     }
                 }
-                let slot = &mut offs[state[g.to[edge] as usize][0] as usize];
-                list[*slot as usize] = nv;
-                *slot += 1;
+                list[sort.place(state[g.to[edge] as usize][0])] = nv;
             }
         }
         drop(state);
-        // Each cursor now sits at its bucket's end, the next bucket's start.
-        for i in (1..=len).rev() {
-            offs[i] = offs[i - 1];
-        }
-        offs[0] = 0;
-        // Numbers 0 and 1 have no predecessors; offs[2] must be 0 (the shift put
-        // offs[1]'s end, 0, there).
         LeanNumbering {
             vertex,
             parent,
-            preds: NumPreds { first: offs, list },
+            preds: NumPreds {
+                first: sort.into_offsets(),
+                list,
+            },
         }
     }
 }
@@ -446,18 +424,17 @@ fn counting_dfs(
     (state, vertex, parent)
 }
 
-/// Bucket starts of the renumbered predecessor CSR from the in-degrees `counting_dfs`
-/// counted; `len = vertex.len() + 1`, the last entry the total.
-fn bucket_offsets(state: &[[u32; 2]], vertex: &[u32]) -> Vec<u32> {
-    let len = vertex.len();
-    let mut offs = vec![0u32; len + 1];
-    let mut acc = 0u32;
-    for i in 2..len {
-        offs[i] = acc;
-        acc += state[vertex[i] as usize][1];
-    }
-    offs[len] = acc;
-    offs
+/// The counting sort of the renumbered predecessors, sized by the in-degrees
+/// `counting_dfs` counted (numbers 0 and 1 have none).
+fn buckets(state: &[[u32; 2]], vertex: &[u32]) -> CountingSort {
+    let indegree = |i: usize| {
+        if i < 2 {
+            0
+        } else {
+            state[vertex[i] as usize][1]
+        }
+    };
+    CountingSort::with_counts((0..vertex.len()).map(indegree))
 }
 
 /// `idom` by number → node ordinals for `n` nodes, given `vertex` (see

@@ -8,21 +8,7 @@
 //! version ([`super::lt`]). The recursive COMPRESS of the paper is an explicit stack here.
 //! Number 0 is the paper's null vertex: `size[0] = 0`, `label[0] = semi[0] = 0`.
 
-use super::preorder::{NodePreds, NumPreds, PredSource, Preorder, NULL};
-use super::DomInput;
-
-/// Immediate dominators, predecessors read in the plain node-ordinal layout.
-pub fn idom(g: &DomInput) -> Vec<u32> {
-    let pre = Preorder::build(g);
-    let preds = NodePreds::build(g, &pre);
-    pre.to_nodes(&run(&pre, &preds))
-}
-
-/// Immediate dominators, predecessors renumbered into DFS order first.
-pub fn idom_renumbered(g: &DomInput) -> Vec<u32> {
-    let (pre, preds) = NumPreds::with_preorder(g);
-    pre.to_nodes(&run(&pre, &preds))
-}
+use super::preorder::{PredSource, Preorder, NULL};
 
 struct Forest {
     semi: Vec<u32>,

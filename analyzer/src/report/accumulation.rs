@@ -38,14 +38,17 @@ pub fn find(view: &DomView, suspect: NodeIx, ratio: f64) -> Accumulation {
     let mut chain = vec![suspect];
     let mut cur = suspect;
     loop {
-        let parent = view.retained[cur as usize];
+        let parent = view.tree.retained[cur as usize];
         let best = view
+            .tree
             .children(cur)
             .iter()
             .copied()
-            .max_by_key(|&c| (view.retained[c as usize], std::cmp::Reverse(c)));
+            .max_by_key(|&c| (view.tree.retained[c as usize], std::cmp::Reverse(c)));
         match best {
-            Some(c) if parent > 0 && view.retained[c as usize] as f64 >= ratio * parent as f64 => {
+            Some(c)
+                if parent > 0 && view.tree.retained[c as usize] as f64 >= ratio * parent as f64 =>
+            {
                 chain.push(c);
                 cur = c;
             }
@@ -68,7 +71,7 @@ pub fn find(view: &DomView, suspect: NodeIx, ratio: f64) -> Accumulation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::OwnedDom;
+    use crate::report::non_weak_tree;
     use crate::snapshot::SnapshotBuilder;
     use format::{EdgeKind, NodeKind};
 
@@ -89,8 +92,11 @@ mod tests {
             b.edge(store, EdgeKind::Element, &i.to_string(), f);
         }
         let s = b.finish();
-        let d = OwnedDom::non_weak(&s);
-        let v = d.view(&s);
+        let d = non_weak_tree(&s);
+        let v = DomView {
+            snapshot: &s,
+            tree: &d,
+        };
         let a = find(&v, client, BIG_DROP_RATIO);
         assert_eq!(a.chain, vec![client, events, arr, store]);
         assert_eq!(a.point, arr);

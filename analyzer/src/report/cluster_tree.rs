@@ -77,7 +77,7 @@ pub fn build(view: &DomView, start: NodeIx, p: &Params) -> Vec<Row> {
     let mut stack = vec![Row {
         depth: 0,
         kind: RowKind::Node { node: start },
-        retained_size: view.retained[start as usize],
+        retained_size: view.tree.retained[start as usize],
     }];
     while let Some(row) = stack.pop() {
         if let RowKind::Node { node } = row.kind {
@@ -102,9 +102,9 @@ fn child_rows(
 ) {
     out.clear();
     let mut groups: HashMap<LabelIx, (u64, u64, NodeIx)> = HashMap::new();
-    let big = view.retained[node as usize] / OWN_ROW_DIVISOR;
-    for &c in view.children(node) {
-        let r = view.retained[c as usize];
+    let big = view.tree.retained[node as usize] / OWN_ROW_DIVISOR;
+    for &c in view.tree.children(node) {
+        let r = view.tree.retained[c as usize];
         if !p.fold || (r >= big && r > 0) {
             out.push(Row {
                 depth,
@@ -118,7 +118,7 @@ fn child_rows(
             .or_insert((0, 0, c));
         g.0 += 1;
         g.1 += r;
-        if r > view.retained[g.2 as usize] {
+        if r > view.tree.retained[g.2 as usize] {
             g.2 = c;
         }
     }
@@ -167,7 +167,7 @@ fn key(k: &RowKind) -> (u8, NodeIx) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::OwnedDom;
+    use crate::report::non_weak_tree;
     use crate::snapshot::SnapshotBuilder;
     use format::{EdgeKind, NodeKind};
 
@@ -199,8 +199,11 @@ mod tests {
         let huge = b.node(NodeKind::Object, "Object", 1000);
         b.edge(holder, EdgeKind::Property, "huge", huge);
         let s = b.finish();
-        let d = OwnedDom::non_weak(&s);
-        let v = d.view(&s);
+        let d = non_weak_tree(&s);
+        let v = DomView {
+            snapshot: &s,
+            tree: &d,
+        };
         let rows = build(&v, holder, &Params::default());
         let shape: Vec<(u32, RowKind, u64)> = rows
             .iter()

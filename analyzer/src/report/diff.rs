@@ -251,7 +251,7 @@ pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<Le
     let mut stack: Vec<NodeIx> = vec![0];
     while let Some(v) = stack.pop() {
         let c = covered[v as usize] || leaked[v as usize];
-        for &k in view.children(v) {
+        for &k in view.tree.children(v) {
             covered[k as usize] = c;
             stack.push(k);
         }
@@ -292,9 +292,9 @@ pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<Le
         let g = groups.entry(key).or_insert((0, 0, v));
         g.0 += 1;
         if !covered[v as usize] {
-            g.1 += view.retained[v as usize];
+            g.1 += view.tree.retained[v as usize];
         }
-        if view.retained[v as usize] > view.retained[g.2 as usize] {
+        if view.tree.retained[v as usize] > view.tree.retained[g.2 as usize] {
             g.2 = v;
         }
     }
@@ -326,7 +326,7 @@ pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<Le
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::OwnedDom;
+    use crate::report::non_weak_tree;
     use crate::snapshot::SnapshotBuilder;
 
     /// A client with `k` listeners (ids 1000+i) and `m` cache entries (ids 5000+i).
@@ -401,8 +401,11 @@ mod tests {
         let base = snap(2, 1);
         let target = snap(6, 1);
         let fin = snap(8, 1);
-        let d = OwnedDom::non_weak(&fin);
-        let v = d.view(&fin);
+        let d = non_weak_tree(&fin);
+        let v = DomView {
+            snapshot: &fin,
+            tree: &d,
+        };
         let groups = leak_groups(&sorted_id_column(&base), &sorted_id_column(&target), &v);
         assert_eq!(groups[0].class, "closure \"onError\"");
         assert_eq!(groups[0].count, 4);

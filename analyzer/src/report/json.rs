@@ -70,7 +70,7 @@ pub fn node_ref(view: &DomView, n: NodeIx) -> NodeRef {
         id: s.node_id(n),
         name: super::labels::object_name(s, n),
         kind: s.node_type_name(n).to_string(),
-        retained_size: view.retained[n as usize],
+        retained_size: view.tree.retained[n as usize],
     }
 }
 
@@ -87,7 +87,7 @@ pub fn leak_report(
 ) -> LeakReportJson {
     let s = view.snapshot;
     LeakReportJson {
-        total_size: view.total(),
+        total_size: view.tree.total(),
         node_count: s.node_count() as u64,
         suspects: suspects
             .iter()
@@ -284,7 +284,7 @@ pub fn retainer_steps(s: &HeapSnapshot, path: &crate::paths::RetainerPath) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{suspects, OwnedDom};
+    use crate::report::{non_weak_tree, suspects};
     use crate::snapshot::SnapshotBuilder;
     use format::{EdgeKind, NodeKind};
 
@@ -303,8 +303,11 @@ mod tests {
             b.edge(arr, EdgeKind::Element, &i.to_string(), f);
         }
         let s = b.finish();
-        let d = OwnedDom::non_weak(&s);
-        let v = d.view(&s);
+        let d = non_weak_tree(&s);
+        let v = DomView {
+            snapshot: &s,
+            tree: &d,
+        };
         let found = suspects::find(&v, &suspects::Params::default());
         let path = vec![PathStep {
             edge: String::new(),

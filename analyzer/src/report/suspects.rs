@@ -137,7 +137,7 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
     if s.node_count() == 0 {
         return Vec::new();
     }
-    let total = view.total();
+    let total = view.tree.total();
     let threshold = (total as f64 * p.threshold_pct / 100.0).ceil().max(1.0) as u64;
     let globals: Vec<NodeIx> = s
         .edge_range(0)
@@ -151,7 +151,7 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
     let mut classes: HashMap<LabelIx, (u64, u64, NodeIx, u64)> = HashMap::new();
     let mut stack: Vec<NodeIx> = vec![0];
     while let Some(c) = stack.pop() {
-        for &k in view.children(c) {
+        for &k in view.tree.children(c) {
             if passes_through(view, k, &globals) {
                 stack.push(k);
                 continue;
@@ -159,7 +159,7 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
             if is_runtime_internal(view, k) {
                 continue;
             }
-            let r = view.retained[k as usize];
+            let r = view.tree.retained[k as usize];
             if r >= threshold {
                 objects.push(k);
             }
@@ -184,8 +184,8 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
             Suspect {
                 kind: SuspectKind::Object,
                 node: n,
-                retained_size: view.retained[n as usize],
-                percent: view.percent(view.retained[n as usize]),
+                retained_size: view.tree.retained[n as usize],
+                percent: view.tree.percent(view.tree.retained[n as usize]),
                 keywords: keywords(view, &acc),
                 accumulation: acc,
                 groups,
@@ -203,7 +203,7 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
                 },
                 node: largest,
                 retained_size: sum,
-                percent: view.percent(sum),
+                percent: view.tree.percent(sum),
                 keywords: vec![text.clone()],
                 groups: vec![Group {
                     label: text,
@@ -246,9 +246,9 @@ fn keywords(view: &DomView, acc: &Accumulation) -> Vec<String> {
 pub fn groups_below(view: &DomView, bottom: NodeIx, labeler: &mut Labeler) -> Vec<Group> {
     let s = view.snapshot;
     let mut by: HashMap<LabelIx, Group> = HashMap::new();
-    for &c in view.children(bottom) {
+    for &c in view.tree.children(bottom) {
         let l = labeler.of(s, c);
-        let r = view.retained[c as usize];
+        let r = view.tree.retained[c as usize];
         let g = by.entry(l).or_insert_with(|| Group {
             label: labeler.label(l).to_string(),
             count: 0,
@@ -257,7 +257,7 @@ pub fn groups_below(view: &DomView, bottom: NodeIx, labeler: &mut Labeler) -> Ve
         });
         g.count += 1;
         g.retained_size += r;
-        if r > view.retained[g.largest as usize] {
+        if r > view.tree.retained[g.largest as usize] {
             g.largest = c;
         }
     }
@@ -274,7 +274,7 @@ pub fn groups_below(view: &DomView, bottom: NodeIx, labeler: &mut Labeler) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::OwnedDom;
+    use crate::report::non_weak_tree;
     use crate::snapshot::SnapshotBuilder;
 
     /// root → (GC roots) → Context → Client → Array → store → 20 closures, plus a global
@@ -310,8 +310,11 @@ mod tests {
     #[test]
     fn passes_through_roots_contexts_and_global_to_the_first_big_object() {
         let (s, client, arr) = heap(2);
-        let d = OwnedDom::non_weak(&s);
-        let v = d.view(&s);
+        let d = non_weak_tree(&s);
+        let v = DomView {
+            snapshot: &s,
+            tree: &d,
+        };
         let found = find(&v, &Params::default());
         assert_eq!(found.len(), 1, "{found:?}");
         let x = &found[0];
@@ -328,8 +331,11 @@ mod tests {
     #[test]
     fn many_small_instances_form_a_class_group_suspect() {
         let (s, client, _) = heap(30);
-        let d = OwnedDom::non_weak(&s);
-        let v = d.view(&s);
+        let d = non_weak_tree(&s);
+        let v = DomView {
+            snapshot: &s,
+            tree: &d,
+        };
         let p = Params {
             min_group_count: 10,
             ..Params::default()
@@ -353,8 +359,11 @@ mod tests {
     #[test]
     fn nothing_above_the_threshold_means_no_suspect() {
         let (s, ..) = heap(2);
-        let d = OwnedDom::non_weak(&s);
-        let v = d.view(&s);
+        let d = non_weak_tree(&s);
+        let v = DomView {
+            snapshot: &s,
+            tree: &d,
+        };
         let found = find(
             &v,
             &Params {

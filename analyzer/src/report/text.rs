@@ -74,8 +74,8 @@ pub fn leak_report(
     let _ = writeln!(
         o,
         "Heap: {} ({} bytes) in {} objects.",
-        human_bytes(view.total()),
-        thousands(view.total()),
+        human_bytes(view.tree.total()),
+        thousands(view.tree.total()),
         thousands(s.node_count() as u64)
     );
     if suspects.is_empty() {
@@ -151,7 +151,7 @@ pub fn tree(view: &DomView, rows: &[Row]) -> String {
     let mut o = String::new();
     for r in rows {
         let indent = "  ".repeat(r.depth as usize);
-        let pct = view.percent(r.retained_size);
+        let pct = view.tree.percent(r.retained_size);
         let _ = match &r.kind {
             RowKind::Node { node } => writeln!(
                 o,

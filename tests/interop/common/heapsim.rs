@@ -22,9 +22,9 @@ pub fn node_rows(a: &Analysis) -> Vec<NodeRow> {
             // DevTools' dump prints `node.name()`: inferred `{a, b}` names, flattened cons strings.
             name: analyzer::devtools::names::display_name(s, v).into_owned(),
             self_size: s.self_size(v),
-            retained_size: a.retained[v as usize],
+            retained_size: a.tree.retained[v as usize],
             distance: i64::from(a.distance[v as usize]),
-            dominator_id: s.node_id(a.idom[v as usize]),
+            dominator_id: s.node_id(a.tree.idom[v as usize]),
         })
         .collect()
 }
