@@ -15,8 +15,8 @@
 //! `JSObject::NewElementsCapacity`: `old + old/2 + 16`.
 
 use super::InstanceType;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::{AllocSpace, Heap, HeapError};
-use crate::tagged::{Address, Tagged};
 
 pub const JS_ARRAY_WORDS: usize = 4;
 /// Word index of a `JSArray`'s length.

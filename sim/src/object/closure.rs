@@ -18,8 +18,8 @@
 //! and column are what a snapshot's `locations` report for the closure.
 
 use super::InstanceType;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::{AllocSpace, Heap, HeapError};
-use crate::tagged::{Address, Tagged};
 
 pub const JS_FUNCTION_WORDS: usize = 8;
 pub const SHARED: usize = 3;

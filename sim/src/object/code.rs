@@ -11,8 +11,8 @@
 //! | 4..  | instructions     | raw bytes (filled with `int3`, 0xCC: never executed) |
 
 use super::InstanceType;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::{AllocSpace, Heap, HeapError};
-use crate::tagged::{Address, Tagged};
 
 pub const HEADER_WORDS: usize = 4;
 pub const INSTRUCTION_SIZE: usize = 1;

@@ -20,8 +20,8 @@
 //! `HeapNumber` (16 bytes): map, value (raw IEEE double).
 
 use super::InstanceType;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::{AllocSpace, Heap, HeapError};
-use crate::tagged::{Address, Tagged};
 
 pub const HEADER_WORDS: usize = 3;
 pub const PROPERTIES: usize = 1;

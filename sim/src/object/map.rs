@@ -25,8 +25,8 @@
 //! normalization).
 
 use super::InstanceType;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::{Heap, HeapError};
-use crate::tagged::{Address, Tagged};
 
 pub const INSTANCE_TYPE: usize = 1;
 pub const INSTANCE_SIZE: usize = 2;
@@ -101,10 +101,14 @@ impl Heap {
     /// and kept alive by the `(Strong roots)` list thereafter.
     pub fn class_map(&mut self, name: &str, inobject: usize) -> Result<Tagged, HeapError> {
         if let Some(&i) = self.class_maps.get(&(name.to_string(), inobject)) {
-            return Ok(self.roots.list(crate::roots::RootKind::StrongRootList)[i]);
+            return Ok(self
+                .roots
+                .list(crate::heap::roots::RootKind::StrongRootList)[i]);
         }
         let m = self.new_class_map(name, inobject)?;
-        let l = self.roots.list_mut(crate::roots::RootKind::StrongRootList);
+        let l = self
+            .roots
+            .list_mut(crate::heap::roots::RootKind::StrongRootList);
         l.push(m);
         let i = l.len() - 1;
         self.class_maps.insert((name.to_string(), inobject), i);

@@ -19,8 +19,8 @@
 //! strings in old space listed in the string table, the `(Internalized strings)` root.
 
 use super::InstanceType;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::{AllocSpace, Heap, HeapError};
-use crate::tagged::{Address, Tagged};
 
 pub const LENGTH: usize = 1;
 pub const HASH: usize = 2;

@@ -37,11 +37,11 @@ use super::writer::{
     EdgeName, EdgeRecord, EdgeSink, LocationRecord, LocationSink, NodeRecord, NodeSink,
     SnapshotSource,
 };
+use crate::heap::roots::RootKind;
+use crate::heap::tagged::Address;
 use crate::heap::{Heap, RootIndex};
 use crate::object::code::CodeKind;
 use crate::object::{FieldKind, FieldName, InstanceType};
-use crate::roots::RootKind;
-use crate::tagged::Address;
 
 /// Which objects of a heap appear in its snapshot, and their node ordinals.
 pub struct Included {
@@ -140,7 +140,7 @@ pub fn sub_root_for(format: Format, kind: RootKind) -> usize {
 
 /// The snapshot id of an object with simulator id `sim_id` in `format`.
 pub fn snapshot_id(format: Format, sim_id: u32) -> u32 {
-    sim_id - crate::ids::FIRST_OBJECT_ID + format.first_object_id()
+    sim_id - crate::heap::ids::FIRST_OBJECT_ID + format.first_object_id()
 }
 
 /// How a node is named: a fixed text, a heap string (cached by address), or text built

@@ -33,8 +33,8 @@ pub use writer::{
 use std::io::{self, Write};
 
 use crate::events::GcReason;
+use crate::heap::tagged::Address;
 use crate::heap::Heap;
-use crate::tagged::Address;
 
 /// How to take a snapshot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

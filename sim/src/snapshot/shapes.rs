@@ -24,10 +24,10 @@
 
 use std::str::FromStr;
 
+use crate::heap::roots::Handle;
+use crate::heap::tagged::Tagged;
 use crate::heap::{Heap, HeapError};
 use crate::object::closure::SourcePosition;
-use crate::roots::Handle;
-use crate::tagged::Tagged;
 
 /// Which kind of heap to build.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

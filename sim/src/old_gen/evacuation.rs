@@ -26,11 +26,11 @@
 //! first, so an object whose map moved is still read through the old copy's intact body.
 //! Evacuated candidates are then released.
 
+use crate::heap::memory::{chunk_base, chunk_of, word_offset};
+use crate::heap::roots::RootKind;
+use crate::heap::space::SpaceId;
+use crate::heap::tagged::{map_word, Tagged};
 use crate::heap::Heap;
-use crate::memory::{chunk_base, chunk_of, word_offset};
-use crate::roots::RootKind;
-use crate::space::SpaceId;
-use crate::tagged::{map_word, Tagged};
 
 impl Heap {
     /// Live bytes of an old-space page under the current mark bits.

@@ -20,11 +20,11 @@
 //!   survival (unless old space was full, which the event reports);
 //! * the structural checks above hold.
 
+use crate::heap::memory::{chunk_base, chunk_of};
+use crate::heap::space::SpaceId;
+use crate::heap::tagged::{map_word, Address, Tagged};
 use crate::heap::Heap;
-use crate::memory::{chunk_base, chunk_of};
 use crate::object::InstanceType;
-use crate::space::SpaceId;
-use crate::tagged::{map_word, Address, Tagged};
 
 /// A verifier finding: which GC (0 = a direct call) and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -79,7 +79,7 @@ impl AddrSet {
         if b.is_empty() {
             b.resize(heap.mem.chunk(c).words.len().div_ceil(64), 0);
         }
-        let w = crate::memory::word_offset(a);
+        let w = crate::heap::memory::word_offset(a);
         let m = 1u64 << (w % 64);
         let fresh = b[w / 64] & m == 0;
         b[w / 64] |= m;
@@ -87,7 +87,7 @@ impl AddrSet {
     }
 
     fn contains(&self, a: Address) -> bool {
-        let w = crate::memory::word_offset(a);
+        let w = crate::heap::memory::word_offset(a);
         self.bits
             .get(chunk_of(a))
             .and_then(|b| b.get(w / 64))
@@ -210,7 +210,7 @@ pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError
             }
         }
     }
-    for kind in crate::roots::RootKind::ALL {
+    for kind in crate::heap::roots::RootKind::ALL {
         for (i, &v) in heap.roots.list(kind).iter().enumerate() {
             check_target(&|| format!("root {} #{i}", kind.snapshot_name()), v)?;
         }
@@ -257,7 +257,7 @@ fn canonical(heap: &Heap, a: Address, out: &mut Vec<u64>) -> Result<(), Address>
 }
 
 fn slot_of(id: u32) -> usize {
-    ((id - crate::ids::FIRST_OBJECT_ID) / 2) as usize
+    ((id - crate::heap::ids::FIRST_OBJECT_ID) / 2) as usize
 }
 
 impl PreGc {
@@ -279,7 +279,7 @@ impl PreGc {
                 queue.push(v.addr());
             }
         };
-        for kind in crate::roots::RootKind::ALL {
+        for kind in crate::heap::roots::RootKind::ALL {
             for &v in heap.roots.list(kind) {
                 push_young(v, &mut seen, &mut queue);
             }

@@ -2,7 +2,7 @@
 //! ClearNonLiveReferences` / `ClearWeakReferences` / `ClearWeakCollections` and its
 //! ephemeron processing (`ProcessEphemeronMarking`, `src/heap/mark-compact.cc`).
 //!
-//! * A **weak slot** holds a weak pointer (tag `...11`, [`crate::tagged`]): the marker does
+//! * A **weak slot** holds a weak pointer (tag `...11`, [`crate::heap::tagged`]): the marker does
 //!   not trace it but remembers the slot (the incremental barrier does too for weak stores
 //!   into black objects). After marking, each remembered slot whose weak target stayed
 //!   white is overwritten with the cleared-weak value — a `WeakRef` whose target died.
@@ -14,11 +14,11 @@
 //!   round marks nothing (the fixpoint; a value may be another entry's key). Entries whose
 //!   key stayed white are then removed: key and value become the hole, as a `delete` would.
 
+use crate::heap::tagged::{Tagged, CLEARED_WEAK};
 use crate::heap::Heap;
 use crate::object::collections::{
     BUCKETS, NUMBER_OF_BUCKETS, NUMBER_OF_DELETED, NUMBER_OF_ELEMENTS,
 };
-use crate::tagged::{Tagged, CLEARED_WEAK};
 
 impl Heap {
     /// Entries of ephemeron table `t`: `(key word index, key)` for every used, non-deleted

@@ -3,11 +3,11 @@
 //! it. One full GC is:
 //!
 //! 1. **Mark.** Every object starts white. Roots are greyed and pushed on the bounded
-//!    marking worklist ([`crate::marking_worklist`]); popping a grey object visits its
+//!    marking worklist ([`crate::old_gen::marking_worklist`]); popping a grey object visits its
 //!    tagged words (map included), greying and pushing each white target, then blackens it.
 //!    Weak slots are not traced but remembered for clearing; a WeakMap's
 //!    `EphemeronHashTable` traces neither keys nor values but is remembered for the
-//!    ephemeron fixpoint ([`crate::weakness`]).
+//!    ephemeron fixpoint ([`crate::old_gen::weakness`]).
 //!    **Overflow** (the talk, and V8 before its 2017 worklist rewrite:
 //!    `MarkingDeque::SetOverflowed`, `RefillMarkingDeque`): when the worklist is full the
 //!    target is greyed but not pushed and the overflowed flag is set. When the worklist
@@ -15,35 +15,35 @@
 //!    objects, pushing them until the worklist is full again (which sets the flag again);
 //!    it repeats until a drain ends without the flag, i.e. a whole rescan found every grey
 //!    object room. Counted as `overflows` (objects not pushed) and `rescans` (heap passes).
-//!    If incremental marking ([`crate::incremental_marking`]) ran, this pause *finalizes* it:
+//!    If incremental marking ([`crate::old_gen::incremental_marking`]) ran, this pause *finalizes* it:
 //!    roots are rescanned, young objects (never marked incrementally, they move) are traced
 //!    from the roots and from the old-to-young slots the marker recorded, and marking
 //!    completes atomically.
-//! 2. **Weak processing** ([`crate::weakness`]): the ephemeron fixpoint, then weak slots and
+//! 2. **Weak processing** ([`crate::old_gen::weakness`]): the ephemeron fixpoint, then weak slots and
 //!    WeakMap entries whose target/key stayed white are cleared.
-//! 3. **Evacuation candidates** ([`crate::evacuation`]): fragmented old-space pages, chosen
+//! 3. **Evacuation candidates** ([`crate::old_gen::evacuation`]): fragmented old-space pages, chosen
 //!    from the live bytes marking just measured.
-//! 4. **Sweep** ([`crate::sweeper`]): every other page of old, code and map space is swept
+//! 4. **Sweep** ([`crate::old_gen::sweeper`]): every other page of old, code and map space is swept
 //!    onto the free lists; empty pages and dead large objects are released.
-//! 5. **New space** is evacuated as a scavenge does ([`crate::scavenger`]): after sweeping,
+//! 5. **New space** is evacuated as a scavenge does ([`crate::young_gen::scavenger`]): after sweeping,
 //!    only marked objects still point into it, so the scavenge copies exactly the marked
 //!    young objects (V8's full GC likewise evacuates new space, promoting objects below the
 //!    age mark).
-//! 6. **Compaction** ([`crate::evacuation`]): live objects of the candidates move to other
+//! 6. **Compaction** ([`crate::old_gen::evacuation`]): live objects of the candidates move to other
 //!    pages, every pointer to them is updated (roots, objects, old-to-new remembered slots
 //!    of the moved objects), and the emptied pages are released.
 //! 7. Mark bits are cleared and the next old-generation allocation limit is set from the
 //!    surviving size (V8's heap growing factor).
 
 use crate::events::{FullGcStats, GcEvent, GcKind, GcReason};
+use crate::heap::memory::chunk_base;
+use crate::heap::roots::RootKind;
+use crate::heap::space::SpaceId;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::Heap;
-use crate::mark_bits::{Colour, MarkBits};
-use crate::marking_worklist::{MarkingWorklist, DEFAULT_CAPACITY};
-use crate::memory::chunk_base;
 use crate::object::{collections, InstanceType};
-use crate::roots::RootKind;
-use crate::space::SpaceId;
-use crate::tagged::{Address, Tagged};
+use crate::old_gen::mark_bits::{Colour, MarkBits};
+use crate::old_gen::marking_worklist::{MarkingWorklist, DEFAULT_CAPACITY};
 
 /// Old-generation collector settings, including V8's stress modes. Defaults are V8-like.
 #[derive(Clone, Debug, PartialEq)]
@@ -146,7 +146,7 @@ impl StressMode {
         match self {
             StressMode::Scavenge => d,
             StressMode::Overflow => OldGenConfig {
-                worklist_capacity: crate::marking_worklist::STRESS_CAPACITY,
+                worklist_capacity: crate::old_gen::marking_worklist::STRESS_CAPACITY,
                 full_gc_interval: n,
                 incremental: false,
                 ..d
@@ -438,12 +438,12 @@ impl Heap {
 
     /// Runs a full GC (finalizing incremental marking if it runs) and returns its event.
     /// With `set_verify_heap(true)` the verifier checks it (see
-    /// [`crate::mark_compact_verifier`]).
+    /// [`crate::verify::mark_compact_verifier`]).
     pub fn collect_garbage(&mut self, reason: GcReason) -> &GcEvent {
         assert!(!self.in_gc, "full GC re-entered");
         let pre = self
             .verify_heap
-            .then(|| crate::mark_compact_verifier::PreFullGc::capture(self));
+            .then(|| crate::verify::mark_compact_verifier::PreFullGc::capture(self));
         let before = self.heap_sizes();
         let allocation_count = self.allocations;
         let young_before = self.new_space.top;
@@ -534,7 +534,7 @@ impl Heap {
         self.events.push(event);
         if let Some(pre) = pre {
             self.verifier.checks += 1;
-            if let Err(e) = crate::mark_compact_verifier::check_after_full_gc(self, &pre) {
+            if let Err(e) = crate::verify::mark_compact_verifier::check_after_full_gc(self, &pre) {
                 self.verifier.failures.push(e);
             }
         }

@@ -2,17 +2,17 @@
 //! (`src/heap/heap-write-barrier-inl.h`).
 //!
 //! A scavenge traces only from the roots and from the old-to-new remembered set
-//! ([`crate::remembered_set`]); it never scans old space. So every store that makes an
+//! ([`crate::young_gen::remembered_set`]); it never scans old space. So every store that makes an
 //! old-generation object point into new space must record the slot, or the scavenger would
 //! miss a live young object. The test is V8's: the host is not in new space and the value
 //! is. Stores into new-space hosts need nothing (the scavenger scans every survivor).
 //!
 //! The marking half of the barrier (Dijkstra: grey a white value stored into a black host
-//! while incremental marking runs) is [`crate::incremental_marking`]'s, called first.
+//! while incremental marking runs) is [`crate::old_gen::incremental_marking`]'s, called first.
 
+use crate::heap::memory::{chunk_of, word_offset};
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::Heap;
-use crate::memory::{chunk_of, word_offset};
-use crate::tagged::{Address, Tagged};
 
 impl Heap {
     /// Records `slot` (inside `host`) if the store of `value` created an old-to-new pointer.

@@ -10,7 +10,7 @@
 //!   old targets are greyed.
 //! * **Steps**: every `step_allocated_bytes` allocated (V8's `kAllocatedThreshold`, 64 KB),
 //!   the marker visits `marking_speed` × that many bytes of grey objects (overflow and
-//!   rescans included, [`crate::mark_compact`]). The mutator runs in between.
+//!   rescans included, [`crate::old_gen::mark_compact`]). The mutator runs in between.
 //! * **Dijkstra write barrier** (E. W. Dijkstra et al., "On-the-fly garbage collection",
 //!   CACM 1978; V8's `IncrementalMarking::RecordWrite`): a store of a white object into a
 //!   black one greys the value, so no black object ever points at a white one (the strong
@@ -31,11 +31,11 @@
 use std::collections::HashSet;
 
 use crate::events::GcReason;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::Heap;
-use crate::mark_bits::Colour;
-use crate::mark_compact::MarkingPhase;
 use crate::object::{collections, InstanceType};
-use crate::tagged::{Address, Tagged};
+use crate::old_gen::mark_bits::Colour;
+use crate::old_gen::mark_compact::MarkingPhase;
 
 impl Heap {
     /// Starts incremental marking now (no-op if it runs already or a GC is in progress).
@@ -157,7 +157,7 @@ impl Heap {
         for (c, end) in self.old_generation_ranges() {
             let mut off = 0usize;
             while off < end {
-                let a = crate::memory::chunk_base(c) + off as u64;
+                let a = crate::heap::memory::chunk_base(c) + off as u64;
                 let b = self.body(a);
                 off += b.size_bytes();
                 if b.ty.is_filler() || self.old_gen.marks.colour(a) != Colour::Black {

@@ -25,12 +25,12 @@
 //! object stays young (counted as a promotion failure), which to-space always has room for.
 
 use crate::events::{GcEvent, GcKind, GcReason};
+use crate::heap::memory::{chunk_base, chunk_of, word_offset};
+use crate::heap::roots::RootKind;
+use crate::heap::space::SpaceId;
+use crate::heap::tagged::{map_word, Address, Tagged};
 use crate::heap::Heap;
-use crate::memory::{chunk_base, chunk_of, word_offset};
-use crate::roots::RootKind;
-use crate::space::SpaceId;
-use crate::tagged::{map_word, Address, Tagged};
-use crate::trace::ScavengeStep;
+use crate::young_gen::trace::ScavengeStep;
 
 #[derive(Default)]
 struct State {
@@ -49,12 +49,12 @@ struct State {
 
 impl Heap {
     /// Runs one scavenge and returns its event. With `set_verify_heap(true)` the verifier
-    /// runs around it (see [`crate::verifier`]).
+    /// runs around it (see [`crate::verify::verifier`]).
     pub fn scavenge(&mut self, reason: GcReason) -> &GcEvent {
         assert!(!self.in_gc, "scavenge re-entered");
         let pre = self
             .verify_heap
-            .then(|| crate::verifier::PreGc::capture(self));
+            .then(|| crate::verify::verifier::PreGc::capture(self));
         self.in_gc = true;
         let before = self.heap_sizes();
         let allocation_count = self.allocations;
@@ -182,7 +182,7 @@ impl Heap {
         self.events.push(event);
         if let Some(pre) = pre {
             self.verifier.checks += 1;
-            if let Err(e) = crate::verifier::check_after_scavenge(self, &pre) {
+            if let Err(e) = crate::verify::verifier::check_after_scavenge(self, &pre) {
                 self.verifier.failures.push(e);
             }
         }

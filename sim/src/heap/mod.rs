@@ -1,8 +1,8 @@
 //! The `Heap` façade: the embedding API of the simulator, after V8's `Heap` and `Factory`
 //! (`src/heap/heap.h`, `src/heap/factory.h`).
 //!
-//! A `Heap` owns the simulated memory ([`crate::memory`]), the five spaces
-//! ([`crate::space`]), the roots ([`crate::roots`]) and the GC bookkeeping. Embedders (the
+//! A `Heap` owns the simulated memory ([`crate::heap::memory`]), the five spaces
+//! ([`crate::heap::space`]), the roots ([`crate::heap::roots`]) and the GC bookkeeping. Embedders (the
 //! scenarios, the mutator, the CLI) allocate objects with the `alloc_*` helpers of the
 //! [`crate::object`] modules, read and write fields, and keep objects alive with handles.
 //!
@@ -18,20 +18,27 @@
 //! map per instance type, the empty fixed array and the oddballs, then the JS maps with
 //! their class names, the builtins, the native context and the global object.
 
+pub mod ids;
+pub mod memory;
+pub mod profile;
+pub mod roots;
+pub mod space;
+pub mod tagged;
+
 use std::collections::HashMap;
 
 use crate::events::{GcEvent, GcReason};
-use crate::ids::IdAllocator;
-use crate::memory::{chunk_base, chunk_of, word_offset, Memory, MAX_CHUNK_BYTES};
+use crate::heap::ids::IdAllocator;
+use crate::heap::memory::{chunk_base, chunk_of, word_offset, Memory, MAX_CHUNK_BYTES};
+use crate::heap::profile::Profile;
+use crate::heap::roots::{GlobalHandle, Handle, HandleScope, RootKind, Roots};
+use crate::heap::space::large_object_space::LargeObjectSpace;
+use crate::heap::space::new_space::NewSpace;
+use crate::heap::space::paged_space::{Fillers, PagedSpace};
+use crate::heap::space::SpaceId;
+use crate::heap::tagged::{map_word, Address, Tagged};
 use crate::object::{map, Body, InstanceType};
-use crate::profile::Profile;
-use crate::roots::{GlobalHandle, Handle, HandleScope, RootKind, Roots};
-use crate::space::large_object_space::LargeObjectSpace;
-use crate::space::new_space::NewSpace;
-use crate::space::paged_space::{Fillers, PagedSpace};
-use crate::space::SpaceId;
-use crate::tagged::{map_word, Address, Tagged};
-use crate::trace::ScavengeStep;
+use crate::young_gen::trace::ScavengeStep;
 
 /// Where an allocation should go (V8's `AllocationType`): young objects in new space,
 /// pretenured ones in old space, code and maps in their spaces. Objects above the
@@ -105,9 +112,9 @@ pub struct Heap {
     pub(crate) allocations: u64,
     pub(crate) in_gc: bool,
     pub(crate) verify_heap: bool,
-    pub(crate) verifier: crate::verifier::VerifierStats,
+    pub(crate) verifier: crate::verify::verifier::VerifierStats,
     /// The old-generation collector (marking state, settings, counters).
-    pub(crate) old_gen: crate::mark_compact::OldGen,
+    pub(crate) old_gen: crate::old_gen::mark_compact::OldGen,
 }
 
 impl Heap {
@@ -269,11 +276,11 @@ impl Heap {
         self.verify_heap = on;
     }
 
-    pub fn verifier_stats(&self) -> &crate::verifier::VerifierStats {
+    pub fn verifier_stats(&self) -> &crate::verify::verifier::VerifierStats {
         &self.verifier
     }
 
-    /// Record every scavenge step (see [`crate::trace`]); `false` stops and drops them.
+    /// Record every scavenge step (see [`crate::young_gen::trace`]); `false` stops and drops them.
     pub fn set_step_recording(&mut self, on: bool) {
         self.steps = on.then(Vec::new);
     }
@@ -570,7 +577,7 @@ impl Heap {
     // ----- ids -------------------------------------------------------------------------------
 
     /// The stable id of the object at `addr`, assigned on first request and carried across
-    /// moves (see [`crate::ids`]).
+    /// moves (see [`crate::heap::ids`]).
     pub fn object_id(&mut self, addr: Address) -> u32 {
         let (c, w) = (chunk_of(addr), word_offset(addr));
         let id = self.mem.chunk(c).ids[w];

@@ -3,19 +3,19 @@
 //! evacuation candidate is walked object by object; every maximal run of dead objects and
 //! fillers between live (marked) objects becomes one free block — a filler over it so the
 //! page stays iterable, and an entry in the space's size-class free list
-//! ([`crate::space::free_list`]) — which also drops the run's old-to-new remembered slots.
+//! ([`crate::heap::space::free_list`]) — which also drops the run's old-to-new remembered slots.
 //! A page left without any live object is released (V8 releases empty pages after
 //! sweeping; the full GC stopped bump allocation first, so any page qualifies). Large objects are freed
 //! whole: a dead large object's chunk is unmapped. Sweeping here is atomic, inside the GC
 //! pause (V8 sweeps concurrently; the result is the same free lists).
 
+use crate::heap::memory::{chunk_base, chunk_of, word_offset};
+use crate::heap::space::SpaceId;
+use crate::heap::tagged::Address;
 use crate::heap::Heap;
-use crate::memory::{chunk_base, chunk_of, word_offset};
-use crate::space::SpaceId;
-use crate::tagged::Address;
 
 impl Heap {
-    fn paged_space_mut(&mut self, s: SpaceId) -> &mut crate::space::paged_space::PagedSpace {
+    fn paged_space_mut(&mut self, s: SpaceId) -> &mut crate::heap::space::paged_space::PagedSpace {
         match s {
             SpaceId::Old => &mut self.old_space,
             SpaceId::Code => &mut self.code_space,
@@ -24,7 +24,7 @@ impl Heap {
         }
     }
 
-    pub(crate) fn paged_space(&self, s: SpaceId) -> &crate::space::paged_space::PagedSpace {
+    pub(crate) fn paged_space(&self, s: SpaceId) -> &crate::heap::space::paged_space::PagedSpace {
         match s {
             SpaceId::Old => &self.old_space,
             SpaceId::Code => &self.code_space,
@@ -50,7 +50,7 @@ impl Heap {
         while off < end {
             let a = chunk_base(c) + off as u64;
             let mw = self.mem.read(a);
-            let (size, live, filler) = if crate::tagged::map_word::is_forwarding(mw) {
+            let (size, live, filler) = if crate::heap::tagged::map_word::is_forwarding(mw) {
                 (self.size_of(mw), false, true)
             } else {
                 let b = self.body(a);
