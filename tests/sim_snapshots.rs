@@ -282,9 +282,9 @@ fn real_node_snapshots_reserialize_byte_identically() {
 // Simulator snapshots
 
 use analyzer::snapshot::HeapSnapshot;
+use scenarios::shapes::{self, Shape};
 use sim::snapshot::index::Bits;
 use sim::snapshot::reach::GcGraph;
-use sim::snapshot::shapes::{self, Shape};
 use sim::snapshot::{graph::snapshot_id, write_heap_snapshot, SnapshotOptions};
 use sim::{Heap, Profile, Tagged};
 

@@ -13,7 +13,9 @@ pub mod control;
 pub mod hot_reload;
 pub mod js;
 pub mod listeners;
+pub mod shapes;
 pub mod ssr_timers;
+pub mod truth;
 
 use js::{Js, JsResult};
 use sim::snapshot::{write_heap_snapshot, Format, SnapshotOptions};

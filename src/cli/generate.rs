@@ -1,13 +1,14 @@
 //! `heapsim generate`: build a V8-shaped heap on the simulator and write its snapshot plus
 //! the ground truth (`FILE.truth.json`) — test data of any size for heap tools.
 
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufWriter, IsTerminal};
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use sim::snapshot::shapes::{self, Shape};
+use scenarios::shapes::{self, Shape};
+use scenarios::truth::{write_truth, TruthFile};
 use sim::snapshot::{truth, write_heap_snapshot, Format, Progress, SnapshotOptions};
 use sim::{Heap, Profile};
 
@@ -106,7 +107,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
 
     let t2 = Instant::now();
     if args.truth_sample > 0 {
-        let t = truth::sample(
+        let objects = truth::sample(
             &heap,
             &prepared.graph,
             &prepared.live,
@@ -115,10 +116,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
             args.seed,
         );
         let f = super::common::create_output(&truth_path, args.force)?;
-        let mut w = BufWriter::new(f);
-        serde_json::to_writer(&mut w, &t)?;
-        w.write_all(b"\n")?;
-        w.flush()
+        write_truth(BufWriter::new(f), &TruthFile::of_sample(objects))
             .with_context(|| format!("writing {}", truth_path.display()))?;
     }
     eprintln!(
