@@ -108,7 +108,7 @@ impl Heap {
             }
         };
         for kind in RootKind::ALL {
-            for &v in self.roots.list(kind) {
+            for &v in self.managed.roots.list(kind) {
                 if v.is_heap_object() {
                     mark(&mut r, &mut stack, v.addr());
                 }
@@ -223,7 +223,7 @@ impl Heap {
         g.to = edges.iter().map(|&(_, t)| t).collect();
         let mut seen = vec![false; g.addrs.len()];
         for kind in RootKind::ALL {
-            for &v in self.roots.list(kind) {
+            for &v in self.managed.roots.list(kind) {
                 if v.is_heap_object() {
                     let i = index[&v.addr()];
                     if !std::mem::replace(&mut seen[i as usize], true) {

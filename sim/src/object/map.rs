@@ -60,7 +60,7 @@ impl Heap {
         let constructor = self.get(hc);
         self.close_handle_scope(scope);
         let a = a?;
-        let meta = self.meta_map_word();
+        let meta = self.managed.meta_map_word();
         let empty = self.empty_fixed_array();
         let null = self.null_value();
         let words = [
@@ -102,11 +102,13 @@ impl Heap {
     pub fn class_map(&mut self, name: &str, inobject: usize) -> Result<Tagged, HeapError> {
         if let Some(&i) = self.class_maps.get(&(name.to_string(), inobject)) {
             return Ok(self
+                .managed
                 .roots
                 .list(crate::heap::roots::RootKind::StrongRootList)[i]);
         }
         let m = self.new_class_map(name, inobject)?;
         let l = self
+            .managed
             .roots
             .list_mut(crate::heap::roots::RootKind::StrongRootList);
         l.push(m);
@@ -116,11 +118,6 @@ impl Heap {
     }
 
     /// The instance type a map describes.
-    pub fn map_instance_type(&self, map: Address) -> InstanceType {
-        let v = self.word(map, INSTANCE_TYPE).smi_value();
-        InstanceType::from_u8(v as u8).expect("corrupt map: unknown instance type")
-    }
-
     pub fn map_inobject_properties(&self, map: Address) -> usize {
         self.word(map, INOBJECT_PROPERTIES).smi_value() as usize
     }

@@ -14,40 +14,40 @@
 //!   round marks nothing (the fixpoint; a value may be another entry's key). Entries whose
 //!   key stayed white are then removed: key and value become the hole, as a `delete` would.
 
-use crate::heap::tagged::{Tagged, CLEARED_WEAK};
-use crate::heap::Heap;
+use crate::heap::managed::ManagedHeap;
+use crate::heap::tagged::{Address, Tagged, CLEARED_WEAK};
 use crate::object::collections::{
     BUCKETS, NUMBER_OF_BUCKETS, NUMBER_OF_DELETED, NUMBER_OF_ELEMENTS,
 };
+use crate::old_gen::mark_compact::MarkCompactCollector;
 
-impl Heap {
-    /// Entries of ephemeron table `t`: `(key word index, key)` for every used, non-deleted
-    /// entry.
-    fn ephemeron_entries(&self, t: u64) -> impl Iterator<Item = (usize, Tagged)> + '_ {
-        let nb = self.word(t, NUMBER_OF_BUCKETS).smi_value() as usize;
-        let used = (self.word(t, NUMBER_OF_ELEMENTS).smi_value()
-            + self.word(t, NUMBER_OF_DELETED).smi_value()) as usize;
-        let hole = self.the_hole();
-        (0..used).filter_map(move |e| {
-            let w = BUCKETS + nb + 3 * e;
-            let k = self.word(t, w);
-            (k != hole && k.is_heap_object()).then_some((w, k))
-        })
-    }
+/// Entries of ephemeron table `t`: `(key word index, key)` for every used, non-deleted
+/// entry.
+fn ephemeron_entries(heap: &ManagedHeap, t: Address) -> impl Iterator<Item = (usize, Tagged)> + '_ {
+    let nb = heap.word(t, NUMBER_OF_BUCKETS).smi_value() as usize;
+    let used = (heap.word(t, NUMBER_OF_ELEMENTS).smi_value()
+        + heap.word(t, NUMBER_OF_DELETED).smi_value()) as usize;
+    let hole = heap.the_hole();
+    (0..used).filter_map(move |e| {
+        let w = BUCKETS + nb + 3 * e;
+        let k = heap.word(t, w);
+        (k != hole && k.is_heap_object()).then_some((w, k))
+    })
+}
 
+impl MarkCompactCollector {
     /// Marks ephemeron values whose table and key are marked, to a fixpoint.
-    pub(crate) fn ephemeron_fixpoint(&mut self) {
+    pub(crate) fn ephemeron_fixpoint(&mut self, heap: &ManagedHeap) {
         loop {
-            self.old_gen.cycle.ephemeron_rounds += 1;
+            self.cycle.ephemeron_rounds += 1;
             let mut greyed = false;
             let mut i = 0;
-            while i < self.old_gen.ephemeron_tables.len() {
-                let t = self.old_gen.ephemeron_tables[i];
+            while i < self.ephemeron_tables.len() {
+                let t = self.ephemeron_tables[i];
                 i += 1;
-                let live: Vec<Tagged> = self
-                    .ephemeron_entries(t)
-                    .filter(|&(_, k)| self.old_gen.marks.is_marked(k.addr()))
-                    .map(|(w, _)| self.word(t, w + 1))
+                let live: Vec<Tagged> = ephemeron_entries(heap, t)
+                    .filter(|&(_, k)| self.marks.is_marked(k.addr()))
+                    .map(|(w, _)| heap.word(t, w + 1))
                     .filter(|v| v.is_strong())
                     .collect();
                 for v in live {
@@ -57,43 +57,40 @@ impl Heap {
             if !greyed {
                 break;
             }
-            self.drain_marking(None, false);
+            self.drain_marking(heap, None, false);
         }
     }
 
     /// Clears weak slots whose target died and removes WeakMap entries whose key died.
-    pub(crate) fn clear_dead_weak_references(&mut self) {
-        let slots = std::mem::take(&mut self.old_gen.weak_slots);
-        for &s in &slots {
-            let v = Tagged(self.mem.read(s));
-            if v.is_weak() && !self.old_gen.marks.is_marked(v.addr()) {
-                self.mem.write(s, CLEARED_WEAK);
-                self.old_gen.cycle.weak_cleared += 1;
+    pub(crate) fn clear_dead_weak_references(&mut self, heap: &mut ManagedHeap) {
+        for &s in &self.weak_slots {
+            let v = Tagged(heap.mem.read(s));
+            if v.is_weak() && !self.marks.is_marked(v.addr()) {
+                heap.mem.write(s, CLEARED_WEAK);
+                self.cycle.weak_cleared += 1;
             }
         }
-        let tables = std::mem::take(&mut self.old_gen.ephemeron_tables);
-        let hole = self.the_hole().0;
-        for &t in &tables {
-            let dead: Vec<usize> = self
-                .ephemeron_entries(t)
-                .filter(|&(_, k)| !self.old_gen.marks.is_marked(k.addr()))
+        self.weak_slots.clear();
+        let hole = heap.the_hole().0;
+        for &t in &self.ephemeron_tables {
+            let dead: Vec<usize> = ephemeron_entries(heap, t)
+                .filter(|&(_, k)| !self.marks.is_marked(k.addr()))
                 .map(|(w, _)| w)
                 .collect();
             if dead.is_empty() {
                 continue;
             }
             for &w in &dead {
-                self.mem.write(t + 8 * w as u64, hole);
-                self.mem.write(t + 8 * (w + 1) as u64, hole);
+                heap.mem.write(t + 8 * w as u64, hole);
+                heap.mem.write(t + 8 * (w + 1) as u64, hole);
             }
-            let n = self.word(t, NUMBER_OF_ELEMENTS).smi_value() - dead.len() as i32;
-            let d = self.word(t, NUMBER_OF_DELETED).smi_value() + dead.len() as i32;
-            self.mem
+            let n = heap.word(t, NUMBER_OF_ELEMENTS).smi_value() - dead.len() as i32;
+            let d = heap.word(t, NUMBER_OF_DELETED).smi_value() + dead.len() as i32;
+            heap.mem
                 .write(t + 8 * NUMBER_OF_ELEMENTS as u64, Tagged::smi(n).0);
-            self.mem
+            heap.mem
                 .write(t + 8 * NUMBER_OF_DELETED as u64, Tagged::smi(d).0);
-            self.old_gen.cycle.ephemerons_cleared += dead.len();
+            self.cycle.ephemerons_cleared += dead.len();
         }
-        self.old_gen.ephemeron_tables = tables;
     }
 }

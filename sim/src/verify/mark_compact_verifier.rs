@@ -44,7 +44,7 @@ pub fn reachable(heap: &Heap) -> HashSet<Address> {
     let mut seen: HashSet<Address> = HashSet::new();
     let mut queue: Vec<Address> = Vec::new();
     for kind in RootKind::ALL {
-        for &v in heap.roots.list(kind) {
+        for &v in heap.managed.roots.list(kind) {
             if v.is_heap_object() && seen.insert(v.addr()) {
                 queue.push(v.addr());
             }

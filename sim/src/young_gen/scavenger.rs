@@ -32,8 +32,11 @@ use crate::heap::tagged::{map_word, Address, Tagged};
 use crate::heap::Heap;
 use crate::young_gen::trace::ScavengeStep;
 
+/// One scavenge: Cheney's two pointers are to-space's bump pointer and `scan` in
+/// [`Scavenger::collect`]; this holds the rest of its state — where from-space is, the
+/// promotion queue and the counters of the event.
 #[derive(Default)]
-struct State {
+pub(crate) struct Scavenger {
     from_chunk: usize,
     from_start: Address,
     age_mark: Address,
@@ -51,40 +54,47 @@ impl Heap {
     /// Runs one scavenge and returns its event. With `set_verify_heap(true)` the verifier
     /// runs around it (see [`crate::verify::verifier`]).
     pub fn scavenge(&mut self, reason: GcReason) -> &GcEvent {
-        assert!(!self.in_gc, "scavenge re-entered");
-        let pre = self
+        Scavenger::collect(self, reason)
+    }
+}
+
+impl Scavenger {
+    /// The scavenge of the module doc, steps 1–4, on `heap`; appends and returns its event.
+    fn collect(heap: &mut Heap, reason: GcReason) -> &GcEvent {
+        assert!(!heap.in_gc, "scavenge re-entered");
+        let pre = heap
             .verify_heap
-            .then(|| crate::verify::verifier::PreGc::capture(self));
-        self.in_gc = true;
-        let before = self.heap_sizes();
-        let allocation_count = self.allocations;
+            .then(|| crate::verify::verifier::PreGc::capture(heap));
+        heap.in_gc = true;
+        let before = heap.heap_sizes();
+        let allocation_count = heap.allocations;
 
         // 1. Flip.
-        let from_top = self.new_space.top;
-        let old_age_mark = self.new_space.age_mark;
-        self.new_space.flip();
-        let mut st = State {
-            from_chunk: self.new_space.from_chunk(),
-            from_start: chunk_base(self.new_space.from_chunk()),
-            ..State::default()
+        let from_top = heap.managed.new_space.top;
+        let old_age_mark = heap.managed.new_space.age_mark;
+        heap.managed.new_space.flip();
+        let mut sc = Scavenger {
+            from_chunk: heap.managed.new_space.from_chunk(),
+            from_start: chunk_base(heap.managed.new_space.from_chunk()),
+            ..Scavenger::default()
         };
-        st.age_mark = st.from_start + old_age_mark as u64;
-        let to_space = self.new_space.start();
-        self.step(|| ScavengeStep::Flip {
-            from_space: st.from_start,
+        sc.age_mark = sc.from_start + old_age_mark as u64;
+        let to_space = heap.managed.new_space.start();
+        step(heap, || ScavengeStep::Flip {
+            from_space: sc.from_start,
             to_space,
-            from_top: st.from_start + from_top as u64,
-            age_mark: st.age_mark,
+            from_top: sc.from_start + from_top as u64,
+            age_mark: sc.age_mark,
         });
 
         // 2a. Roots.
         for kind in RootKind::ALL {
-            for index in 0..self.roots.list(kind).len() {
-                let v = self.roots.list(kind)[index];
-                if v.is_heap_object() && chunk_of(v.addr()) == st.from_chunk {
-                    let nv = self.evacuate(&mut st, v);
-                    self.roots.list_mut(kind)[index] = nv;
-                    self.step(|| ScavengeStep::Root {
+            for index in 0..heap.managed.roots.list(kind).len() {
+                let v = heap.managed.roots.list(kind)[index];
+                if v.is_heap_object() && chunk_of(v.addr()) == sc.from_chunk {
+                    let nv = sc.evacuate(heap, v);
+                    heap.managed.roots.list_mut(kind)[index] = nv;
+                    step(heap, || ScavengeStep::Root {
                         kind,
                         index,
                         from: v.addr(),
@@ -95,116 +105,118 @@ impl Heap {
         }
 
         // 2b. Old-to-new remembered set of every old-generation chunk.
-        let old_chunks: Vec<usize> = self
+        let old_chunks: Vec<usize> = heap
+            .managed
             .old_space
             .pages
             .iter()
-            .chain(&self.code_space.pages)
-            .chain(&self.map_space.pages)
-            .chain(&self.lo_space.chunks)
+            .chain(&heap.managed.code_space.pages)
+            .chain(&heap.managed.map_space.pages)
+            .chain(&heap.managed.lo_space.chunks)
             .copied()
             .collect();
         for c in old_chunks {
-            if self.mem.chunk(c).slots.is_empty() {
+            if heap.managed.mem.chunk(c).slots.is_empty() {
                 continue;
             }
-            let mut set = std::mem::take(&mut self.mem.chunk_mut(c).slots);
+            let mut set = std::mem::take(&mut heap.managed.mem.chunk_mut(c).slots);
             set.retain(|w| {
-                st.remembered_slots += 1;
+                sc.remembered_slots += 1;
                 let slot = chunk_base(c) + 8 * w as u64;
-                let v = Tagged(self.mem.read(slot));
+                let v = Tagged(heap.managed.mem.read(slot));
                 if !v.is_heap_object() {
                     return false;
                 }
-                if chunk_of(v.addr()) == st.from_chunk {
-                    let nv = self.evacuate(&mut st, v);
-                    self.mem.write(slot, nv.0);
-                    self.step(|| ScavengeStep::RememberedSlot {
+                if chunk_of(v.addr()) == sc.from_chunk {
+                    let nv = sc.evacuate(heap, v);
+                    heap.managed.mem.write(slot, nv.0);
+                    step(heap, || ScavengeStep::RememberedSlot {
                         slot,
                         from: v.addr(),
                         to: nv.addr(),
                     });
-                    self.new_space.contains(nv.addr())
+                    heap.managed.new_space.contains(nv.addr())
                 } else {
-                    self.new_space.contains(v.addr())
+                    heap.managed.new_space.contains(v.addr())
                 }
             });
             // Nothing records into this chunk while its set is out: promoted objects are
             // only scanned in step 3.
-            self.mem.chunk_mut(c).slots = set;
+            heap.managed.mem.chunk_mut(c).slots = set;
         }
 
         // 3. Cheney scan, interleaved with the promotion queue.
-        let to_start = self.new_space.start();
+        let to_start = heap.managed.new_space.start();
         let mut scan = 0usize;
         loop {
-            if scan < self.new_space.top {
+            if scan < heap.managed.new_space.top {
                 let a = to_start + scan as u64;
-                let alloc = to_start + self.new_space.top as u64;
-                self.step(|| ScavengeStep::Scan { scan: a, alloc });
-                scan += self.scan_object(&mut st, a, false);
-            } else if let Some(p) = st.promoted.pop() {
-                self.step(|| ScavengeStep::ScanPromoted { object: p });
-                self.scan_object(&mut st, p, true);
+                let alloc = to_start + heap.managed.new_space.top as u64;
+                step(heap, || ScavengeStep::Scan { scan: a, alloc });
+                scan += sc.scan_object(heap, a, false);
+            } else if let Some(p) = sc.promoted.pop() {
+                step(heap, || ScavengeStep::ScanPromoted { object: p });
+                sc.scan_object(heap, p, true);
             } else {
                 break;
             }
         }
-        let end = to_start + self.new_space.top as u64;
-        self.step(|| ScavengeStep::Done {
+        let end = to_start + heap.managed.new_space.top as u64;
+        step(heap, || ScavengeStep::Done {
             scan: end,
             alloc: end,
         });
 
         // 4. Age mark, growth, event.
-        self.new_space.age_mark = self.new_space.top;
-        let grown = self
+        heap.managed.new_space.age_mark = heap.managed.new_space.top;
+        let grown = heap
+            .managed
             .new_space
-            .maybe_grow(&mut self.mem, st.bytes_copied + st.bytes_promoted);
-        self.in_gc = false;
+            .maybe_grow(&mut heap.managed.mem, sc.bytes_copied + sc.bytes_promoted);
+        heap.in_gc = false;
         let event = GcEvent {
-            seq: self.events.len() + 1,
+            seq: heap.events.len() + 1,
             kind: GcKind::Scavenge,
             reason,
             allocation_count,
             before,
-            after: self.heap_sizes(),
-            objects_copied: st.objects_copied,
-            bytes_copied: st.bytes_copied,
-            objects_promoted: st.objects_promoted,
-            bytes_promoted: st.bytes_promoted,
-            promotion_failures: st.promotion_failures,
-            remembered_slots: st.remembered_slots,
-            work: st.work,
+            after: heap.heap_sizes(),
+            objects_copied: sc.objects_copied,
+            bytes_copied: sc.bytes_copied,
+            objects_promoted: sc.objects_promoted,
+            bytes_promoted: sc.bytes_promoted,
+            promotion_failures: sc.promotion_failures,
+            remembered_slots: sc.remembered_slots,
+            work: sc.work,
             new_space_grown: grown,
             full_gc: Default::default(),
         };
-        self.events.push(event);
+        heap.events.push(event);
         if let Some(pre) = pre {
-            self.verifier.checks += 1;
-            if let Err(e) = crate::verify::verifier::check_after_scavenge(self, &pre) {
-                self.verifier.failures.push(e);
+            heap.verifier.checks += 1;
+            if let Err(e) = crate::verify::verifier::check_after_scavenge(heap, &pre) {
+                heap.verifier.failures.push(e);
             }
         }
-        self.events.last().expect("just pushed")
+        heap.events.last().expect("just pushed")
     }
 
     /// Scans one object's tagged words, evacuating from-space targets. `old_host` says the
     /// object is (now) in the old generation, so surviving young targets are remembered.
     /// Returns the object's size in bytes.
-    fn scan_object(&mut self, st: &mut State, a: Address, old_host: bool) -> usize {
-        let b = self.body(a);
-        st.work += b.size_words as u64;
+    fn scan_object(&mut self, heap: &mut Heap, a: Address, old_host: bool) -> usize {
+        let b = heap.body(a);
+        self.work += b.size_words as u64;
         for i in 1..b.tagged_end {
             let slot = a + 8 * i as u64;
-            let v = Tagged(self.mem.read(slot));
-            if !v.is_heap_object() || chunk_of(v.addr()) != st.from_chunk {
+            let v = Tagged(heap.managed.mem.read(slot));
+            if !v.is_heap_object() || chunk_of(v.addr()) != self.from_chunk {
                 continue;
             }
-            let nv = self.evacuate(st, v);
-            self.mem.write(slot, nv.0);
-            if old_host && self.new_space.contains(nv.addr()) {
-                self.record_slot(slot);
+            let nv = self.evacuate(heap, v);
+            heap.managed.mem.write(slot, nv.0);
+            if old_host && heap.managed.new_space.contains(nv.addr()) {
+                heap.managed.record_slot(slot);
             }
         }
         b.size_bytes()
@@ -212,50 +224,52 @@ impl Heap {
 
     /// Copies (or finds the copy of) the from-space object `v` points to; returns `v`
     /// retargeted to the new address.
-    fn evacuate(&mut self, st: &mut State, v: Tagged) -> Tagged {
+    fn evacuate(&mut self, heap: &mut Heap, v: Tagged) -> Tagged {
         let from = v.addr();
-        let mw = self.mem.read(from);
+        let mw = heap.managed.mem.read(from);
         if map_word::is_forwarding(mw) {
-            self.step(|| ScavengeStep::Forwarded { from, to: mw });
+            step(heap, || ScavengeStep::Forwarded { from, to: mw });
             return v.retarget(mw);
         }
-        let body = self.body_with_map(from, Tagged(mw).addr());
+        let body = heap.managed.body_with_map(from, Tagged(mw).addr());
         let bytes = body.size_bytes();
-        let mut promoted = from < st.age_mark;
+        let mut promoted = from < self.age_mark;
         let to = if promoted {
-            match self.allocate_paged(SpaceId::Old, bytes) {
+            match heap.managed.allocate_paged(SpaceId::Old, bytes) {
                 Ok(a) => a,
                 Err(_) => {
-                    st.promotion_failures += 1;
+                    self.promotion_failures += 1;
                     promoted = false;
-                    self.new_space
+                    heap.managed
+                        .new_space
                         .allocate(bytes)
                         .expect("to-space has room for every survivor")
                 }
             }
         } else {
-            self.new_space
+            heap.managed
+                .new_space
                 .allocate(bytes)
                 .expect("to-space has room for every survivor")
         };
         let (fc, tc) = (chunk_of(from), chunk_of(to));
         let (fw, tw) = (word_offset(from), word_offset(to));
         let n = body.size_words;
-        let (src, dst) = self.mem.two_chunks_mut(fc, tc);
+        let (src, dst) = heap.managed.mem.two_chunks_mut(fc, tc);
         dst.words[tw..tw + n].copy_from_slice(&src.words[fw..fw + n]);
         dst.ids[tw] = src.ids[fw];
         src.words[fw] = map_word::forwarding(to);
-        st.work += n as u64;
+        self.work += n as u64;
         if promoted {
-            st.objects_promoted += 1;
-            st.bytes_promoted += bytes;
-            st.promoted.push(to);
-            self.marking_on_promotion(to);
+            self.objects_promoted += 1;
+            self.bytes_promoted += bytes;
+            self.promoted.push(to);
+            heap.incremental.on_promotion(&mut heap.mark_compact, to);
         } else {
-            st.objects_copied += 1;
-            st.bytes_copied += bytes;
+            self.objects_copied += 1;
+            self.bytes_copied += bytes;
         }
-        self.step(|| ScavengeStep::Copy {
+        step(heap, || ScavengeStep::Copy {
             from,
             to,
             size: bytes,
@@ -263,11 +277,12 @@ impl Heap {
         });
         v.retarget(to)
     }
+}
 
-    #[inline]
-    fn step(&mut self, f: impl FnOnce() -> ScavengeStep) {
-        if let Some(s) = self.steps.as_mut() {
-            s.push(f());
-        }
+/// Records a step when step recording is on (the closure builds it only then).
+#[inline]
+fn step(heap: &mut Heap, f: impl FnOnce() -> ScavengeStep) {
+    if let Some(s) = heap.steps.as_mut() {
+        s.push(f());
     }
 }

@@ -18,27 +18,20 @@ impl Heap {
     /// Records `slot` (inside `host`) if the store of `value` created an old-to-new pointer.
     #[inline]
     pub(crate) fn record_write(&mut self, host: Address, slot: Address, value: Tagged) {
-        self.marking_barrier(host, slot, value);
-        if !value.is_heap_object()
-            || !self.new_space.contains(value.addr())
-            || self.new_space.contains(host)
-        {
-            return;
+        let young = value.is_heap_object() && self.managed.new_space.contains(value.addr());
+        if !self.in_gc {
+            self.incremental
+                .barrier(&mut self.mark_compact, host, slot, value, young);
         }
-        self.record_slot(slot);
-    }
-
-    /// Adds one slot to its chunk's old-to-new remembered set.
-    #[inline]
-    pub(crate) fn record_slot(&mut self, slot: Address) {
-        let c = self.mem.chunk_mut(chunk_of(slot));
-        let n = c.words.len();
-        c.slots.insert(word_offset(slot), n);
+        if young && !self.managed.new_space.contains(host) {
+            self.managed.record_slot(slot);
+        }
     }
 
     /// Whether `slot` is in the old-to-new remembered set.
     pub fn is_remembered(&self, slot: Address) -> bool {
-        self.mem
+        self.managed
+            .mem
             .chunk(chunk_of(slot))
             .slots
             .contains(word_offset(slot))
@@ -46,9 +39,10 @@ impl Heap {
 
     /// Number of remembered slots, over all chunks.
     pub fn remembered_set_size(&self) -> usize {
-        self.mem
+        self.managed
+            .mem
             .chunk_indices()
-            .map(|c| self.mem.chunk(c).slots.len())
+            .map(|c| self.managed.mem.chunk(c).slots.len())
             .sum()
     }
 }
