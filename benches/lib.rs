@@ -28,9 +28,9 @@ impl BenchGraph {
     }
 
     pub fn from_heap(name: String, s: HeapSnapshot) -> BenchGraph {
-        let eph = analyzer::ephemeron::EphemeronNames::build(&s.strings);
-        let page = analyzer::essential::page_owned(&s);
-        let essential = analyzer::essential::essential_edges(&s, &eph, &page);
+        let eph = analyzer::devtools::ephemeron::EphemeronNames::build(&s.strings);
+        let page = analyzer::devtools::essential::page_owned(&s);
+        let essential = analyzer::devtools::essential::essential_edges(&s, &eph, &page);
         let roots = analyzer::domtree::virtual_root_children(&s, &essential);
         let HeapSnapshot { nodes, edges, .. } = s;
         BenchGraph {
@@ -87,9 +87,9 @@ impl BenchGraph {
 
 /// `1000000` → `1M`, `12000` → `12k`.
 pub fn short(n: u64) -> String {
-    if n >= 1_000_000 && n % 1_000_000 == 0 {
+    if n >= 1_000_000 && n.is_multiple_of(1_000_000) {
         format!("{}M", n / 1_000_000)
-    } else if n >= 1000 && n % 1000 == 0 {
+    } else if n >= 1000 && n.is_multiple_of(1000) {
         format!("{}k", n / 1000)
     } else {
         n.to_string()

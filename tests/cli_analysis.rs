@@ -221,3 +221,105 @@ fn bad_ids_and_files_exit_2_with_one_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("no node with id @999"), "{err}");
 }
+
+/// Runs heapsim with its stdout a pipe whose reading end is already closed, as
+/// `heapsim … | head -0` would leave it, deterministically.
+fn heapsim_into_closed_pipe(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_heapsim"))
+        .args(args)
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run heapsim")
+}
+
+#[test]
+fn a_closed_stdout_ends_every_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture(dir.path());
+    let f = f.to_str().unwrap();
+    let commands: &[&[&str]] = &[
+        &["analyze", f],
+        &["analyze", f, "--json"],
+        &["summary", f],
+        &["summary", f, "--json"],
+        &["stats", f],
+        &["show", f, "@7"],
+        &["show", f, "@7", "--json"],
+        &["path", f, "@13"],
+        &["tree", f],
+        &["tree", f, "--json"],
+        &["diff", f, f],
+        &["diff", f, f, f],
+        &["strings", f],
+        &["export", f],
+        &["dominators", f],
+        &["scenario", "--list"],
+        &["stress", "--ops", "200"],
+    ];
+    for args in commands {
+        let o = heapsim_into_closed_pipe(args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?} wrote to stderr: {err}");
+    }
+}
+
+#[test]
+fn no_command_writes_over_its_input_even_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture(dir.path());
+    let link = dir.path().join("link.heapsnapshot");
+    std::os::unix::fs::symlink(&f, &link).unwrap();
+    let hard = dir.path().join("hard.heapsnapshot");
+    std::fs::hard_link(&f, &hard).unwrap();
+    let relative = dir.path().join(".").join("small.heapsnapshot");
+    for out in [&f, &link, &hard, &relative] {
+        let o = heapsim(&[
+            "export",
+            f.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--force",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{out:?}");
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert!(
+            err.contains("is the input") && err.lines().count() == 1,
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&f).unwrap(),
+            SNAPSHOT,
+            "input harmed"
+        );
+    }
+}
+
+#[test]
+fn a_failed_run_leaves_no_output_and_keeps_the_old_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.heapsnapshot");
+    std::fs::write(&bad, &SNAPSHOT[..SNAPSHOT.len() / 2]).unwrap();
+    let out = dir.path().join("nodes.csv");
+    let o = heapsim(&["export", bad.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!out.exists(), "a truncated output was left behind");
+    std::fs::write(&out, "precious").unwrap();
+    let o = heapsim(&[
+        "export",
+        bad.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "temporary files left: {names:?}");
+}

@@ -28,9 +28,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sim::snapshot::{
-    write_snapshot, EdgeName, EdgeRecord, EdgeSink, Format, LocationRecord, LocationSink,
-    NodeRecord, NodeSink, SnapshotSource,
+use format::{
+    write_snapshot, EdgeKind, EdgeName, EdgeRecord, EdgeSink, Format, LocationRecord, LocationSink,
+    NodeKind, NodeRecord, NodeSink, SnapshotSource,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -118,7 +118,8 @@ struct JsonSnapshot {
     edges: Vec<u64>,
     locations: Vec<u64>,
     strings: Vec<String>,
-    index_kinds: Vec<bool>,
+    node_kinds: Vec<NodeKind>,
+    edge_kinds: Vec<EdgeKind>,
 }
 
 impl JsonSnapshot {
@@ -139,7 +140,14 @@ impl JsonSnapshot {
                 .map(|x| x.as_u64().unwrap())
                 .collect()
         };
-        let edge_types = meta["edge_types"][0].as_array().unwrap();
+        let type_names = |k: &str| -> Vec<String> {
+            meta[k][0]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap().to_string())
+                .collect()
+        };
         JsonSnapshot {
             nf: fields.len(),
             trace_ix: pos("trace_node_id"),
@@ -153,9 +161,13 @@ impl JsonSnapshot {
                 .iter()
                 .map(|s| s.as_str().unwrap().to_string())
                 .collect(),
-            index_kinds: edge_types
+            node_kinds: type_names("node_types")
                 .iter()
-                .map(|t| t == "element" || t == "hidden")
+                .map(|t| NodeKind::from_name(t))
+                .collect(),
+            edge_kinds: type_names("edge_types")
+                .iter()
+                .map(|t| EdgeKind::from_name(t))
                 .collect(),
         }
     }
@@ -171,7 +183,7 @@ impl SnapshotSource for JsonSnapshot {
     fn visit_nodes(&mut self, sink: NodeSink<'_>) -> io::Result<()> {
         for r in self.nodes.chunks_exact(self.nf) {
             sink(NodeRecord {
-                kind: r[0] as u8,
+                kind: self.node_kinds[r[0] as usize],
                 name: &self.strings[r[1] as usize],
                 id: r[2] as u32,
                 self_size: r[3],
@@ -184,8 +196,8 @@ impl SnapshotSource for JsonSnapshot {
     }
     fn visit_edges(&mut self, sink: EdgeSink<'_>) -> io::Result<()> {
         for r in self.edges.chunks_exact(3) {
-            let kind = r[0] as u8;
-            let name = if self.index_kinds[kind as usize] {
+            let kind = self.edge_kinds[r[0] as usize];
+            let name = if kind.has_index_name() {
                 EdgeName::Index(r[1] as u32)
             } else {
                 EdgeName::Name(&self.strings[r[1] as usize])
@@ -303,7 +315,7 @@ impl SnapshotSource for ReadBack<'_> {
         for v in 0..s.node_count() as u32 {
             let r = s.edge_range(v);
             sink(NodeRecord {
-                kind: s.nodes.kind[v as usize],
+                kind: s.node_kind(v),
                 name: s.strings.get(s.nodes.name[v as usize]),
                 id: s.node_id(v),
                 self_size: s.self_size(v),
@@ -317,9 +329,9 @@ impl SnapshotSource for ReadBack<'_> {
     fn visit_edges(&mut self, sink: EdgeSink<'_>) -> io::Result<()> {
         let s = self.0;
         for e in 0..s.edge_count() as u32 {
-            let kind = s.edges.kind[e as usize];
+            let kind = s.edge_kind(e);
             let n = s.edges.name_or_index[e as usize];
-            let name = if sim::snapshot::format::edge_type::has_index_name(kind) {
+            let name = if kind.has_index_name() {
                 EdgeName::Index(n)
             } else {
                 EdgeName::Name(s.strings.get(n))

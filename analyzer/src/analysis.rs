@@ -3,26 +3,27 @@
 //! [`Analysis::new`] runs DevTools' initialisation (`HeapSnapshot.initialize` in
 //! `HeapSnapshot.ts`, version 1.0.1705227) in its order, each step in its own module:
 //! 0. attached/detached state of native objects, renaming detached ones
-//!    ([`crate::domstate`]; names in `snapshot` change in place);
-//! 1. page-owned nodes and essential edges ([`crate::essential`], with WeakMap edge names
-//!    from [`crate::ephemeron`]);
-//! 2. shallow-size redistribution ([`crate::shallow`]) — applied to
+//!    ([`crate::devtools::detachedness`]; names in `snapshot` change in place);
+//! 1. page-owned nodes and essential edges ([`crate::devtools::essential`], with WeakMap
+//!    edge names from [`crate::devtools::ephemeron`]);
+//! 2. shallow-size redistribution ([`crate::devtools::shallow`]) — applied to
 //!    `snapshot.nodes.self_size` **in place**, as DevTools does, so every size read from
 //!    the analysis afterwards is the one DevTools shows;
 //! 3. dominators, retained sizes and the dominator tree ([`crate::domtree`]);
-//! 4. distances ([`crate::distances`]);
-//! 5. class keys ([`crate::classes`]).
+//! 4. distances ([`crate::devtools::distances`]);
+//! 5. class keys ([`crate::devtools::classes`]).
 //!
 //! Steps 1 and 2 run alongside each other, and so do 3 and 4–5 (two threads): they only
 //! read the snapshot.
 //!
-//! The Summary ([`crate::summary`]) and Statistics ([`crate::statistics`]) views and
-//! retainer paths ([`crate::paths`]) are computed on demand from an `Analysis`.
+//! The Summary ([`crate::devtools::summary`]) and Statistics
+//! ([`crate::devtools::statistics`]) views and retainer paths ([`crate::paths`]) are
+//! computed on demand from an `Analysis`.
 
 use crate::bitset::BitSet;
-use crate::classes::Classes;
+use crate::devtools::classes::Classes;
+use crate::devtools::ephemeron::EphemeronNames;
 use crate::domtree::DomTree;
-use crate::ephemeron::EphemeronNames;
 use crate::snapshot::{HeapSnapshot, NodeIx, StringTable};
 
 /// A snapshot with DevTools' analyses.
@@ -36,7 +37,7 @@ pub struct Analysis {
     pub idom: Vec<u32>,
     /// Retained size per node.
     pub retained: Vec<u64>,
-    /// DevTools' distance per node ([`crate::distances::NO_DISTANCE`] when unreachable).
+    /// DevTools' distance per node ([`crate::devtools::distances::NO_DISTANCE`] when unreachable).
     pub distance: Vec<i32>,
     /// Dominator-tree children CSR: `dom_children[dom_first[v]..dom_first[v + 1]]`.
     pub dom_first: Vec<u32>,
@@ -48,27 +49,32 @@ pub struct Analysis {
 impl Analysis {
     /// Analyses `snapshot` the way DevTools does when it loads it.
     pub fn new(mut snapshot: HeapSnapshot) -> Analysis {
-        crate::domstate::propagate(&mut snapshot);
+        crate::devtools::detachedness::propagate(&mut snapshot);
         // Two read-only phases, each split over two threads (the machine's two cores);
         // the size redistribution between them is the only write.
         let eph = EphemeronNames::build(&snapshot.strings);
         let (essential, owners) = std::thread::scope(|sc| {
             let s = &snapshot;
-            let owners = sc.spawn(move || crate::shallow::owners_if_needed(s));
-            let page = crate::essential::page_owned(s);
-            let essential = crate::essential::essential_edges(s, &eph, &page);
+            let owners = sc.spawn(move || crate::devtools::shallow::owners_if_needed(s));
+            let page = crate::devtools::essential::page_owned(s);
+            let essential = crate::devtools::essential::essential_edges(s, &eph, &page);
             (
                 essential,
                 owners.join().expect("shallow-size owners panicked"),
             )
         });
         if let Some(owners) = owners {
-            crate::shallow::apply(&mut snapshot, &owners);
+            crate::devtools::shallow::apply(&mut snapshot, &owners);
         }
         let (tree, (distance, classes)) = std::thread::scope(|sc| {
             let s = &snapshot;
             let eph = &eph;
-            let side = sc.spawn(move || (crate::distances::distances(s, eph), Classes::build(s)));
+            let side = sc.spawn(move || {
+                (
+                    crate::devtools::distances::distances(s, eph),
+                    Classes::build(s),
+                )
+            });
             let tree = DomTree::build(s, &essential, &s.nodes.self_size);
             (tree, side.join().expect("distances/classes panicked"))
         });
@@ -96,16 +102,21 @@ impl Analysis {
     /// run in the first phase beside the essential edges and shallow owners (two
     /// threads), before the redistribution is written.
     pub fn new_lean(mut snapshot: HeapSnapshot) -> Analysis {
-        crate::domstate::propagate(&mut snapshot);
+        crate::devtools::detachedness::propagate(&mut snapshot);
         let eph = EphemeronNames::build(&snapshot.strings);
         let ((essential, distance), (owners, classes)) = std::thread::scope(|sc| {
             let s = &snapshot;
             let eph = &eph;
-            let side = sc.spawn(move || (crate::shallow::owners_if_needed(s), Classes::build(s)));
-            let page = crate::essential::page_owned(s);
-            let essential = crate::essential::essential_edges(s, eph, &page);
+            let side = sc.spawn(move || {
+                (
+                    crate::devtools::shallow::owners_if_needed(s),
+                    Classes::build(s),
+                )
+            });
+            let page = crate::devtools::essential::page_owned(s);
+            let essential = crate::devtools::essential::essential_edges(s, eph, &page);
             drop(page);
-            let distance = crate::distances::distances(s, eph);
+            let distance = crate::devtools::distances::distances(s, eph);
             (
                 (essential, distance),
                 side.join().expect("shallow-size owners/classes panicked"),
@@ -113,9 +124,9 @@ impl Analysis {
         });
         drop(eph);
         if let Some(owners) = owners {
-            crate::shallow::apply(&mut snapshot, &owners);
+            crate::devtools::shallow::apply(&mut snapshot, &owners);
         }
-        // Read by nothing from here on: class keys own their names, domstate is done.
+        // Read by nothing from here on: class keys own their names, detachedness is done.
         snapshot.edges.kind = Vec::new();
         snapshot.edges.name_or_index = Vec::new();
         snapshot.nodes.trace_node_id = Vec::new();

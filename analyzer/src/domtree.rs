@@ -2,7 +2,7 @@
 //!
 //! Source: Chrome DevTools `HeapSnapshot.ts`, `calculateDominatorsAndRetainedSizes` and
 //! `buildDominatedNodes` (version 1.0.1705227). DevTools runs Lengauer–Tarjan over the
-//! essential edges ([`crate::essential`]) from the root, then
+//! essential edges ([`crate::devtools::essential`]) from the root, then
 //! (a) starts a further depth-first search, parented at the root, from every unvisited node
 //!     that has no essential retainer at all (objects retained only weakly), and treats such
 //!     nodes as having the root as their only predecessor;
@@ -120,10 +120,10 @@ fn children_csr(idom: &[u32], root: u32) -> (Vec<u32>, Vec<u32>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ephemeron::EphemeronNames;
-    use crate::essential::{essential_edges, page_owned};
-    use crate::meta::{EdgeKind, NodeKind};
+    use crate::devtools::ephemeron::EphemeronNames;
+    use crate::devtools::essential::{essential_edges, page_owned};
     use crate::snapshot::SnapshotBuilder;
+    use format::{EdgeKind, NodeKind};
 
     fn tree(s: &HeapSnapshot) -> DomTree {
         let eph = EphemeronNames::build(&s.strings);

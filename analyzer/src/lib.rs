@@ -5,25 +5,18 @@
 //! distances, the Summary and Statistics views — plus leak suspects, retainer paths and diffs.
 //!
 //! Data flow: [`reader`] → [`snapshot::HeapSnapshot`] (flat columns, CSR edges) →
-//! analyses (each in its own module) → reports. The analyzer never depends on the simulator:
-//! it only knows the file format.
+//! analyses (DevTools' rules in [`devtools`], dominators in [`dominators`] / [`domtree`]) →
+//! reports. The analyzer never depends on the simulator: it only knows the file format,
+//! from the `format` crate (node and edge kinds, layouts, the WeakMap edge name).
 
 pub mod analysis;
 pub mod bitset;
-pub mod classes;
-pub mod distances;
+pub mod devtools;
 pub mod dominators;
-pub mod domstate;
 pub mod domtree;
-pub mod ephemeron;
-pub mod essential;
 pub mod meta;
-pub mod names;
 pub mod paths;
 pub mod reader;
 pub mod report;
-pub mod shallow;
 pub mod snapshot;
-pub mod statistics;
-pub mod summary;
 pub mod units;

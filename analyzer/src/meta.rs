@@ -7,143 +7,12 @@
 //! `trace_node_id` again while `node_types` still lists five `number` entries — so
 //! nothing here is hard-coded: every consumer asks [`Meta`] where a field lives.
 //!
-//! Type names are mapped onto [`NodeKind`] / [`EdgeKind`] once, so analyses compare small
-//! enums instead of strings; an unknown name maps to `Other` and keeps its text for display.
+//! Type names are mapped onto the format crate's [`NodeKind`] / [`EdgeKind`] once, so
+//! analyses compare small enums instead of strings; an unknown name maps to `Other` and
+//! keeps its text for display. The layouts heapsim knows by heart (for building snapshots
+//! in memory) come from the format crate too ([`Meta::of`]).
 
-use serde::Serialize;
-
-/// Node types V8 knows (`HeapGraphNode::Type` in `v8-profiler.h`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NodeKind {
-    Hidden,
-    Array,
-    String,
-    Object,
-    Code,
-    Closure,
-    Regexp,
-    Number,
-    Native,
-    Synthetic,
-    ConsString,
-    SlicedString,
-    Symbol,
-    BigInt,
-    ObjectShape,
-    WasmObject,
-    /// A type name this version of heapsim does not know; its text stays in [`Meta`].
-    Other,
-}
-
-impl NodeKind {
-    pub fn from_name(name: &str) -> NodeKind {
-        match name {
-            "hidden" => NodeKind::Hidden,
-            "array" => NodeKind::Array,
-            "string" => NodeKind::String,
-            "object" => NodeKind::Object,
-            "code" => NodeKind::Code,
-            "closure" => NodeKind::Closure,
-            "regexp" => NodeKind::Regexp,
-            "number" => NodeKind::Number,
-            "native" => NodeKind::Native,
-            "synthetic" => NodeKind::Synthetic,
-            "concatenated string" => NodeKind::ConsString,
-            "sliced string" => NodeKind::SlicedString,
-            "symbol" => NodeKind::Symbol,
-            "bigint" => NodeKind::BigInt,
-            "object shape" => NodeKind::ObjectShape,
-            "wasm object" => NodeKind::WasmObject,
-            _ => NodeKind::Other,
-        }
-    }
-
-    /// The name V8 writes for this type.
-    pub fn v8_name(self) -> &'static str {
-        match self {
-            NodeKind::Hidden => "hidden",
-            NodeKind::Array => "array",
-            NodeKind::String => "string",
-            NodeKind::Object => "object",
-            NodeKind::Code => "code",
-            NodeKind::Closure => "closure",
-            NodeKind::Regexp => "regexp",
-            NodeKind::Number => "number",
-            NodeKind::Native => "native",
-            NodeKind::Synthetic => "synthetic",
-            NodeKind::ConsString => "concatenated string",
-            NodeKind::SlicedString => "sliced string",
-            NodeKind::Symbol => "symbol",
-            NodeKind::BigInt => "bigint",
-            NodeKind::ObjectShape => "object shape",
-            NodeKind::WasmObject => "wasm object",
-            NodeKind::Other => "other",
-        }
-    }
-
-    /// Strings of every representation, as DevTools' `isString` counts them.
-    pub fn is_string(self) -> bool {
-        matches!(
-            self,
-            NodeKind::String | NodeKind::ConsString | NodeKind::SlicedString
-        )
-    }
-}
-
-/// Edge types V8 knows (`HeapGraphEdge::Type`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EdgeKind {
-    /// A variable captured by a closure's context.
-    Context,
-    /// An indexed element; `name_or_index` is a number.
-    Element,
-    /// A named property.
-    Property,
-    /// A link not visible to JavaScript (`map`, `table`, ...).
-    Internal,
-    /// A link DevTools hides; `name_or_index` is a number.
-    Hidden,
-    /// A link that skips intermediate objects (the root's link to the global object).
-    Shortcut,
-    /// A link that does not keep its target alive.
-    Weak,
-    Other,
-}
-
-impl EdgeKind {
-    pub fn from_name(name: &str) -> EdgeKind {
-        match name {
-            "context" => EdgeKind::Context,
-            "element" => EdgeKind::Element,
-            "property" => EdgeKind::Property,
-            "internal" => EdgeKind::Internal,
-            "hidden" => EdgeKind::Hidden,
-            "shortcut" => EdgeKind::Shortcut,
-            "weak" => EdgeKind::Weak,
-            _ => EdgeKind::Other,
-        }
-    }
-
-    pub fn v8_name(self) -> &'static str {
-        match self {
-            EdgeKind::Context => "context",
-            EdgeKind::Element => "element",
-            EdgeKind::Property => "property",
-            EdgeKind::Internal => "internal",
-            EdgeKind::Hidden => "hidden",
-            EdgeKind::Shortcut => "shortcut",
-            EdgeKind::Weak => "weak",
-            EdgeKind::Other => "other",
-        }
-    }
-
-    /// Element and hidden edges carry a number in `name_or_index`, all others a string index.
-    pub fn has_index_name(self) -> bool {
-        matches!(self, EdgeKind::Element | EdgeKind::Hidden)
-    }
-}
+use format::{layout, EdgeKind, Format, NodeKind};
 
 /// Layout of one snapshot file, read from its `snapshot.meta`.
 #[derive(Clone, Debug, Default)]
@@ -221,55 +90,31 @@ impl Meta {
             .map(|i| i as u8)
     }
 
-    /// The layout of a current Node.js (20/22), used by builders and tests.
-    pub fn node20() -> Meta {
+    /// The layout of a file written in `format` (with zero counts), used by builders and
+    /// tests.
+    pub fn of(format: Format) -> Meta {
         let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         Meta {
-            node_fields: s(&[
-                "type",
-                "name",
-                "id",
-                "self_size",
-                "edge_count",
-                "trace_node_id",
-                "detachedness",
-            ]),
-            node_type_names: s(&[
-                "hidden",
-                "array",
-                "string",
-                "object",
-                "code",
-                "closure",
-                "regexp",
-                "number",
-                "native",
-                "synthetic",
-                "concatenated string",
-                "sliced string",
-                "symbol",
-                "bigint",
-                "object shape",
-            ]),
-            edge_fields: s(&["type", "name_or_index", "to_node"]),
-            edge_type_names: s(&[
-                "context", "element", "property", "internal", "hidden", "shortcut", "weak",
-            ]),
-            location_fields: s(&["object_index", "script_id", "line", "column"]),
-            trace_function_info_fields: s(&[
-                "function_id",
-                "name",
-                "script_name",
-                "script_id",
-                "line",
-                "column",
-            ]),
-            trace_node_fields: s(&["id", "function_info_index", "count", "size", "children"]),
-            sample_fields: s(&["timestamp_us", "last_assigned_id"]),
+            node_fields: s(format.node_fields()),
+            node_type_names: format
+                .node_kinds()
+                .iter()
+                .map(|k| k.v8_name().into())
+                .collect(),
+            edge_fields: s(layout::EDGE_FIELDS),
+            edge_type_names: format
+                .edge_kinds()
+                .iter()
+                .map(|k| k.v8_name().into())
+                .collect(),
+            location_fields: s(layout::LOCATION_FIELDS),
+            trace_function_info_fields: s(layout::TRACE_FUNCTION_INFO_FIELDS),
+            trace_node_fields: s(layout::TRACE_NODE_FIELDS),
+            sample_fields: s(layout::SAMPLE_FIELDS),
             node_count: 0,
             edge_count: 0,
             trace_function_count: 0,
-            extra_native_bytes: None,
+            extra_native_bytes: format.has_extra_native_bytes().then_some(0),
         }
     }
 }

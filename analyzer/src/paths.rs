@@ -17,8 +17,8 @@
 //! So a listener leak reads `global.client._events.error[17]`.
 
 use crate::analysis::Analysis;
-use crate::meta::{EdgeKind, NodeKind};
 use crate::snapshot::{EdgeIx, HeapSnapshot, NodeIx, Retainers};
+use format::{EdgeKind, NodeKind};
 
 /// One step of a path: the edge taken and the node it leads to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -160,7 +160,7 @@ impl RetainerPath {
         let start = lead.saturating_sub(1);
         for (i, st) in self.steps.iter().enumerate().skip(start) {
             if i == start {
-                out.push_str(&crate::names::display_name(s, st.node));
+                out.push_str(&crate::devtools::names::display_name(s, st.node));
             } else if let Some(e) = st.edge {
                 out.push_str(&edge_accessor(s, e));
             }

@@ -15,7 +15,8 @@
 //! Byte offsets and array positions while *reading* are `u64`, since a file or one of its
 //! arrays can pass 2^32.
 
-use crate::meta::{EdgeKind, Meta, NodeKind};
+use crate::meta::Meta;
+use format::{EdgeKind, NodeKind};
 
 /// A node ordinal: the position of a node record in the `nodes` array divided by the width.
 pub type NodeIx = u32;
@@ -354,7 +355,7 @@ impl Retainers {
 ///
 /// ```
 /// use analyzer::snapshot::SnapshotBuilder;
-/// use analyzer::meta::{NodeKind, EdgeKind};
+/// use format::{NodeKind, EdgeKind};
 /// let mut b = SnapshotBuilder::new();
 /// let root = b.node(NodeKind::Synthetic, "", 0);
 /// let obj = b.node(NodeKind::Object, "Client", 64);
@@ -383,7 +384,7 @@ impl Default for SnapshotBuilder {
 impl SnapshotBuilder {
     pub fn new() -> Self {
         let mut b = SnapshotBuilder {
-            meta: Meta::node20(),
+            meta: Meta::of(format::Format::Node20),
             strings: StringTable::new(),
             string_ids: Default::default(),
             nodes: Nodes::default(),
@@ -496,5 +497,21 @@ mod tests {
         let of_c: Vec<_> = r.range(c).map(|i| r.node[i]).collect();
         assert_eq!(of_c, vec![root, a]);
         assert_eq!(s.total_self_size(), 40);
+    }
+
+    /// `Meta::node20()` once lacked the `wasm object` type Node 20 writes, so building such
+    /// a node panicked.
+    #[test]
+    fn builds_every_node_kind_of_node20() {
+        let mut b = SnapshotBuilder::new();
+        let nodes: Vec<NodeIx> = NodeKind::ALL
+            .into_iter()
+            .map(|k| b.node(k, k.v8_name(), 8))
+            .collect();
+        let s = b.finish();
+        for (k, n) in NodeKind::ALL.into_iter().zip(nodes) {
+            assert_eq!(s.node_kind(n), k);
+            assert_eq!(s.node_type_name(n), k.v8_name());
+        }
     }
 }

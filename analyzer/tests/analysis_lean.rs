@@ -32,8 +32,8 @@ fn same_results(path: &Path) {
     }
     assert_eq!(lean.total_size(), full.total_size());
     assert_eq!(
-        analyzer::summary::summary(&lean),
-        analyzer::summary::summary(&full),
+        analyzer::devtools::summary::summary(&lean),
+        analyzer::devtools::summary::summary(&full),
         "{name}: summary rows"
     );
     assert!(lean.snapshot.edges.name_or_index.is_empty() && lean.snapshot.edges.kind.is_empty());

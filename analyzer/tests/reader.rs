@@ -3,10 +3,10 @@
 
 mod common;
 
-use analyzer::meta::{EdgeKind, NodeKind};
 use analyzer::reader::{read_bytes, read_bytes_chunked, read_path, ReadOptions};
 use analyzer::snapshot::HeapSnapshot;
 use common::*;
+use format::{EdgeKind, NodeKind};
 
 /// Every column, for comparing two reads of one file.
 fn columns(s: &HeapSnapshot) -> impl PartialEq + std::fmt::Debug {

@@ -1,4 +1,4 @@
-//! Writer throughput: MB/s of `.heapsnapshot` output from `sim::snapshot::write_snapshot`.
+//! Writer throughput: MB/s of `.heapsnapshot` output from `format::write_snapshot`.
 //!
 //! The source is a synthetic heap-shaped graph held in flat columns (so the bench measures
 //! the writer, not graph construction): 1 M nodes, ~3.3 edges per node, V8-like name mix
@@ -14,18 +14,17 @@ use std::io;
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sim::snapshot::format::{edge_type, node_type};
-use sim::snapshot::{
-    write_snapshot, EdgeName, EdgeRecord, EdgeSink, Format, LocationSink, NodeRecord, NodeSink,
-    SnapshotSource,
+use format::{
+    write_snapshot, EdgeKind, EdgeName, EdgeRecord, EdgeSink, Format, LocationSink, NodeKind,
+    NodeRecord, NodeSink, SnapshotSource,
 };
 
 struct Synthetic {
-    kind: Vec<u8>,
+    kind: Vec<NodeKind>,
     name: Vec<u32>,
     size: Vec<u32>,
     first_edge: Vec<u32>,
-    edge_kind: Vec<u8>,
+    edge_kind: Vec<EdgeKind>,
     edge_name: Vec<u32>,
     edge_to: Vec<u32>,
     names: Vec<String>,
@@ -59,16 +58,16 @@ impl Synthetic {
         for i in 0..n {
             let r = rnd();
             if i % 8 == 0 {
-                kind.push(node_type::STRING);
+                kind.push(NodeKind::String);
                 name.push(names.len() as u32);
                 names.push(format!("string contents number {i} {r:x}"));
             } else {
                 kind.push(
                     [
-                        node_type::OBJECT,
-                        node_type::CLOSURE,
-                        node_type::ARRAY,
-                        node_type::HIDDEN,
+                        NodeKind::Object,
+                        NodeKind::Closure,
+                        NodeKind::Array,
+                        NodeKind::Hidden,
                     ][(r % 4) as usize],
                 );
                 name.push((r % 300) as u32);
@@ -78,13 +77,13 @@ impl Synthetic {
             for k in 0..edges {
                 let r2 = rnd();
                 let kd = [
-                    edge_type::PROPERTY,
-                    edge_type::INTERNAL,
-                    edge_type::ELEMENT,
-                    edge_type::CONTEXT,
+                    EdgeKind::Property,
+                    EdgeKind::Internal,
+                    EdgeKind::Element,
+                    EdgeKind::Context,
                 ][(r2 % 4) as usize];
                 edge_kind.push(kd);
-                edge_name.push(if edge_type::has_index_name(kd) {
+                edge_name.push(if kd.has_index_name() {
                     k as u32
                 } else {
                     300 + (r2 >> 4) as u32 % 7
@@ -130,7 +129,7 @@ impl SnapshotSource for Synthetic {
     fn visit_edges(&mut self, sink: EdgeSink<'_>) -> io::Result<()> {
         for e in 0..self.edge_kind.len() {
             let kind = self.edge_kind[e];
-            let name = if edge_type::has_index_name(kind) {
+            let name = if kind.has_index_name() {
                 EdgeName::Index(self.edge_name[e])
             } else {
                 EdgeName::Name(&self.names[self.edge_name[e] as usize])

@@ -21,8 +21,9 @@ pub mod shapes;
 pub mod ssr_timers;
 pub mod truth;
 
+use format::Format;
 use js::{Js, JsResult};
-use sim::snapshot::{write_heap_snapshot, Format, SnapshotOptions};
+use sim::snapshot::{write_heap_snapshot, SnapshotOptions};
 use sim::{Handle, Heap, HeapError, Profile};
 
 /// What a scenario leaks, as a leak report should name it.

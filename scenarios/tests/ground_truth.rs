@@ -5,8 +5,8 @@
 use analyzer::analysis::Analysis;
 use analyzer::report::suspects::{self, SuspectKind};
 use analyzer::report::DomView;
+use format::Format;
 use scenarios::{Params, ALL};
-use sim::snapshot::Format;
 
 fn analyse(bytes: &[u8]) -> Analysis {
     let snap = analyzer::reader::read_bytes(bytes).expect("the simulator writes valid snapshots");

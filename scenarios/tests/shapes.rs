@@ -1,8 +1,9 @@
 //! Snapshots of the heaps `heapsim generate` builds ([`scenarios::shapes`]): every shape and
 //! format gives a consistent file, heap-order ordinals and stable ids.
 
+use format::Format;
 use scenarios::shapes;
-use sim::snapshot::{index, write_heap_snapshot, Format, Prepared, SnapshotOptions};
+use sim::snapshot::{index, write_heap_snapshot, Prepared, SnapshotOptions};
 use sim::{GcReason, Heap, Profile};
 
 fn heap(shape: shapes::Shape) -> Heap {

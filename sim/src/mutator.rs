@@ -403,7 +403,7 @@ impl Mutator {
                 Ok(())
             }
             InstanceType::JSMap => {
-                if slot % 2 == 0 {
+                if slot.is_multiple_of(2) {
                     heap.collection_set(h, v, Tagged::smi(slot as i32))
                 } else {
                     heap.collection_set(h, Tagged::smi(slot as i32), v)

@@ -1,6 +1,7 @@
 //! `heapsim analyze`: the leak report — suspects, where their memory accumulates, how they
 //! are reached, and what they hold (see `analyzer::report`).
 
+use super::output::{out, outln};
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
@@ -15,12 +16,14 @@ Examples:
   heapsim analyze app.heapsnapshot
   heapsim analyze app.heapsnapshot --threshold 5 --top 3
   heapsim analyze app.heapsnapshot --json > leak-report.json
+  heapsim analyze app.heapsnapshot --fail-on-leak --threshold 20   # in CI: exit 1 on a leak
 
 A suspect is the first object below the GC roots, module scopes and the global object that
 retains at least --threshold percent of the heap, or a class of at least 1000 such objects
 that do together. Its accumulation point is found by stepping to the largest dominated
 child while it keeps 70 % of its parent's retained size. JSON: docs/leak-report.md.
-Exit status: 0 also when there is no suspect; 2 for unreadable input.")]
+Exit status: 0 (also when there is no suspect); 1 with --fail-on-leak when there is a
+suspect; 2 for unreadable input or bad usage.")]
 pub struct Args {
     /// The .heapsnapshot file. Without it, heapsim analyses the snapshot of a built-in
     /// scenario run on its simulator (see --scenario).
@@ -37,11 +40,15 @@ pub struct Args {
     #[arg(long, value_name = "PCT", default_value_t = suspects::DEFAULT_THRESHOLD_PCT)]
     pub threshold: f64,
     /// Report at most N suspects (largest first).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::common::at_least_one)]
     pub top: Option<usize>,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Exit with status 1 when there is a suspect (the report is printed as usual), so a
+    /// test suite can assert "no leak" (see --threshold).
+    #[arg(long)]
+    pub fail_on_leak: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
@@ -96,14 +103,18 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     };
     if args.json {
         let report = json::leak_report(&view, &found, &paths);
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!(
+        out!(
             "{}",
             text::leak_report(&view, &found, &paths, args.threshold)
         );
     }
-    Ok(0)
+    Ok(if args.fail_on_leak && !found.is_empty() {
+        1
+    } else {
+        0
+    })
 }
 
 /// The snapshot of a built-in scenario: the simulator runs it and writes a Node 20 snapshot
@@ -115,12 +126,13 @@ fn demo_snapshot(name: &str, quiet: bool) -> anyhow::Result<analyzer::snapshot::
         anyhow::bail!("unknown scenario `{name}` (one of: {})", names.join(", "));
     };
     if !quiet {
-        println!(
+        outln!(
             "No FILE given: analysing the built-in `{}` scenario on heapsim's simulated V8 heap\n\
              ({}).\nRun `heapsim analyze FILE` on a real .heapsnapshot.\n",
-            scenario.name, scenario.summary
+            scenario.name,
+            scenario.summary
         );
     }
-    let bytes = scenario.snapshot(&scenarios::Params::default(), sim::snapshot::Format::Node20)?;
+    let bytes = scenario.snapshot(&scenarios::Params::default(), format::Format::Node20)?;
     Ok(analyzer::reader::read_bytes(&bytes)?)
 }

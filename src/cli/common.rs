@@ -25,6 +25,16 @@ pub fn parse_id(text: &str) -> Result<u32, String> {
         .map_err(|_| format!("`{text}` is not a node id (expected @ID, e.g. @4321)"))
 }
 
+/// A count option (`--top`, `--max`, `--limit`, `--max-rows`): zero is refused rather than
+/// honoured, because a report that shows nothing reads as "nothing found".
+pub fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1 (0 would show nothing)".to_string()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// The ordinal of node `@id`, or a one-line error naming the file.
 pub fn find(a: &Analysis, path: &Path, id: u32) -> anyhow::Result<NodeIx> {
     a.find_id(id)
@@ -68,7 +78,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 /// objects, `−` for system-only (≥ 100000000) and unreachable (-5) ones. JSON and CSV keep
 /// the raw value.
 pub fn distance_text(d: i32) -> String {
-    if (0..analyzer::distances::BASE_SYSTEM_DISTANCE).contains(&d) {
+    if (0..analyzer::devtools::distances::BASE_SYSTEM_DISTANCE).contains(&d) {
         d.to_string()
     } else {
         "\u{2212}".to_string()
@@ -85,28 +95,6 @@ pub fn clip(s: &str, max: usize) -> String {
     out
 }
 
-/// Opens `path` for writing. Never replaces an existing file unless `force`: nothing the
-/// user had is overwritten silently.
-pub fn create_output(path: &Path, force: bool) -> anyhow::Result<std::fs::File> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true);
-    if force {
-        opts.create(true).truncate(true);
-    } else {
-        opts.create_new(true);
-    }
-    opts.open(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!(
-                "{}: already exists (use --force to overwrite)",
-                path.display()
-            )
-        } else {
-            anyhow::anyhow!("{}: cannot create: {e}", path.display())
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +105,13 @@ mod tests {
         assert_eq!(parse_id("42"), Ok(42));
         assert!(parse_id("@x").is_err());
         assert!(parse_id("@").is_err());
+    }
+
+    #[test]
+    fn counts_refuse_zero() {
+        assert_eq!(at_least_one("3"), Ok(3));
+        assert!(at_least_one("0").unwrap_err().contains("at least 1"));
+        assert!(at_least_one("-1").is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `heapsim diff`: DevTools' Comparison view of two snapshots, or memlab's leak groups of
 //! three (see `analyzer::report::diff`).
 
+use super::output::{out, outln};
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
@@ -28,7 +29,7 @@ pub struct Args {
     #[arg(value_name = "FINAL")]
     pub fin: Option<PathBuf>,
     /// Show at most N rows.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = super::common::at_least_one)]
     pub top: usize,
     /// Print JSON instead of text.
     #[arg(long)]
@@ -55,9 +56,9 @@ fn two(args: &Args) -> anyhow::Result<i32> {
     if args.json {
         let classes: Vec<json::ClassDeltaJson> = rows.iter().map(Into::into).collect();
         let out = serde_json::json!({ "classes": classes });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        print!("{}", text::comparison(&rows, args.top));
+        out!("{}", text::comparison(&rows, args.top));
     }
     Ok(0)
 }
@@ -76,9 +77,9 @@ fn three(args: &Args, fin: &std::path::Path) -> anyhow::Result<i32> {
             .map(|g| json::leak_group(&a.snapshot, g))
             .collect();
         let out = serde_json::json!({ "groups": groups });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        print!("{}", text::leak_groups(&a.snapshot, &groups, args.top));
+        out!("{}", text::leak_groups(&a.snapshot, &groups, args.top));
     }
     Ok(0)
 }

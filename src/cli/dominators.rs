@@ -4,6 +4,7 @@
 //! root over the root and every node without an essential retainer), and checks that they
 //! agree. A disagreement names the first differing node and exits 1.
 
+use super::output::outln;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -58,9 +59,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let snapshot = super::load::load(&args.file)?;
     let report = time_algorithms(&snapshot, &algorithms);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report.0)?);
+        outln!("{}", serde_json::to_string_pretty(&report.0)?);
     } else {
-        print_text(&args, &report.0);
+        print_text(&args, &report.0)?;
     }
     match report.1 {
         None => Ok(0),
@@ -73,9 +74,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
 
 /// Runs each algorithm once; the second value describes the first disagreement, if any.
 fn time_algorithms(s: &HeapSnapshot, algorithms: &[Algorithm]) -> (Report, Option<String>) {
-    let eph = analyzer::ephemeron::EphemeronNames::build(&s.strings);
-    let page = analyzer::essential::page_owned(s);
-    let essential = analyzer::essential::essential_edges(s, &eph, &page);
+    let eph = analyzer::devtools::ephemeron::EphemeronNames::build(&s.strings);
+    let page = analyzer::devtools::essential::page_owned(s);
+    let essential = analyzer::devtools::essential::essential_edges(s, &eph, &page);
     let roots = if s.node_count() == 0 {
         Vec::new()
     } else {
@@ -152,19 +153,21 @@ fn first_difference(
     ))
 }
 
-fn print_text(args: &Args, r: &Report) {
-    println!(
+fn print_text(args: &Args, r: &Report) -> std::io::Result<()> {
+    outln!(
         "{}: {} nodes, {} edges",
         args.file.display(),
         thousands(r.nodes as u64),
         thousands(r.edges as u64)
     );
-    println!(
+    outln!(
         "{:<10} {:>10} {:>9}  agrees",
-        "algorithm", "seconds", "ns/edge"
+        "algorithm",
+        "seconds",
+        "ns/edge"
     );
     for t in &r.algorithms {
-        println!(
+        outln!(
             "{:<10} {:>10.3} {:>9.1}  {}",
             t.name,
             t.seconds,
@@ -172,13 +175,14 @@ fn print_text(args: &Args, r: &Report) {
             if t.agrees { "yes" } else { "NO" }
         );
     }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use analyzer::meta::{EdgeKind, NodeKind};
     use analyzer::snapshot::SnapshotBuilder;
+    use format::{EdgeKind, NodeKind};
 
     fn small() -> HeapSnapshot {
         let mut b = SnapshotBuilder::new();

@@ -4,10 +4,11 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
-use analyzer::names::display_name;
+use analyzer::devtools::names::display_name;
 use clap::{Args, ValueEnum};
 
 use super::common::analyse;
+use super::output::OutputFile;
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
@@ -78,28 +79,32 @@ fn write_rows(a: &Analysis, format: Format, out: &mut dyn Write) -> std::io::Res
 }
 
 pub fn run(args: ExportArgs) -> anyhow::Result<i32> {
-    // Refuse before the (long) analysis, so a wrong OUT fails fast.
-    let file = match &args.output {
-        Some(out) => Some(super::common::create_output(out, args.force)?),
+    // Claimed before the (long) analysis, so a wrong OUT fails fast.
+    let output = match &args.output {
+        Some(out) => Some(OutputFile::create(out, args.force, &[&args.file])?),
         None => None,
     };
     let a = analyse(&args.file)?;
-    let result = match file {
-        Some(f) => write_rows(&a, args.format, &mut BufWriter::with_capacity(1 << 20, f)),
-        None => {
-            let stdout = std::io::stdout();
-            write_rows(
+    let written = match output {
+        Some(mut f) => {
+            let rows = write_rows(
                 &a,
                 args.format,
-                &mut BufWriter::with_capacity(1 << 20, stdout.lock()),
-            )
+                &mut BufWriter::with_capacity(1 << 20, f.file()),
+            );
+            rows.map(|()| Some(f))
         }
+        None => write_rows(
+            &a,
+            args.format,
+            &mut BufWriter::with_capacity(1 << 20, std::io::stdout().lock()),
+        )
+        .map(|()| None),
     };
-    match result {
-        Ok(()) => Ok(0),
-        // A closed pipe (`| head`) is not an error worth reporting.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
-        Err(e) => Err(anyhow::anyhow!("writing the export: {e}")),
+    match written {
+        Ok(Some(f)) => f.commit().map(|()| 0),
+        Ok(None) => Ok(0),
+        Err(e) => Err(anyhow::Error::from(e).context("writing the export")),
     }
 }
 

@@ -7,10 +7,13 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use format::{Format, Progress};
 use scenarios::shapes::{self, Shape};
 use scenarios::truth::{write_truth, TruthFile};
-use sim::snapshot::{truth, write_heap_snapshot, Format, Progress, SnapshotOptions};
+use sim::snapshot::{truth, write_heap_snapshot, SnapshotOptions};
 use sim::{Heap, Profile};
+
+use super::output::OutputFile;
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:\n  \
@@ -56,14 +59,12 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
         p.push(".truth.json");
         PathBuf::from(p)
     };
-    // Refuse before doing minutes of work.
-    for p in [&args.output, &truth_path] {
-        if !args.force && p.exists() && (p == &args.output || args.truth_sample > 0) {
-            bail!("{} exists (use --force to overwrite)", p.display());
-        }
-    }
-    // Opened before minutes of heap building, so a bad path fails at once.
-    let file = super::common::create_output(&args.output, args.force)?;
+    // Both outputs are claimed before minutes of heap building, so a bad or existing path
+    // fails at once; they appear only when complete.
+    let mut file = OutputFile::create(&args.output, args.force, &[])?;
+    let truth_file = (args.truth_sample > 0)
+        .then(|| OutputFile::create(&truth_path, args.force, &[]))
+        .transpose()?;
     let tty = std::io::stderr().is_terminal();
     let t0 = Instant::now();
     // Old generation sized for the request: ~100 bytes per object, plenty of headroom (the
@@ -71,13 +72,11 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     let limit = (args.objects as usize).saturating_mul(256).max(64 << 20);
     let mut heap = Heap::new(Profile::modern().with_max_old_generation(limit));
     if let Err(e) = shapes::build(&mut heap, args.shape, args.objects, args.seed) {
-        drop(file);
-        let _ = std::fs::remove_file(&args.output);
         bail!("building the heap failed: {e}");
     }
     let built = t0.elapsed();
 
-    let out = BufWriter::with_capacity(1 << 20, file);
+    let out = BufWriter::with_capacity(1 << 20, file.file());
     let opts = SnapshotOptions {
         format: args.format,
         gc: !args.no_gc,
@@ -105,8 +104,9 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     }
     let written = t1.elapsed();
 
+    file.commit()?;
     let t2 = Instant::now();
-    if args.truth_sample > 0 {
+    if let Some(mut truth_file) = truth_file {
         let objects = truth::sample(
             &heap,
             &prepared.graph,
@@ -115,9 +115,12 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
             args.truth_sample,
             args.seed,
         );
-        let f = super::common::create_output(&truth_path, args.force)?;
-        write_truth(BufWriter::new(f), &TruthFile::of_sample(objects))
-            .with_context(|| format!("writing {}", truth_path.display()))?;
+        write_truth(
+            BufWriter::new(truth_file.file()),
+            &TruthFile::of_sample(objects),
+        )
+        .with_context(|| format!("writing {}", truth_path.display()))?;
+        truth_file.commit()?;
     }
     eprintln!(
         "heapsim: wrote {} ({} nodes, {} edges, {} bytes, {}) in {:.1} s (heap built in {:.1} s{})",

@@ -15,6 +15,7 @@ mod export;
 mod generate;
 mod load;
 mod oracle_check;
+mod output;
 mod path;
 mod scenario;
 mod show;
@@ -88,6 +89,7 @@ pub fn run(cli: Cli) -> i32 {
     };
     match result {
         Ok(code) => code,
+        Err(e) if output::is_broken_pipe(&e) => 0,
         Err(e) => {
             eprintln!("heapsim: error: {e:#}");
             2

@@ -1,8 +1,9 @@
 //! `heapsim path`: the shortest retainer paths from the root to an object.
 
+use super::output::outln;
 use std::path::PathBuf;
 
-use analyzer::names::display_name;
+use analyzer::devtools::names::display_name;
 use analyzer::paths::paths_to;
 use clap::Args;
 use serde_json::{json, Value};
@@ -25,7 +26,7 @@ pub struct PathArgs {
     #[arg(value_parser = parse_id, value_name = "@ID")]
     pub id: u32,
     /// At most this many paths (all of the shortest length).
-    #[arg(long, default_value_t = 5, value_name = "N")]
+    #[arg(long, default_value_t = 5, value_name = "N", value_parser = super::common::at_least_one)]
     pub max: usize,
     /// Print JSON (see docs/json.md).
     #[arg(long)]
@@ -62,11 +63,11 @@ pub fn run(args: PathArgs) -> anyhow::Result<i32> {
             "name": display_name(s, v),
             "paths": list,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(0);
     }
     if paths.is_empty() {
-        println!(
+        outln!(
             "@{} {} is not reachable from the root over non-weak edges",
             args.id,
             display_name(s, v)
@@ -79,8 +80,8 @@ pub fn run(args: PathArgs) -> anyhow::Result<i32> {
             .iter()
             .map(|st| format!("@{}", s.node_id(st.node)))
             .collect();
-        println!("{}", p.chain(&a));
-        println!("    {}", ids.join(" → "));
+        outln!("{}", p.chain(&a));
+        outln!("    {}", ids.join(" → "));
     }
     Ok(0)
 }

@@ -2,14 +2,15 @@
 //! snapshot, with the scenario's ground truth beside it (`FILE.truth.json`) — reference
 //! snapshots against which any heap analyzer can be checked.
 
+use super::output::{outln, OutputFile};
 use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use format::Format;
 use scenarios::truth::{write_truth, TruthFile};
 use scenarios::{Params, ALL};
-use sim::snapshot::Format;
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:\n  \
@@ -42,7 +43,7 @@ pub struct ScenarioArgs {
 pub fn run(args: ScenarioArgs) -> Result<i32> {
     if args.list {
         for s in ALL {
-            println!("{:<12} {}", s.name, s.summary);
+            outln!("{:<12} {}", s.name, s.summary);
         }
         return Ok(0);
     }
@@ -61,8 +62,8 @@ pub fn run(args: ScenarioArgs) -> Result<i32> {
         .snapshot(&params, args.format)
         .with_context(|| format!("scenario {}", scenario.name))?;
     // Both files are claimed before writing either, so a refusal leaves nothing behind.
-    let mut snapshot_file = super::common::create_output(&out, args.force)?;
-    let mut truth_file = super::common::create_output(&truth_path, args.force)?;
+    let mut snapshot_file = OutputFile::create(&out, args.force, &[])?;
+    let mut truth_file = OutputFile::create(&truth_path, args.force, &[])?;
     snapshot_file
         .write_all(&bytes)
         .with_context(|| format!("{}", out.display()))?;
@@ -71,6 +72,8 @@ pub fn run(args: ScenarioArgs) -> Result<i32> {
         &TruthFile::of_scenario(scenario, params.requests),
     )
     .with_context(|| format!("{}", truth_path.display()))?;
+    snapshot_file.commit()?;
+    truth_file.commit()?;
     eprintln!(
         "wrote {} ({} bytes) and {}",
         out.display(),

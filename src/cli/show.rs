@@ -1,10 +1,11 @@
 //! `heapsim show`: one object — its fields (outgoing edges, optionally several levels deep)
 //! and its retainers (incoming edges).
 
+use super::output::outln;
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
-use analyzer::names::display_name;
+use analyzer::devtools::names::display_name;
 use analyzer::paths::edge_accessor;
 use analyzer::snapshot::{EdgeIx, NodeIx, Retainers};
 use analyzer::units::human_bytes;
@@ -32,7 +33,7 @@ pub struct ShowArgs {
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub depth: usize,
     /// At most this many fields per object and retainers.
-    #[arg(long, default_value_t = 100, value_name = "N")]
+    #[arg(long, default_value_t = 100, value_name = "N", value_parser = super::common::at_least_one)]
     pub limit: usize,
     /// Print JSON (see docs/json.md).
     #[arg(long)]
@@ -192,17 +193,17 @@ pub fn run(args: ShowArgs) -> anyhow::Result<i32> {
             "retainers": rets,
             "more_retainers": rs.len() - shown_r,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(0);
     }
 
-    println!("{}", node_line(&a, v));
-    println!(
+    outln!("{}", node_line(&a, v));
+    outln!(
         "  class {}  dominator @{}",
         a.class_name(v),
         s.node_id(a.idom[v as usize])
     );
-    println!("Fields ({}):", s.edge_range(v).len());
+    outln!("Fields ({}):", s.edge_range(v).len());
     // Print in tree order: an explicit stack over the children lists.
     let mut kids: Vec<Vec<usize>> = vec![Vec::new(); fields.len() + 1];
     for (i, f) in fields.iter().enumerate() {
@@ -223,10 +224,10 @@ pub fn run(args: ShowArgs) -> anyhow::Result<i32> {
         let f = &fields[i];
         let indent = "  ".repeat(f.level + 1);
         if after {
-            println!("{indent}  … {} more", more[i]);
+            outln!("{indent}  … {} more", more[i]);
             continue;
         }
-        println!(
+        outln!(
             "{indent}{} → {}",
             edge_text(&a, f.edge),
             node_line(&a, f.node)
@@ -237,19 +238,19 @@ pub fn run(args: ShowArgs) -> anyhow::Result<i32> {
         stack.extend(kids[i].iter().rev().map(|&k| (k, false)));
     }
     if more[fields.len()] > 0 {
-        println!("  … {} more (--limit to show more)", more[fields.len()]);
+        outln!("  … {} more (--limit to show more)", more[fields.len()]);
     }
-    println!("Retainers ({}):", rs.len());
+    outln!("Retainers ({}):", rs.len());
     for &i in &rs[..shown_r] {
         let e = retainers.edge[i];
-        println!(
+        outln!(
             "  {} ← {}",
             edge_text(&a, e),
             node_line(&a, retainers.node[i])
         );
     }
     if rs.len() > shown_r {
-        println!("  … {} more (--limit to show more)", rs.len() - shown_r);
+        outln!("  … {} more (--limit to show more)", rs.len() - shown_r);
     }
     Ok(0)
 }

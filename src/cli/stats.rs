@@ -1,5 +1,6 @@
 //! `heapsim stats`: DevTools' Statistics view — where the bytes go.
 
+use super::output::{out, outln};
 use std::path::PathBuf;
 
 use analyzer::units::{human_bytes, thousands};
@@ -24,9 +25,9 @@ pub struct StatsArgs {
 
 pub fn run(args: StatsArgs) -> anyhow::Result<i32> {
     let a = analyse(&args.file)?;
-    let st = analyzer::statistics::statistics(&a);
+    let st = analyzer::devtools::statistics::statistics(&a);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&st)?);
+        outln!("{}", serde_json::to_string_pretty(&st)?);
         return Ok(0);
     }
     let row = |name: &str, v: u64| {
@@ -54,7 +55,7 @@ pub fn run(args: StatsArgs) -> anyhow::Result<i32> {
         row("  Typed arrays", st.typed_arrays),
         row("  Other non-JS objects", st.other_native),
     ];
-    println!("{}", args.file.display());
-    print!("{}", table(&["Category", "Size", "Bytes", "Share"], &rows));
+    outln!("{}", args.file.display());
+    out!("{}", table(&["Category", "Size", "Bytes", "Share"], &rows));
     Ok(0)
 }

@@ -10,6 +10,7 @@
 //! is compared with the analyzer's dominator-based retained sizes on sampled objects
 //! ([`super::oracle_check`]); any difference is a failure.
 
+use super::output::outln;
 use analyzer::units::thousands;
 use serde::Serialize;
 use sim::mutator::{run_seeded, RunOptions, Stop};
@@ -177,7 +178,7 @@ pub fn run(args: StressArgs) -> anyhow::Result<i32> {
         }
         if args.trace_gc && !args.json {
             for e in heap.events() {
-                println!("[{}] {}", mode.name(), e.trace_gc_line());
+                outln!("[{}] {}", mode.name(), e.trace_gc_line());
             }
         }
         let t = heap.old_gen_totals();
@@ -233,19 +234,22 @@ pub fn run(args: StressArgs) -> anyhow::Result<i32> {
         modes: reports.clone(),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         let interval = args
             .gc_interval
             .map_or("when new space is full".to_string(), |k| {
                 format!("every {k} allocations")
             });
-        println!(
+        outln!(
             "heapsim stress: seed {}, profile {}, mode {}, scavenge {}",
-            args.seed, args.profile, args.mode, interval
+            args.seed,
+            args.profile,
+            args.mode,
+            interval
         );
         for r in &reports {
-            println!(
+            outln!(
                 "  {:<12} {} full GCs, {} incremental steps, {} overflows, {} rescans, {} pages evacuated, {} barrier greyings, {} oracle checks",
                 r.mode,
                 thousands(r.full_gcs as u64),
@@ -309,7 +313,7 @@ pub fn run(args: StressArgs) -> anyhow::Result<i32> {
             ),
         ];
         for (k, v) in rows {
-            println!("  {k:<18} {v}");
+            outln!("  {k:<18} {v}");
         }
     }
     if let Some(f) = &report.failure {

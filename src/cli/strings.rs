@@ -1,6 +1,7 @@
 //! `heapsim strings`: duplicated strings and the bytes they waste (see
 //! `analyzer::report::strings`).
 
+use super::output::{out, outln};
 use std::path::PathBuf;
 
 use analyzer::report::{json, strings, text};
@@ -22,7 +23,7 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub min_count: u64,
     /// Show at most N strings.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = super::common::at_least_one)]
     pub top: usize,
     /// Print JSON instead of text (all strings, --top ignored).
     #[arg(long)]
@@ -43,9 +44,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             d.iter().map(|x| json::duplicate(&s, x)).collect();
         let wasted: u64 = d.iter().map(|x| x.wasted_size).sum();
         let out = serde_json::json!({ "wasted_size": wasted, "strings": list });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        print!("{}", text::duplicates(&s, &d, args.top));
+        out!("{}", text::duplicates(&s, &d, args.top));
     }
     Ok(0)
 }

@@ -1,8 +1,9 @@
 //! `heapsim summary`: DevTools' Summary view — one row per class.
 
+use super::output::{out, outln};
 use std::path::PathBuf;
 
-use analyzer::summary::ClassRow;
+use analyzer::devtools::summary::ClassRow;
 use analyzer::units::{human_bytes, thousands};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -22,7 +23,7 @@ pub struct SummaryArgs {
     /// The .heapsnapshot file.
     pub file: PathBuf,
     /// Show only the first N classes (all by default).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::common::at_least_one)]
     pub top: Option<usize>,
     /// Sort order.
     #[arg(long, value_enum, default_value_t = SortBy::Retained)]
@@ -65,7 +66,7 @@ pub fn sort_rows(rows: &mut [ClassRow], by: SortBy) {
 
 pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
     let a = analyse_lean(&args.file)?;
-    let mut rows = analyzer::summary::summary(&a);
+    let mut rows = analyzer::devtools::summary::summary(&a);
     sort_rows(&mut rows, args.sort);
     let shown = args.top.unwrap_or(rows.len()).min(rows.len());
     let total = a.total_size();
@@ -76,7 +77,7 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
             total_size: total,
             classes: &rows[..shown],
         };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(0);
     }
     let pct = |x: u64| {
@@ -102,7 +103,7 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
             ]
         })
         .collect();
-    println!(
+    outln!(
         "{}: {} nodes, {} edges, {} total, {} classes",
         args.file.display(),
         thousands(a.snapshot.node_count() as u64),
@@ -110,7 +111,7 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
         human_bytes(total),
         thousands(rows.len() as u64)
     );
-    print!(
+    out!(
         "{}",
         table(
             &[
@@ -124,7 +125,7 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
         )
     );
     if shown < rows.len() {
-        println!("… {} more classes (--top to show more)", rows.len() - shown);
+        outln!("… {} more classes (--top to show more)", rows.len() - shown);
     }
     Ok(0)
 }

@@ -1,6 +1,7 @@
 //! `heapsim tree`: the dominator tree with same-class siblings folded (the talk's "object
 //! cluster view"; see `analyzer::report::cluster_tree`).
 
+use super::output::{out, outln};
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
@@ -29,7 +30,7 @@ pub struct Args {
     #[arg(long, value_name = "BYTES")]
     pub min_size: Option<u64>,
     /// At most this many rows per parent.
-    #[arg(long, value_name = "N", default_value_t = 25)]
+    #[arg(long, value_name = "N", default_value_t = 25, value_parser = super::common::at_least_one)]
     pub max_rows: usize,
     /// List same-class siblings one by one.
     #[arg(long)]
@@ -61,7 +62,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let params = cluster_tree::Params {
         depth: args.depth,
         min_size: args.min_size.unwrap_or(view.total() / 1000),
-        max_rows: args.max_rows.max(1),
+        max_rows: args.max_rows,
         fold: !args.no_fold,
     };
     let rows = cluster_tree::build(&view, start, &params);
@@ -71,9 +72,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             "total_size": view.total(),
             "rows": json::tree_rows(&view, &rows),
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        print!("{}", text::tree(&view, &rows));
+        out!("{}", text::tree(&view, &rows));
     }
     Ok(0)
 }

@@ -87,7 +87,7 @@ impl Graph {
     }
 
     pub fn is_kept(&self, e: usize) -> bool {
-        self.keep.as_ref().map_or(true, |k| k.get(e))
+        self.keep.as_ref().is_none_or(|k| k.get(e))
     }
 
     /// Replaces the roots by DevTools' rule: node 0, then every other node without a kept

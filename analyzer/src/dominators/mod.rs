@@ -63,7 +63,7 @@ impl<'a> DomInput<'a> {
         let keep = self.keep;
         let to = self.to;
         (a..b)
-            .filter(move |&e| keep.map_or(true, |k| k.get(e)))
+            .filter(move |&e| keep.is_none_or(|k| k.get(e)))
             .map(move |e| to[e])
     }
 }

@@ -252,7 +252,7 @@ pub struct NodePreds<'p> {
 pub fn reverse_csr(g: &DomInput) -> (Vec<u32>, Vec<u32>) {
     let n = g.node_count();
     let mut first = vec![0u32; n + 1];
-    let kept = |e: usize| g.keep.map_or(true, |k| k.get(e));
+    let kept = |e: usize| g.keep.is_none_or(|k| k.get(e));
     for (e, &t) in g.to.iter().enumerate() {
         if kept(e) {
             first[t as usize + 1] += 1;

@@ -609,7 +609,7 @@ mod tests {
 
     #[test]
     fn records_span_batches() {
-        let meta = Meta::node20();
+        let meta = Meta::of(format::Format::Node20);
         let mut s = NodeSink::new(&meta, 0);
         // Two nodes of width 7, fed in odd pieces.
         let all = [9u64, 1, 1, 0, 2, 0, 0, 3, 2, 3, 16, 0, 0, 1];
@@ -628,7 +628,7 @@ mod tests {
 
     #[test]
     fn bad_values_are_located() {
-        let meta = Meta::node20();
+        let meta = Meta::of(format::Format::Node20);
         let mut s = NodeSink::new(&meta, 0);
         let e = s
             .commit(&[9, 1, 1, 0, 0, 0, 0, 99, 1, 3, 0, 0, 0, 0])

@@ -68,9 +68,9 @@ pub fn find(view: &DomView, suspect: NodeIx, ratio: f64) -> Accumulation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meta::{EdgeKind, NodeKind};
     use crate::report::OwnedDom;
     use crate::snapshot::SnapshotBuilder;
+    use format::{EdgeKind, NodeKind};
 
     #[test]
     fn stops_at_the_big_drop_and_reports_the_owner_of_a_backing_store() {

@@ -167,9 +167,9 @@ fn key(k: &RowKind) -> (u8, NodeIx) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meta::{EdgeKind, NodeKind};
     use crate::report::OwnedDom;
     use crate::snapshot::SnapshotBuilder;
+    use format::{EdgeKind, NodeKind};
 
     #[test]
     fn folds_same_class_siblings_and_walks_in_pre_order() {

@@ -24,8 +24,8 @@ use std::collections::HashMap;
 
 use super::labels::{self, Labeler};
 use super::DomView;
-use crate::meta::{EdgeKind, NodeKind};
 use crate::snapshot::{EdgeIx, HeapSnapshot, NodeIx};
+use format::{EdgeKind, NodeKind};
 
 /// Ids sorted, with their ordinals, for merge joins.
 fn sorted_ids(s: &HeapSnapshot) -> Vec<(u32, NodeIx)> {

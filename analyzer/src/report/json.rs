@@ -260,7 +260,7 @@ pub fn path_steps(s: &HeapSnapshot, path: &[super::diff::Step]) -> Vec<PathStep>
             },
             id: s.node_id(st.node),
             name: super::labels::object_name(s, st.node),
-            synthetic: s.node_kind(st.node) == crate::meta::NodeKind::Synthetic,
+            synthetic: s.node_kind(st.node) == format::NodeKind::Synthetic,
         })
         .collect()
 }
@@ -276,7 +276,7 @@ pub fn retainer_steps(s: &HeapSnapshot, path: &crate::paths::RetainerPath) -> Ve
                 .unwrap_or_default(),
             id: s.node_id(st.node),
             name: super::labels::object_name(s, st.node),
-            synthetic: s.node_kind(st.node) == crate::meta::NodeKind::Synthetic,
+            synthetic: s.node_kind(st.node) == format::NodeKind::Synthetic,
         })
         .collect()
 }
@@ -284,9 +284,9 @@ pub fn retainer_steps(s: &HeapSnapshot, path: &crate::paths::RetainerPath) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meta::{EdgeKind, NodeKind};
     use crate::report::{suspects, OwnedDom};
     use crate::snapshot::SnapshotBuilder;
+    use format::{EdgeKind, NodeKind};
 
     /// The documented shape of `heapsim analyze --json` (docs/leak-report.md), field by
     /// field and in order; the integration test pins the same shape on a real snapshot.

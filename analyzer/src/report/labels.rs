@@ -15,8 +15,8 @@
 
 use std::collections::HashMap;
 
-use crate::meta::{EdgeKind, NodeKind};
 use crate::snapshot::{HeapSnapshot, NodeIx};
+use format::{EdgeKind, NodeKind};
 
 /// Index into [`Labeler::label`].
 pub type LabelIx = u32;

@@ -120,7 +120,7 @@ impl OwnedDom {
     pub fn non_weak(s: &HeapSnapshot) -> OwnedDom {
         use crate::bitset::BitSet;
         use crate::dominators::{self, DomInput, UNREACHABLE, VIRTUAL_ROOT};
-        use crate::meta::EdgeKind;
+        use format::EdgeKind;
         let n = s.node_count();
         let m = s.edge_count();
         let mut keep = BitSet::new(m);

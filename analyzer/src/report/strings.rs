@@ -10,8 +10,8 @@
 //! Caveat: V8 caps node names at 1024 characters, so two long strings that differ only after
 //! that prefix fall into one group; such groups are flagged `truncated`.
 
-use crate::meta::NodeKind;
 use crate::snapshot::{HeapSnapshot, NodeIx};
+use format::NodeKind;
 
 /// V8's cap on node names (`HeapSnapshotGenerator`'s `kMaxSimpleStringLength`-style limit).
 pub const NAME_CAP: usize = 1024;

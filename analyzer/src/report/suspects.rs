@@ -40,8 +40,8 @@ use std::collections::HashMap;
 use super::accumulation::{self, Accumulation};
 use super::labels::{self, LabelIx, Labeler};
 use super::DomView;
-use crate::meta::{EdgeKind, NodeKind};
 use crate::snapshot::NodeIx;
+use format::{EdgeKind, NodeKind};
 
 /// Default threshold, percent of the total heap (MAT's default).
 pub const DEFAULT_THRESHOLD_PCT: f64 = 10.0;

@@ -55,7 +55,7 @@ fn instance(view: &DomView, n: u32) -> String {
         "\"{}\" {} @{}",
         labels::object_name(s, n),
         match s.node_kind(n) {
-            crate::meta::NodeKind::Closure => "closure",
+            format::NodeKind::Closure => "closure",
             _ => "instance",
         },
         s.node_id(n)

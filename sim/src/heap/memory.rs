@@ -69,7 +69,7 @@ impl Memory {
     /// Maps a fresh zeroed chunk of `bytes` bytes for `space`; returns its number.
     pub fn map_chunk(&mut self, space: SpaceId, bytes: usize) -> usize {
         assert!(
-            bytes <= MAX_CHUNK_BYTES && bytes % 8 == 0,
+            bytes <= MAX_CHUNK_BYTES && bytes.is_multiple_of(8),
             "chunk of {bytes} bytes"
         );
         let words = bytes / 8;

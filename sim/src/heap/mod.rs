@@ -591,10 +591,10 @@ impl Heap {
         bytes: usize,
         space: AllocSpace,
     ) -> Result<Address, HeapError> {
-        debug_assert!(bytes % 8 == 0 && bytes >= 8);
+        debug_assert!(bytes.is_multiple_of(8) && bytes >= 8);
         self.allocations += 1;
         if let Some(n) = self.gc_interval {
-            if !self.in_gc && self.allocations % n == 0 {
+            if !self.in_gc && self.allocations.is_multiple_of(n) {
                 self.scavenge(GcReason::Testing);
             }
         }

@@ -67,7 +67,7 @@ impl Profile {
     /// tiny semi-spaces so scavenges happen after a few allocations.
     pub fn with_semi_space(mut self, initial: usize, max: usize) -> Profile {
         assert!(
-            initial % 8 == 0 && max >= initial,
+            initial.is_multiple_of(8) && max >= initial,
             "semi-space sizes must be word multiples, max >= initial"
         );
         self.semi_space_initial = initial;

@@ -217,7 +217,7 @@ impl FieldIter<'_> {
                 let key = h.word(a, w);
                 if key == hole {
                     Step::Skip
-                } else if i % 2 == 0 {
+                } else if i.is_multiple_of(2) {
                     Step::At(Field {
                         kind: FieldKind::Internal,
                         name: FieldName::EphemeronKey { entry: e as u32 },

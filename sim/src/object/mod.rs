@@ -216,26 +216,12 @@ pub fn round_words(bytes: usize) -> usize {
     bytes.div_ceil(8)
 }
 
-/// The V8 snapshot edge type an outgoing field is reported as (`HeapGraphEdge::Type`). The
-/// simulator never produces `Shortcut` itself (only the snapshot root has one) but the
-/// writer shares this enum.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldKind {
-    /// A variable of a closure's context, named by the variable.
-    Context,
-    /// An indexed element of an array or object.
-    Element,
-    /// A named property.
-    Property,
-    /// A VM-internal link, named (`map`, `table`, ...).
-    Internal,
-    /// A VM-internal indexed link (backing-store slots).
-    Hidden,
-    Shortcut,
-    /// A weak pointer (`...11` tag, issue 6): does not keep its target alive.
-    Weak,
-}
+/// The snapshot edge type an outgoing field is reported as: V8's `HeapGraphEdge::Type`,
+/// defined once by the format crate. The object model produces `Context` (a variable of a
+/// closure's context), `Element` (an indexed element), `Property`, `Internal` (a named VM
+/// link), `Hidden` (an indexed VM link: backing-store slots) and `Weak` (a `...11`-tagged
+/// pointer, issue 6); only the snapshot's root has a `Shortcut`, added by the snapshot graph.
+pub type FieldKind = format::EdgeKind;
 
 /// The name of an outgoing field.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

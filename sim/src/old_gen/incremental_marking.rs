@@ -163,7 +163,7 @@ impl Heap {
         }
         let cfg = &self.mark_compact.config;
         if let Some(n) = cfg.full_gc_interval {
-            if self.allocations % n == 0 {
+            if self.allocations.is_multiple_of(n) {
                 self.collect_garbage(GcReason::Testing);
                 return;
             }

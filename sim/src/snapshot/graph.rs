@@ -29,19 +29,20 @@
 use std::collections::HashMap;
 use std::io;
 
-use super::escape::v8_name_utf16;
-use super::format::{edge_type, node_type, Format};
+use format::ephemeron::{self, Named};
+use format::escape::v8_name_utf16;
+use format::{
+    EdgeKind, EdgeName, EdgeRecord, EdgeSink, Format, LocationRecord, LocationSink, NodeKind,
+    NodeRecord, NodeSink, SnapshotSource,
+};
+
 use super::index::Bits;
 use super::reach::GcGraph;
-use super::writer::{
-    EdgeName, EdgeRecord, EdgeSink, LocationRecord, LocationSink, NodeRecord, NodeSink,
-    SnapshotSource,
-};
 use crate::heap::roots::RootKind;
 use crate::heap::tagged::Address;
 use crate::heap::{Heap, RootIndex};
 use crate::object::code::CodeKind;
-use crate::object::{FieldKind, FieldName, InstanceType};
+use crate::object::{FieldName, InstanceType};
 
 /// Which objects of a heap appear in its snapshot, and their node ordinals.
 pub struct Included {
@@ -97,7 +98,7 @@ impl Included {
 
     #[inline]
     pub fn contains(&self, o: u32) -> bool {
-        self.bits.as_ref().map_or(true, |b| b.get(o))
+        self.bits.as_ref().is_none_or(|b| b.get(o))
     }
 
     /// Objects in the snapshot.
@@ -110,32 +111,15 @@ impl Included {
 /// Kinds this V8 version no longer lists (`(Isolate)`, `(Weak collections)` after Node 20,
 /// …) are shown under its generic `(Strong roots)`.
 pub fn sub_root_for(format: Format, kind: RootKind) -> usize {
-    let subs = format.sub_roots();
-    let generic = match format {
-        // Node 20 lists "(Strong roots)" twice: kStrongRootList first, kStrongRoots second.
-        Format::Node20 => 16,
-        _ => subs
-            .iter()
-            .position(|s| *s == "(Strong roots)")
-            .expect("listed"),
-    };
-    if kind == RootKind::StrongRootList {
-        return match format {
-            Format::Node20 => 3,
-            _ => subs
-                .iter()
-                .position(|s| *s == "(Strong root list)")
-                .expect("listed"),
-        };
-    }
-    if kind == RootKind::StrongRoots {
-        return generic;
-    }
     let name = match kind {
+        RootKind::StrongRootList => return format.strong_root_list_index(),
+        RootKind::StrongRoots => return format.strong_roots_index(),
         RootKind::PartialSnapshotCache => "(Startup object cache)",
         k => k.snapshot_name(),
     };
-    subs.iter().position(|s| *s == name).unwrap_or(generic)
+    format
+        .sub_root_index(name)
+        .unwrap_or_else(|| format.strong_roots_index())
 }
 
 /// The snapshot id of an object with simulator id `sim_id` in `format`.
@@ -184,21 +168,21 @@ fn describe(
     o: u32,
     a: Address,
     scratch: &mut String,
-) -> (u8, Name) {
+) -> (NodeKind, Name) {
     use InstanceType::*;
     let ty = heap.instance_type(a);
     match ty {
-        Map => (node_type::OBJECT_SHAPE, Name::Static("system / Map")),
+        Map => (NodeKind::ObjectShape, Name::Static("system / Map")),
         DescriptorArray => (
-            node_type::OBJECT_SHAPE,
+            NodeKind::ObjectShape,
             Name::Static("system / DescriptorArray"),
         ),
         TransitionArray => (
-            node_type::OBJECT_SHAPE,
+            NodeKind::ObjectShape,
             Name::Static("system / TransitionArray"),
         ),
         Oddball => (
-            node_type::HIDDEN,
+            NodeKind::Hidden,
             Name::Static(oddball_name(heap, format, a)),
         ),
         FixedArray | NameDictionary => {
@@ -211,42 +195,37 @@ fn describe(
             } else {
                 ""
             };
-            (node_type::ARRAY, Name::Static(name))
+            (NodeKind::Array, Name::Static(name))
         }
-        OrderedHashMap | OrderedHashSet | EphemeronHashTable => {
-            (node_type::ARRAY, Name::Static(""))
-        }
-        ScopeInfo => (node_type::CODE, Name::Static("system / ScopeInfo")),
-        HeapNumber => (node_type::NUMBER, Name::Static("heap number")),
+        OrderedHashMap | OrderedHashSet | EphemeronHashTable => (NodeKind::Array, Name::Static("")),
+        ScopeInfo => (NodeKind::Code, Name::Static("system / ScopeInfo")),
+        HeapNumber => (NodeKind::Number, Name::Static("heap number")),
         SeqOneByteString | SeqTwoByteString => {
             scratch.clear();
             scratch.push_str(&string_name(heap, a));
-            (node_type::STRING, Name::Scratch)
+            (NodeKind::String, Name::Scratch)
         }
-        ConsString => (
-            node_type::CONS_STRING,
-            Name::Static("(concatenated string)"),
-        ),
-        SlicedString => (node_type::SLICED_STRING, Name::Static("(sliced string)")),
-        JSFunction => (node_type::CLOSURE, Name::Str(heap.function_name(a).addr())),
+        ConsString => (NodeKind::ConsString, Name::Static("(concatenated string)")),
+        SlicedString => (NodeKind::SlicedString, Name::Static("(sliced string)")),
+        JSFunction => (NodeKind::Closure, Name::Str(heap.function_name(a).addr())),
         JSObject | JSGlobalObject | JSArray | JSMap | JSSet | JSWeakMap | JSWeakSet => {
             match heap.class_name(a) {
-                Some(n) if n.is_heap_object() => (node_type::OBJECT, Name::Str(n.addr())),
-                _ => (node_type::OBJECT, Name::Static("Object")),
+                Some(n) if n.is_heap_object() => (NodeKind::Object, Name::Str(n.addr())),
+                _ => (NodeKind::Object, Name::Static("Object")),
             }
         }
         SharedFunctionInfo => (
-            node_type::CODE,
+            NodeKind::Code,
             Name::Str(heap.word(a, crate::object::closure::SFI_NAME).addr()),
         ),
-        Context => (node_type::OBJECT, Name::Static("system / Context")),
-        NativeContext => (node_type::HIDDEN, Name::Static("system / NativeContext")),
+        Context => (NodeKind::Object, Name::Static("system / Context")),
+        NativeContext => (NodeKind::Hidden, Name::Static("system / NativeContext")),
         Code => {
             let name = heap.code_name(a);
             let builtin =
                 heap.word(a, crate::object::code::KIND).as_smi() == Some(CodeKind::Builtin as i32);
             if !name.is_heap_object() {
-                return (node_type::CODE, Name::Static(""));
+                return (NodeKind::Code, Name::Static(""));
             }
             if builtin {
                 // V8 11.3 names builtins "(X builtin handle)", 12.x and 13.x "(X builtin code)".
@@ -257,13 +236,13 @@ fn describe(
                     Format::Node20 => " builtin handle)",
                     _ => " builtin code)",
                 });
-                (node_type::CODE, Name::Scratch)
+                (NodeKind::Code, Name::Scratch)
             } else {
-                (node_type::CODE, Name::Str(name.addr()))
+                (NodeKind::Code, Name::Str(name.addr()))
             }
         }
         FreeSpace | OnePointerFiller | TwoPointerFiller => {
-            (node_type::HIDDEN, Name::Static("system / FreeSpace"))
+            (NodeKind::Hidden, Name::Static("system / FreeSpace"))
         }
     }
 }
@@ -276,7 +255,7 @@ pub fn describe_node(
     o: u32,
     a: Address,
     scratch: &mut String,
-) -> (u8, String) {
+) -> (NodeKind, String) {
     let (t, name) = describe(heap, g, format, o, a, scratch);
     let text = match name {
         Name::Static(s) => s.to_string(),
@@ -401,7 +380,7 @@ impl SnapshotSource for HeapGraph<'_> {
     fn visit_nodes(&mut self, sink: NodeSink<'_>) -> io::Result<()> {
         fn synthetic(name: &str, id: u32, edges: u32) -> NodeRecord<'_> {
             NodeRecord {
-                kind: node_type::SYNTHETIC,
+                kind: NodeKind::Synthetic,
                 name,
                 id,
                 self_size: 0,
@@ -458,20 +437,20 @@ impl SnapshotSource for HeapGraph<'_> {
 
     fn visit_edges(&mut self, sink: EdgeSink<'_>) -> io::Result<()> {
         sink(EdgeRecord {
-            kind: edge_type::ELEMENT,
+            kind: EdgeKind::Element,
             name: EdgeName::Index(1),
             to: 1,
         })?;
         if let Some(gl) = self.global {
             sink(EdgeRecord {
-                kind: edge_type::SHORTCUT,
+                kind: EdgeKind::Shortcut,
                 name: EdgeName::Name("2"),
                 to: gl as u64,
             })?;
         }
         for i in 0..self.format.sub_roots().len() {
             sink(EdgeRecord {
-                kind: edge_type::ELEMENT,
+                kind: EdgeKind::Element,
                 name: EdgeName::Index(i as u32 + 1),
                 to: 2 + i as u64,
             })?;
@@ -482,7 +461,7 @@ impl SnapshotSource for HeapGraph<'_> {
                 num.clear();
                 push_num(&mut num, k as u64 + 1);
                 sink(EdgeRecord {
-                    kind: edge_type::INTERNAL,
+                    kind: EdgeKind::Internal,
                     name: EdgeName::Name(&num),
                     to: n as u64,
                 })?;
@@ -502,45 +481,33 @@ impl SnapshotSource for HeapGraph<'_> {
                 let Some(tn) = self.inc.node(t) else {
                     continue;
                 };
-                let kind = match f.kind {
-                    FieldKind::Context => edge_type::CONTEXT,
-                    FieldKind::Element => edge_type::ELEMENT,
-                    FieldKind::Property => edge_type::PROPERTY,
-                    FieldKind::Internal => edge_type::INTERNAL,
-                    FieldKind::Hidden => edge_type::HIDDEN,
-                    FieldKind::Shortcut => edge_type::SHORTCUT,
-                    FieldKind::Weak => edge_type::WEAK,
-                };
+                let kind = f.kind;
                 let (kind, name) = match f.name {
                     FieldName::EphemeronKey { entry } => {
                         num.clear();
                         push_num(&mut num, 3 + 2 * entry as u64);
-                        (edge_type::WEAK, EdgeName::Name(&num))
+                        (EdgeKind::Weak, EdgeName::Name(&num))
                     }
                     FieldName::EphemeronValue { entry, .. } => {
                         num.clear();
                         push_num(&mut num, 4 + 2 * entry as u64);
-                        (edge_type::WEAK, EdgeName::Name(&num))
+                        (EdgeKind::Weak, EdgeName::Name(&num))
                     }
-                    FieldName::Index(i) if edge_type::has_index_name(kind) => {
-                        (kind, EdgeName::Index(i))
-                    }
+                    FieldName::Index(i) if kind.has_index_name() => (kind, EdgeName::Index(i)),
                     FieldName::Index(i) => {
                         num.clear();
                         push_num(&mut num, i as u64);
                         (kind, EdgeName::Name(&num))
                     }
-                    FieldName::Static(s) if !edge_type::has_index_name(kind) => {
-                        (kind, EdgeName::Name(s))
-                    }
-                    FieldName::Name(s) if !edge_type::has_index_name(kind) => {
+                    FieldName::Static(s) if !kind.has_index_name() => (kind, EdgeName::Name(s)),
+                    FieldName::Name(s) if !kind.has_index_name() => {
                         (kind, EdgeName::Name(self.names.get(heap, s.addr())))
                     }
                     // A named element/hidden slot does not occur in the simulator; show it
                     // as an internal link rather than invent an index.
-                    FieldName::Static(s) => (edge_type::INTERNAL, EdgeName::Name(s)),
+                    FieldName::Static(s) => (EdgeKind::Internal, EdgeName::Name(s)),
                     FieldName::Name(s) => (
-                        edge_type::INTERNAL,
+                        EdgeKind::Internal,
                         EdgeName::Name(self.names.get(heap, s.addr())),
                     ),
                 };
@@ -560,7 +527,7 @@ impl SnapshotSource for HeapGraph<'_> {
                             a,
                         );
                         sink(EdgeRecord {
-                            kind: edge_type::INTERNAL,
+                            kind: EdgeKind::Internal,
                             name: EdgeName::Name(&self.scratch2),
                             to: tn as u64,
                         })?;
@@ -580,7 +547,7 @@ impl SnapshotSource for HeapGraph<'_> {
                 let (va, ta) = (self.address_of(v), self.address_of(t));
                 self.weakmap_edge_name(written + 1, (o, a), (v, va), ta);
                 sink(EdgeRecord {
-                    kind: edge_type::INTERNAL,
+                    kind: EdgeKind::Internal,
                     name: EdgeName::Name(&self.scratch2),
                     to: self.inc.node(v).expect("filtered") as u64,
                 })?;
@@ -634,8 +601,8 @@ impl HeapGraph<'_> {
         }
     }
 
-    /// Writes V8's WeakMap edge name (`ExtractEphemeronHashTableReferences`) into
-    /// `scratch2`: `n` is the edge's 1-based position on its source node.
+    /// Writes V8's WeakMap edge name into `scratch2`: `n` is the edge's 1-based position
+    /// on its source node.
     fn weakmap_edge_name(
         &mut self,
         n: u32,
@@ -646,12 +613,18 @@ impl HeapGraph<'_> {
         let (kid, vid, tid) = (self.id_of(ka), self.id_of(va), self.id_of(ta));
         let kname = self.node_name(k, ka);
         let vname = self.node_name(v, va);
-        let s = &mut self.scratch2;
-        s.clear();
-        use std::fmt::Write;
-        let _ = write!(
-            s,
-            "{n} / part of key ({kname} @{kid}) -> value ({vname} @{vid}) pair in WeakMap (table @{tid})"
+        ephemeron::write_edge_name(
+            &mut self.scratch2,
+            n,
+            Named {
+                name: &kname,
+                id: kid,
+            },
+            Named {
+                name: &vname,
+                id: vid,
+            },
+            tid,
         );
     }
 }

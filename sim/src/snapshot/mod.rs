@@ -1,35 +1,22 @@
 //! Real `.heapsnapshot` files from the simulated heap.
 //!
-//! Two layers:
-//!
-//! * the **format layer** — [`format`] (per-version layout: meta, widths, newlines,
-//!   sub-roots), [`escape`] (V8's naming cap and string escaping), [`strings`] (string ids
-//!   in first-use order) and [`writer`] (the streaming serializer over any
-//!   [`writer::SnapshotSource`]) — knows nothing about the simulator and can write any
-//!   heap graph, e.g. one read back from a file;
-//! * the **heap layer** — [`index`] (address → ordinal), [`reach`] (the reference graph
-//!   with GC semantics and marking), [`graph`] (V8's node/edge picture of the heap) and
-//!   [`truth`] (`retained_by_gc` by re-marking) — maps the simulated heap onto V8's
-//!   snapshot graph.
+//! The file format itself — layouts, V8's string rules, the streaming writer — lives in the
+//! `format` crate, which knows nothing about the simulator and can write any heap graph,
+//! e.g. one read back from a file. This module is the **heap layer** that maps the
+//! simulated heap onto V8's snapshot graph: [`index`] (address → ordinal), [`reach`] (the
+//! reference graph with GC semantics and marking), [`graph`] (V8's node/edge picture of
+//! the heap, a [`format::SnapshotSource`]) and [`truth`] (`retained_by_gc` by re-marking).
 //!
 //! The rules and their sources are collected in `docs/snapshot-format.md`.
 
-pub mod escape;
-pub mod format;
 pub mod graph;
 pub mod index;
 pub mod reach;
-pub mod strings;
 pub mod truth;
-pub mod writer;
-
-pub use format::Format;
-pub use writer::{
-    write_snapshot, EdgeName, EdgeRecord, EdgeSink, LocationRecord, LocationSink, NodeRecord,
-    NodeSink, Progress, SnapshotSource, WriteStats,
-};
 
 use std::io::{self, Write};
+
+use format::{write_snapshot, Format, Progress, WriteStats};
 
 use crate::events::GcReason;
 use crate::heap::tagged::Address;

@@ -101,7 +101,7 @@ fn err(gc: usize, message: String) -> VerifyError {
 
 /// Whether `addr` is a plausible map: inside a mapped chunk, holding the meta map.
 fn is_map(heap: &Heap, addr: Address) -> bool {
-    addr % 8 == 0
+    addr.is_multiple_of(8)
         && heap
             .managed
             .mem

@@ -20,7 +20,7 @@ pub fn node_rows(a: &Analysis) -> Vec<NodeRow> {
             id: s.node_id(v),
             kind: s.node_type_name(v).to_string(),
             // DevTools' dump prints `node.name()`: inferred `{a, b}` names, flattened cons strings.
-            name: analyzer::names::display_name(s, v).into_owned(),
+            name: analyzer::devtools::names::display_name(s, v).into_owned(),
             self_size: s.self_size(v),
             retained_size: a.retained[v as usize],
             distance: i64::from(a.distance[v as usize]),
@@ -31,7 +31,7 @@ pub fn node_rows(a: &Analysis) -> Vec<NodeRow> {
 
 /// The Summary view's classes.
 pub fn class_rows(a: &Analysis) -> Vec<ClassRow> {
-    analyzer::summary::summary(a)
+    analyzer::devtools::summary::summary(a)
         .into_iter()
         .map(|c| ClassRow {
             name: c.name,
@@ -46,7 +46,7 @@ pub fn class_rows(a: &Analysis) -> Vec<ClassRow> {
 /// The Statistics view as `(category, bytes)` in the shape of DevTools' `getStatistics()`
 /// JSON paths, for a field-by-field comparison.
 pub fn statistics(a: &Analysis) -> Vec<(&'static str, u64)> {
-    let st = analyzer::statistics::statistics(a);
+    let st = analyzer::devtools::statistics::statistics(a);
     vec![
         ("total", st.total),
         ("v8heap.total", st.v8_heap),

@@ -77,7 +77,7 @@ impl PagedSpace {
         fillers: &Fillers,
         may_add_page: bool,
     ) -> Option<Address> {
-        debug_assert!(bytes % 8 == 0 && bytes <= self.page_bytes);
+        debug_assert!(bytes.is_multiple_of(8) && bytes <= self.page_bytes);
         if let Some((addr, size)) = self.free_list.take(bytes) {
             let rest = size - bytes;
             if rest > 0 {

@@ -17,8 +17,8 @@
 //! reaches it with a work list in which each node enters at most twice, and so does this
 //! module (iteratively, with flat arrays). The fixpoint is independent of visiting order.
 
-use crate::meta::{EdgeKind, NodeKind};
 use crate::snapshot::{HeapSnapshot, NodeIx};
+use format::{EdgeKind, NodeKind};
 
 const UNVISITED: u32 = u32::MAX;
 const MANY: u32 = u32::MAX - 1;
@@ -26,7 +26,7 @@ const MANY: u32 = u32::MAX - 1;
 /// DevTools' user-root test for a child of the root (`JSHeapSnapshot.isUserRoot`):
 /// any non-synthetic node, or the synthetic `(Document DOM trees)`.
 pub fn is_user_root(s: &HeapSnapshot, n: NodeIx) -> bool {
-    s.node_kind(n) != NodeKind::Synthetic || crate::essential::is_document_dom_trees_root(s, n)
+    s.node_kind(n) != NodeKind::Synthetic || super::essential::is_document_dom_trees_root(s, n)
 }
 
 /// Whether some child of the root is a user root.

@@ -4,13 +4,13 @@
 //! `calculateClassesRetainedSize`, `getAggregatesByClassKey` — what DevTools' Summary shows
 //! for "All objects".
 //!
-//! * Members: every node whose (redistributed, see [`crate::shallow`]) self size is not
+//! * Members: every node whose (redistributed, see [`super::shallow`]) self size is not
 //!   zero, whatever its distance — unreachable and system nodes included.
 //! * count, self size: over the members; distance: their minimum.
 //! * retained size: a depth-first walk down the dominator tree from the root adds the
 //!   retained size of each member that has no member of the same class among its
 //!   dominators, so nothing is counted twice.
-//! * Rows are keyed by [`crate::classes::ClassKey::public_key`]; when two class keys share
+//! * Rows are keyed by [`super::classes::ClassKey::public_key`]; when two class keys share
 //!   one public key, DevTools' record keeps the one whose first member comes later and
 //!   drops the other — reproduced here.
 //!
@@ -32,7 +32,7 @@ pub struct ClassRow {
     /// DevTools' public class key (`,Client` or `12,3,4,Client`).
     #[serde(skip)]
     pub key: String,
-    /// The class key id ([`crate::classes::Classes::keys`]) behind the row.
+    /// The class key id ([`super::classes::Classes::keys`]) behind the row.
     #[serde(skip)]
     pub class: u32,
     /// Ordinal of the row's first member (in node order).
@@ -162,8 +162,8 @@ pub fn members(a: &Analysis, class: u32) -> Vec<NodeIx> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meta::{EdgeKind, NodeKind};
     use crate::snapshot::SnapshotBuilder;
+    use format::{EdgeKind, NodeKind};
 
     #[test]
     fn nested_same_class_is_not_counted_twice() {

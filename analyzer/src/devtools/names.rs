@@ -13,8 +13,8 @@
 //!
 //! Also the JavaScript string helpers those rules need: UTF-16 lengths and ordering.
 
-use crate::meta::{EdgeKind, NodeKind};
 use crate::snapshot::{HeapSnapshot, NodeIx};
+use format::{EdgeKind, NodeKind};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 

@@ -2,7 +2,7 @@
 //!
 //! Source: Chrome DevTools `HeapSnapshot.ts`, `JSHeapSnapshot.calculateStatistics` and
 //! `calculateArraySize` (version 1.0.1705227), run on the redistributed self sizes
-//! ([`crate::shallow`]). One pass over the nodes:
+//! ([`super::shallow`]). One pass over the nodes:
 //! * `total` = the root's retained size (all nodes) + the file's `extra_native_bytes`;
 //! * `hidden` nodes → `system` (and nothing else);
 //! * `native` nodes → `native` (which starts at `extra_native_bytes`); those named
@@ -16,8 +16,8 @@
 //!   `other_native` = native − typed_arrays ("Other non-JS objects").
 
 use crate::analysis::Analysis;
-use crate::meta::{EdgeKind, NodeKind};
 use crate::snapshot::NodeIx;
+use format::{EdgeKind, NodeKind};
 use serde::Serialize;
 
 /// Byte totals as DevTools' Statistics view reports them.

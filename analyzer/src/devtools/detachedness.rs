@@ -16,8 +16,8 @@
 //!    detached one is renamed `Detached <name>` — with a *new* string, as DevTools appends
 //!    to its string table, so the class key differs from an equal string in the file.
 
-use crate::meta::{EdgeKind, NodeKind};
 use crate::snapshot::{HeapSnapshot, NodeIx};
+use format::{EdgeKind, NodeKind};
 use std::collections::HashMap;
 
 const UNKNOWN: u8 = 0;

@@ -22,15 +22,15 @@
 //! string *index*, and the strings it adds (`(system)`, `Function`, interface names …) are
 //! distinct from equal strings already in the snapshot; so two keys can share one public
 //! key (`,Function`), in which case DevTools' Summary keeps only the later one. This module
-//! keeps DevTools' distinction ([`ClassKey::origin`]); [`crate::summary`] applies the rule.
+//! keeps DevTools' distinction ([`ClassKey::origin`]); [`super::summary`] applies the rule.
 //!
 //! Per node the work is array lookups; hashing is limited to located objects (with a
 //! one-entry cache, since V8 writes instances of one class next to each other) and to
 //! plain objects while interfaces are inferred.
 
-use crate::meta::{EdgeKind, NodeKind};
-use crate::names::{cmp_utf16, format_property_name, utf16_len};
+use super::names::{cmp_utf16, format_property_name, utf16_len};
 use crate::snapshot::{HeapSnapshot, NodeIx};
+use format::{EdgeKind, NodeKind};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -255,7 +255,7 @@ fn plain_object_shapes(s: &HeapSnapshot) -> Shapes {
     let mut buf: Vec<u32> = Vec::new();
     let mut last: Option<u32> = None;
     for v in 0..s.node_count() as NodeIx {
-        if !crate::names::is_plain_object(s, v) {
+        if !super::names::is_plain_object(s, v) {
             continue;
         }
         buf.clear();
@@ -387,7 +387,7 @@ fn apply_interfaces(s: &HeapSnapshot, base: &mut [u32], added: &mut Vec<(String,
                     node.next.insert(p, nx as u32);
                     if node
                         .greatest_next
-                        .map_or(true, |g| cmp_utf16(g, p) == Ordering::Less)
+                        .is_none_or(|g| cmp_utf16(g, p) == Ordering::Less)
                     {
                         node.greatest_next = Some(p);
                     }
@@ -430,7 +430,7 @@ fn apply_interfaces(s: &HeapSnapshot, base: &mut [u32], added: &mut Vec<(String,
                 let node = &tree[st as usize];
                 if node
                     .greatest_next
-                    .map_or(true, |g| cmp_utf16(p, g) != Ordering::Less)
+                    .is_none_or(|g| cmp_utf16(p, g) != Ordering::Less)
                 {
                     states.retain(|&x| x != st);
                 }

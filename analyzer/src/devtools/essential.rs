@@ -5,7 +5,7 @@
 //! An edge `src → dst` is essential unless one of these holds, checked in this order:
 //!
 //! 1. it is an `internal` edge whose name is a WeakMap ephemeron name
-//!    ([`crate::ephemeron`]) and `src`'s id is the table id in that name — a WeakMap value
+//!    ([`super::ephemeron`]) and `src`'s id is the table id in that name — a WeakMap value
 //!    is kept alive by key and table together, and DevTools chooses the key's edge;
 //! 2. it is `weak`;
 //! 3. it is a self edge (`src == dst`);
@@ -19,10 +19,10 @@
 //! node. DevTools computes this for every JavaScript snapshot, Node's included (in Node the
 //! root's shortcut leads to the `global` object), so the rule applies here too.
 
+use super::ephemeron::EphemeronNames;
 use crate::bitset::BitSet;
-use crate::ephemeron::EphemeronNames;
-use crate::meta::{EdgeKind, NodeKind};
 use crate::snapshot::{HeapSnapshot, NodeIx};
+use format::{EdgeKind, NodeKind};
 
 /// Name of the synthetic node DevTools treats as a user root in browser snapshots.
 pub const DOCUMENT_DOM_TREES: &str = "(Document DOM trees)";

@@ -17,7 +17,7 @@
 //! * an `array` node named `(map descriptors)` leads only through edges whose name, read
 //!   as an integer the way JavaScript's `parseInt` does, is `< 2` or not `≡ 1 (mod 3)`
 //!   (descriptor arrays are shared between maps; DevTools skips the per-descriptor links);
-//! * WeakMap ephemeron edges ([`crate::ephemeron`]) come in pairs; the first of a pair
+//! * WeakMap ephemeron edges ([`super::ephemeron`]) come in pairs; the first of a pair
 //!   that the search meets is skipped and remembered, the second is followed — so a
 //!   WeakMap value gets the larger of (table + 1, key + 1). The memory of pending pairs
 //!   spans both searches, and an edge only consults the filter while its target has no
@@ -26,11 +26,11 @@
 //! The queue is a ring buffer of node ordinals (it holds one BFS frontier, not the whole
 //! order); no recursion.
 
+use super::ephemeron::EphemeronNames;
+use super::shallow::is_user_root;
 use crate::bitset::BitSet;
-use crate::ephemeron::EphemeronNames;
-use crate::meta::{EdgeKind, NodeKind};
-use crate::shallow::is_user_root;
 use crate::snapshot::{EdgeIx, HeapSnapshot, NodeIx};
+use format::{EdgeKind, NodeKind};
 use std::collections::VecDeque;
 
 /// Distance of nodes no search reaches (DevTools' `noDistance`).

@@ -1,79 +1,41 @@
-//! WeakMap ephemeron edge names, recognised the way Chrome DevTools recognises them.
+//! The name V8 gives the edges that retain a WeakMap entry's value, written and parsed.
 //!
-//! V8 writes each live WeakMap entry's value as retained by *two* `internal` edges, one
-//! from the key and one from the WeakMap's backing table, both named
-//! `N / part of key (K @k) -> value (V @v) pair in WeakMap (table @T)` where only the
-//! leading number `N` differs. DevTools (`HeapSnapshot.ts`, `tryParseWeakMapEdgeName`,
-//! version 1.0.1705227) matches the name with
+//! V8 (`V8HeapExplorer::ExtractEphemeronHashTableReferences`,
+//! `src/profiler/heap-snapshot-generator.cc`) gives each live entry's value two `internal`
+//! edges, one from the key and one from the WeakMap's backing table, both named
+//! `N / part of key (K @k) -> value (V @v) pair in WeakMap (table @T)`, where `N` is the
+//! edge's 1-based position on its source node and only `N` differs between the two.
+//!
+//! DevTools (`HeapSnapshot.ts`, `tryParseWeakMapEdgeName`, version 1.0.1705227) recognises
+//! the name with
 //! `^\d+( / part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$`
 //! and uses the captured tail (the "duplicated part") to pair the two edges, and the table
-//! id to tell the table's edge from the key's. Two analyses need it:
-//! [`crate::essential`] drops the table's edge from the dominator graph and
-//! [`crate::distances`] lets the *second* edge of each pair set the value's distance.
-//!
-//! The regex is evaluated by hand (no regex dependency): JavaScript's `.` stops at line
-//! terminators, and the lazy `.*?` groups only require that *some* split of the middle
-//! exists, which [`parse`] checks directly. Every string is classified once; the duplicated
-//! parts are interned to dense ids so the distance pass can pair edges with a bit set.
+//! id to tell the table's edge from the key's. [`parse`] evaluates that regex by hand (no
+//! regex dependency): JavaScript's `.` stops at line terminators, and the lazy `.*?` groups
+//! only require that *some* split of the middle exists, which [`parse`] checks directly.
 
-use crate::snapshot::StringTable;
-use std::collections::HashMap;
-
-/// Per string-table entry: whether it names a WeakMap ephemeron edge, and if so which pair.
-#[derive(Clone, Debug, Default)]
-pub struct EphemeronNames {
-    /// `part[string_index]`: the interned duplicated part, or [`NOT_EPHEMERON`].
-    part: Vec<u32>,
-    /// `table[part]`: the table id written in the name (`u64::MAX` if it overflows).
-    table: Vec<u64>,
-}
-
-/// `part` value for strings that are not ephemeron edge names.
-pub const NOT_EPHEMERON: u32 = u32::MAX;
+use std::fmt::Write;
 
 const KEY_HEAD: &str = " / part of key (";
 const VALUE_SEP: &str = ") -> value (";
 const TABLE_HEAD: &str = " pair in WeakMap (table @";
 
-impl EphemeronNames {
-    /// Classifies every string of the table (one pass; strings that cannot match are
-    /// rejected by their first byte).
-    pub fn build(strings: &StringTable) -> EphemeronNames {
-        let mut part = vec![NOT_EPHEMERON; strings.len()];
-        let mut table = Vec::new();
-        let mut ids: HashMap<&str, u32> = HashMap::new();
-        for (i, s) in strings.iter().enumerate() {
-            if let Some((dup, t)) = parse(s) {
-                let next = ids.len() as u32;
-                let id = *ids.entry(dup).or_insert(next);
-                if id == next {
-                    table.push(t);
-                }
-                part[i] = id;
-            }
-        }
-        EphemeronNames { part, table }
-    }
+/// One side of an entry as the name shows it: the node's name and id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Named<'a> {
+    pub name: &'a str,
+    pub id: u32,
+}
 
-    /// The pair id of the edge name `string_index`, if it is an ephemeron edge name.
-    #[inline]
-    pub fn pair(&self, string_index: u32) -> Option<u32> {
-        match self.part.get(string_index as usize) {
-            Some(&p) if p != NOT_EPHEMERON => Some(p),
-            _ => None,
-        }
-    }
-
-    /// The WeakMap table id (`@T`) written in pair `pair`'s name.
-    #[inline]
-    pub fn table_id(&self, pair: u32) -> u64 {
-        self.table[pair as usize]
-    }
-
-    /// Number of distinct pairs (the duplicated parts).
-    pub fn pair_count(&self) -> usize {
-        self.table.len()
-    }
+/// Replaces `out` with V8's name for the `n`-th edge of its source node that retains
+/// `value` of the entry keyed by `key` in the WeakMap table with id `table`.
+pub fn write_edge_name(out: &mut String, n: u32, key: Named<'_>, value: Named<'_>, table: u32) {
+    out.clear();
+    let _ = write!(
+        out,
+        "{n}{KEY_HEAD}{} @{}{VALUE_SEP}{} @{}){TABLE_HEAD}{table})",
+        key.name, key.id, value.name, value.id
+    );
 }
 
 fn is_line_terminator(c: char) -> bool {
@@ -89,7 +51,8 @@ fn digits_before(s: &[u8], end: usize) -> usize {
         .count()
 }
 
-/// Matches DevTools' ephemeron regex; returns the duplicated part and the table id.
+/// Matches DevTools' ephemeron regex; returns the duplicated part and the table id
+/// (`u64::MAX` if it overflows).
 pub fn parse(s: &str) -> Option<(&str, u64)> {
     let b = s.as_bytes();
     let lead = b.iter().take_while(|c| c.is_ascii_digit()).count();
@@ -179,17 +142,22 @@ mod tests {
     }
 
     #[test]
-    fn pairs_names_that_differ_only_in_the_leading_number() {
-        let mut t = StringTable::new();
-        t.push("<dummy>");
-        let a = t.push("1 / part of key (K @2) -> value (V @3) pair in WeakMap (table @4)");
-        let b = t.push("7 / part of key (K @2) -> value (V @3) pair in WeakMap (table @4)");
-        let c = t.push("7 / part of key (K @5) -> value (V @3) pair in WeakMap (table @4)");
-        let e = EphemeronNames::build(&t);
-        assert_eq!(e.pair(a), e.pair(b));
-        assert_ne!(e.pair(a), e.pair(c));
-        assert_eq!(e.pair(0), None);
-        assert_eq!(e.table_id(e.pair(c).unwrap()), 4);
-        assert_eq!(e.pair_count(), 2);
+    fn written_names_parse_back() {
+        let mut s = String::from("stale");
+        let key = Named {
+            name: "Client (a @1) -> value (b",
+            id: 61,
+        };
+        let value = Named {
+            name: "Object",
+            id: 63,
+        };
+        write_edge_name(&mut s, 4, key, value, 65);
+        assert_eq!(
+            s,
+            "4 / part of key (Client (a @1) -> value (b @61) -> value (Object @63) pair in WeakMap (table @65)"
+        );
+        let (dup, table) = parse(&s).unwrap();
+        assert_eq!((dup, table), (&s[1..], 65));
     }
 }

@@ -4,7 +4,7 @@
 //! The writer never holds the JSON: it fills its own 1 MiB buffer with hand-formatted
 //! numbers (two digits per table lookup, as `itoa` does) and hands full buffers to the
 //! underlying `Write`. Only the string table is kept, because V8 writes `strings` last and
-//! numbers strings in order of first use (see [`super::strings`]).
+//! numbers strings in order of first use (see [`crate::strings`]).
 //!
 //! Section order and separators follow `HeapSnapshotJSONSerializer::SerializeImpl`:
 //! `{"snapshot":{META,"node_count":N,"edge_count":E,"trace_function_count":0[,
@@ -15,17 +15,18 @@
 
 use std::io::{self, Write};
 
-use super::escape::push_escaped;
-use super::format::{edge_type, Format};
-use super::strings::StringInterner;
+use crate::escape::push_escaped;
+use crate::kinds::{EdgeKind, NodeKind};
+use crate::layout::Format;
+use crate::strings::StringInterner;
 
-/// One node record. `name` is the final snapshot name (apply [`super::escape::v8_name`]
+/// One node record. `name` is the final snapshot name (apply [`crate::escape::v8_name`]
 /// to names taken from heap strings); `edge_count` must equal the number of edges the
 /// source yields for this node.
 #[derive(Clone, Copy, Debug)]
 pub struct NodeRecord<'a> {
-    /// Index into `node_types[0]` (see [`super::format::node_type`]).
-    pub kind: u8,
+    /// Written as its type number; must be one the format lists ([`Format::node_kinds`]).
+    pub kind: NodeKind,
     pub name: &'a str,
     pub id: u32,
     pub self_size: u64,
@@ -47,8 +48,8 @@ pub enum EdgeName<'a> {
 /// node width, as V8's `to_node_index` does).
 #[derive(Clone, Copy, Debug)]
 pub struct EdgeRecord<'a> {
-    /// Index into `edge_types[0]` (see [`super::format::edge_type`]).
-    pub kind: u8,
+    /// Written as its type number; must be one the format lists ([`Format::edge_kinds`]).
+    pub kind: EdgeKind,
     pub name: EdgeName<'a>,
     pub to: u64,
 }
@@ -300,10 +301,18 @@ impl<'p, W: Write> JsonWriter<'p, W> {
         let mut edges_promised = 0u64;
         {
             let trace = self.format.has_trace_node_id();
+            let node_kinds = self.format.node_kinds().len();
             let mut sink = |n: NodeRecord<'_>| -> io::Result<()> {
                 if nodes_seen == node_count {
                     return Err(invalid(format!(
                         "snapshot source yielded more than its {node_count} nodes"
+                    )));
+                }
+                if n.kind as usize >= node_kinds {
+                    return Err(invalid(format!(
+                        "node {nodes_seen}: {} has no type number in {}",
+                        n.kind.v8_name(),
+                        self.format
                     )));
                 }
                 let name = self.strings.intern(n.name);
@@ -352,6 +361,7 @@ impl<'p, W: Write> JsonWriter<'p, W> {
         // Edges.
         let mut edges_seen = 0u64;
         {
+            let edge_kinds = self.format.edge_kinds().len();
             let mut sink = |e: EdgeRecord<'_>| -> io::Result<()> {
                 if edges_seen == edge_count {
                     return Err(invalid(format!(
@@ -364,16 +374,21 @@ impl<'p, W: Write> JsonWriter<'p, W> {
                         e.to
                     )));
                 }
+                if e.kind as usize >= edge_kinds {
+                    return Err(invalid(format!(
+                        "edge {edges_seen}: {} has no type number in {}",
+                        e.kind.v8_name(),
+                        self.format
+                    )));
+                }
                 let name_or_index = match e.name {
-                    EdgeName::Index(i) if edge_type::has_index_name(e.kind) => i as u64,
-                    EdgeName::Name(s) if !edge_type::has_index_name(e.kind) => {
-                        self.strings.intern(s) as u64
-                    }
+                    EdgeName::Index(i) if e.kind.has_index_name() => i as u64,
+                    EdgeName::Name(s) if !e.kind.has_index_name() => self.strings.intern(s) as u64,
                     _ => {
                         return Err(invalid(format!(
                             "edge {edges_seen}: type {} needs a {} name",
-                            e.kind,
-                            if edge_type::has_index_name(e.kind) {
+                            e.kind as u8,
+                            if e.kind.has_index_name() {
                                 "numeric"
                             } else {
                                 "string"
@@ -468,13 +483,12 @@ impl<'p, W: Write> JsonWriter<'p, W> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::format::node_type;
     use super::*;
 
     /// A tiny in-memory graph used to check the byte layout.
     pub(crate) struct VecSource {
-        pub nodes: Vec<(u8, String, u32, u64)>,
-        pub edges: Vec<Vec<(u8, EdgeName<'static>, u64)>>,
+        pub nodes: Vec<(NodeKind, String, u32, u64)>,
+        pub edges: Vec<Vec<(EdgeKind, EdgeName<'static>, u64)>>,
         pub locations: Vec<LocationRecord>,
     }
 
@@ -518,16 +532,16 @@ mod tests {
     fn tiny() -> VecSource {
         VecSource {
             nodes: vec![
-                (node_type::SYNTHETIC, String::new(), 1, 0),
-                (node_type::SYNTHETIC, "(GC roots)".into(), 3, 0),
-                (node_type::CLOSURE, "f\"é".into(), 61, 64),
+                (NodeKind::Synthetic, String::new(), 1, 0),
+                (NodeKind::Synthetic, "(GC roots)".into(), 3, 0),
+                (NodeKind::Closure, "f\"é".into(), 61, 64),
             ],
             edges: vec![
                 vec![
-                    (edge_type::ELEMENT, EdgeName::Index(1), 1),
-                    (edge_type::SHORTCUT, EdgeName::Name("2"), 2),
+                    (EdgeKind::Element, EdgeName::Index(1), 1),
+                    (EdgeKind::Shortcut, EdgeName::Name("2"), 2),
                 ],
-                vec![(edge_type::INTERNAL, EdgeName::Name("1"), 2)],
+                vec![(EdgeKind::Internal, EdgeName::Name("1"), 2)],
                 vec![],
             ],
             locations: vec![LocationRecord {
@@ -594,13 +608,29 @@ mod tests {
     #[test]
     fn lying_sources_are_errors() {
         let mut src = tiny();
-        src.edges[2].push((edge_type::WEAK, EdgeName::Name("w"), 9));
+        src.edges[2].push((EdgeKind::Weak, EdgeName::Name("w"), 9));
         let err = write_snapshot(Vec::new(), &mut src, Format::Node20, None).unwrap_err();
         assert!(err.to_string().contains("points to node 9"), "{err}");
         let mut src = tiny();
         src.edges[0][0].1 = EdgeName::Name("x");
         let err = write_snapshot(Vec::new(), &mut src, Format::Node20, None).unwrap_err();
         assert!(err.to_string().contains("needs a numeric name"), "{err}");
+        let mut src = tiny();
+        src.nodes[2].0 = NodeKind::WasmObject;
+        let err = write_snapshot(Vec::new(), &mut src, Format::Node22, None).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("wasm object has no type number in node22"),
+            "{err}"
+        );
+        write_snapshot(Vec::new(), &mut src, Format::Node20, None).unwrap();
+        let mut src = tiny();
+        src.edges[1][0].0 = EdgeKind::Other;
+        let err = write_snapshot(Vec::new(), &mut src, Format::Node20, None).unwrap_err();
+        assert!(
+            err.to_string().contains("other has no type number"),
+            "{err}"
+        );
     }
 
     #[test]
