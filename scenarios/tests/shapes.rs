@@ -4,7 +4,7 @@
 use format::Format;
 use scenarios::shapes;
 use sim::snapshot::{index, write_heap_snapshot, Prepared, SnapshotOptions};
-use sim::{GcReason, Heap, Profile};
+use sim::{Address, GcReason, Handle, Heap, Profile, Tagged};
 
 fn heap(shape: shapes::Shape) -> Heap {
     let mut h = Heap::new(Profile::modern());
@@ -114,20 +114,34 @@ fn index_ordinals_follow_heap_order() {
 fn ids_are_stable_across_snapshots_and_gcs() {
     let mut h = heap(shapes::Shape::Heap);
     let opts = SnapshotOptions::default();
-    let (_, p1) = write_heap_snapshot(&mut h, std::io::sink(), &opts, None).unwrap();
-    let ids1: Vec<u32> = h
-        .objects()
-        .map(|a| h.existing_object_id(a).unwrap())
+    write_heap_snapshot(&mut h, std::io::sink(), &opts, None).unwrap();
+    // A handle per object follows it through the GCs, independently of the id table,
+    // so each id is checked against its own object: two objects swapping ids fail.
+    let scope = h.open_handle_scope();
+    let addrs: Vec<Address> = h.objects().collect();
+    let before: Vec<(Handle, Address, u32)> = addrs
+        .into_iter()
+        .map(|a| {
+            (
+                h.handle(Tagged::strong(a)),
+                a,
+                h.existing_object_id(a).unwrap(),
+            )
+        })
         .collect();
-    let _ = p1;
     h.scavenge(GcReason::Explicit);
-    let (_, _) = write_heap_snapshot(&mut h, std::io::sink(), &opts, None).unwrap();
-    let ids2: Vec<u32> = h
-        .objects()
-        .map(|a| h.existing_object_id(a).unwrap())
-        .collect();
-    let (mut a, mut b) = (ids1, ids2);
-    a.sort_unstable();
-    b.sort_unstable();
-    assert_eq!(a, b, "same live objects, same ids after moving");
+    write_heap_snapshot(&mut h, std::io::sink(), &opts, None).unwrap();
+    let mut moved = 0;
+    for &(obj, was, id) in &before {
+        let a = h.get(obj).addr();
+        assert_eq!(
+            h.existing_object_id(a),
+            Some(id),
+            "object moved {was:#x} → {a:#x}"
+        );
+        moved += usize::from(a != was);
+    }
+    assert!(moved > 0, "the GCs moved objects");
+    assert_eq!(h.objects().count(), before.len(), "same live objects");
+    h.close_handle_scope(scope);
 }

@@ -23,6 +23,9 @@
 //! property tests ([`mutator`]), and [`oracle`], which answers "what would a full GC free
 //! without this object?" by marking.
 //!
+//! [`stress`] runs random [`mutator`] programs under each collector stress mode with the
+//! verifier around every GC (`heapsim stress`).
+//!
 //! ```
 //! use sim::{Heap, Profile, GcReason};
 //! let mut heap = Heap::new(Profile::v8_6());
@@ -49,6 +52,7 @@ pub mod object;
 pub mod old_gen;
 pub mod oracle;
 pub mod snapshot;
+pub mod stress;
 pub mod verify;
 pub mod young_gen;
 

@@ -63,7 +63,7 @@ fn check(profile: Profile, ops: Vec<u64>, interval: u64) -> Result<(), TestCaseE
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(testkit::proptest_cases(64)))]
 
     #[test]
     fn v8_6_programs_keep_the_heap_valid(ops in prop::collection::vec(any::<u64>(), 1..400), interval in 1u64..40) {

@@ -90,10 +90,7 @@ fn run_mode(mode: StressMode, ops: &[u64], acts: &[u8], modern: bool) -> Result<
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(24),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(ProptestConfig::with_cases(testkit::proptest_cases(24)))]
 
     #[test]
     fn every_stress_mode_keeps_the_heap_correct(

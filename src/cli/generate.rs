@@ -67,8 +67,8 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
         .transpose()?;
     let tty = std::io::stderr().is_terminal();
     let t0 = Instant::now();
-    // Old generation sized for the request: ~100 bytes per object, plenty of headroom (the
-    // simulator has no old-generation GC yet, so garbage stays until the snapshot).
+    // Old generation sized for the request: ~100 bytes per object, plenty of headroom for
+    // the garbage that piles up between old-generation GCs.
     let limit = (args.objects as usize).saturating_mul(256).max(64 << 20);
     let mut heap = Heap::new(Profile::modern().with_max_old_generation(limit));
     if let Err(e) = shapes::build(&mut heap, args.shape, args.objects, args.seed) {

@@ -11,18 +11,8 @@
 
 use analyzer::dominators::{compute, retained_sizes, DomInput};
 use sim::mutator::SplitMix64;
+use sim::stress::OracleCheck;
 use sim::Heap;
-
-/// Outcome of one oracle check.
-#[derive(Debug, Default, Clone)]
-pub struct OracleCheck {
-    /// Objects compared.
-    pub checked: usize,
-    /// Sampled objects skipped as ephemeron-dependent.
-    pub skipped: usize,
-    /// The first disagreement, as a message naming the object.
-    pub mismatch: Option<String>,
-}
 
 /// Compares the oracle with dominator retained sizes on `samples` live objects drawn from
 /// `seed` (all of them when the heap has fewer).

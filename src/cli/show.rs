@@ -1,13 +1,15 @@
 //! `heapsim show`: one object — its fields (outgoing edges, optionally several levels deep)
-//! and its retainers (incoming edges).
+//! and its retainers (incoming edges), as `analyzer::object_view` lists them; this module
+//! prints the view as text or JSON.
 
 use super::output::outln;
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
 use analyzer::devtools::names::display_name;
+use analyzer::object_view::ObjectView;
 use analyzer::paths::edge_accessor;
-use analyzer::snapshot::{EdgeIx, NodeIx, Retainers};
+use analyzer::snapshot::{EdgeIx, NodeIx};
 use analyzer::units::human_bytes;
 use clap::Args;
 use serde_json::{json, Value};
@@ -38,64 +40,6 @@ pub struct ShowArgs {
     /// Print JSON (see docs/json.md).
     #[arg(long)]
     pub json: bool,
-}
-
-/// One listed field: the edge, its target, its parent entry and its nesting level.
-struct Entry {
-    edge: EdgeIx,
-    node: NodeIx,
-    parent: usize,
-    level: usize,
-}
-
-const NO_PARENT: usize = usize::MAX;
-/// At most this many fields are listed in total, whatever `--depth` and `--limit` say.
-const MAX_ENTRIES: usize = 100_000;
-
-/// Fields of `start` down to `depth` levels (entries point at their parent), iteratively.
-fn collect_fields(
-    a: &Analysis,
-    start: NodeIx,
-    depth: usize,
-    limit: usize,
-) -> (Vec<Entry>, Vec<usize>) {
-    let s = &a.snapshot;
-    let mut out: Vec<Entry> = Vec::new();
-    // `more[i]`: fields of entry i left out by the limit; the start node's count is
-    // appended last (index `out.len()`).
-    let mut more: Vec<usize> = Vec::new();
-    let mut stack: Vec<(NodeIx, usize, usize)> = vec![(start, NO_PARENT, 0)];
-    let mut more_start = 0usize;
-    while let Some((v, parent, level)) = stack.pop() {
-        if level >= depth {
-            continue;
-        }
-        let range = s.edge_range(v);
-        // Depth multiplies the listing; a global cap keeps `--depth 20` from exploding.
-        let room = limit.min(MAX_ENTRIES.saturating_sub(out.len()));
-        let hidden = range.len().saturating_sub(room);
-        if parent == NO_PARENT {
-            more_start = hidden;
-        } else {
-            more[parent] = hidden;
-        }
-        let first_child = out.len();
-        for e in range.take(room) {
-            out.push(Entry {
-                edge: e,
-                node: s.edge_to(e),
-                parent,
-                level,
-            });
-            more.push(0);
-        }
-        // Push in reverse so the first field is expanded first (pre-order).
-        for i in (first_child..out.len()).rev() {
-            stack.push((out[i].node, i, level + 1));
-        }
-    }
-    more.push(more_start);
-    (out, more)
 }
 
 fn node_json(a: &Analysis, v: NodeIx) -> Value {
@@ -134,123 +78,93 @@ fn edge_text(a: &Analysis, e: EdgeIx) -> String {
 pub fn run(args: ShowArgs) -> anyhow::Result<i32> {
     let a = analyse(&args.file)?;
     let v = find(&a, &args.file, args.id)?;
-    let s = &a.snapshot;
-    let (fields, more) = collect_fields(&a, v, args.depth, args.limit);
-    let retainers = Retainers::build(s);
-    let rs: Vec<usize> = retainers.range(v).collect();
-    let shown_r = rs.len().min(args.limit);
-
+    let view = ObjectView::build(&a.snapshot, v, args.depth, args.limit);
     if args.json {
-        // Build nested field objects bottom-up: children always follow their parent.
-        let mut built: Vec<Option<Value>> = (0..fields.len()).map(|_| None).collect();
-        let mut kids: Vec<Vec<usize>> = vec![Vec::new(); fields.len() + 1];
-        for (i, f) in fields.iter().enumerate() {
-            let p = if f.parent == NO_PARENT {
-                fields.len()
-            } else {
-                f.parent
-            };
-            kids[p].push(i);
-        }
-        for i in (0..fields.len()).rev() {
-            let f = &fields[i];
-            let mut obj = json!({
-                "edge": s.edge_name(f.edge),
-                "edge_type": s.edge_kind(f.edge).v8_name(),
-                "node": node_json(&a, f.node),
-            });
-            if f.level + 1 < args.depth {
-                let children: Vec<Value> = kids[i]
-                    .iter()
-                    .map(|&k| built[k].take().unwrap_or(Value::Null))
-                    .collect();
-                obj["fields"] = Value::Array(children);
-                obj["more_fields"] = json!(more[i]);
-            }
-            built[i] = Some(obj);
-        }
-        let top: Vec<Value> = kids[fields.len()]
-            .iter()
-            .map(|&k| built[k].take().unwrap_or(Value::Null))
-            .collect();
-        let rets: Vec<Value> = rs[..shown_r]
-            .iter()
-            .map(|&i| {
-                let e = retainers.edge[i];
-                json!({
-                    "edge": s.edge_name(e),
-                    "edge_type": s.edge_kind(e).v8_name(),
-                    "node": node_json(&a, retainers.node[i]),
-                })
-            })
-            .collect();
-        let out = json!({
-            "node": node_json(&a, v),
-            "edge_count": s.edge_range(v).len(),
-            "retainer_count": rs.len(),
-            "fields": top,
-            "more_fields": more[fields.len()],
-            "retainers": rets,
-            "more_retainers": rs.len() - shown_r,
-        });
-        outln!("{}", serde_json::to_string_pretty(&out)?);
-        return Ok(0);
+        outln!("{}", serde_json::to_string_pretty(&view_json(&a, &view))?);
+    } else {
+        print_text(&a, &view)?;
     }
+    Ok(0)
+}
 
-    outln!("{}", node_line(&a, v));
+fn view_json(a: &Analysis, view: &ObjectView) -> Value {
+    let s = &a.snapshot;
+    // Nested field objects, built bottom-up: children always follow their parent.
+    let mut built: Vec<Value> = vec![Value::Null; view.fields.len()];
+    for (i, f) in view.fields.iter().enumerate().rev() {
+        let mut obj = json!({
+            "edge": s.edge_name(f.edge),
+            "edge_type": s.edge_kind(f.edge).v8_name(),
+            "node": node_json(a, f.node),
+        });
+        if view.expanded(f) {
+            let children: Vec<Value> = f.children.clone().map(|k| built[k].take()).collect();
+            obj["fields"] = Value::Array(children);
+            obj["more_fields"] = json!(f.more);
+        }
+        built[i] = obj;
+    }
+    let top: Vec<Value> = view.top.clone().map(|k| built[k].take()).collect();
+    let retainers: Vec<Value> = view
+        .retainers
+        .iter()
+        .map(|r| {
+            json!({
+                "edge": s.edge_name(r.edge),
+                "edge_type": s.edge_kind(r.edge).v8_name(),
+                "node": node_json(a, r.node),
+            })
+        })
+        .collect();
+    json!({
+        "node": node_json(a, view.node),
+        "edge_count": view.edge_count,
+        "retainer_count": view.retainer_count,
+        "fields": top,
+        "more_fields": view.more_fields,
+        "retainers": retainers,
+        "more_retainers": view.more_retainers(),
+    })
+}
+
+fn print_text(a: &Analysis, view: &ObjectView) -> std::io::Result<()> {
+    let (s, v) = (&a.snapshot, view.node);
+    outln!("{}", node_line(a, v));
     outln!(
         "  class {}  dominator @{}",
         a.class_name(v),
         s.node_id(a.idom[v as usize])
     );
-    outln!("Fields ({}):", s.edge_range(v).len());
-    // Print in tree order: an explicit stack over the children lists.
-    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); fields.len() + 1];
-    for (i, f) in fields.iter().enumerate() {
-        let p = if f.parent == NO_PARENT {
-            fields.len()
-        } else {
-            f.parent
-        };
-        kids[p].push(i);
-    }
-    // (entry, true) prints the entry's "… more" line after its children.
-    let mut stack: Vec<(usize, bool)> = kids[fields.len()]
-        .iter()
-        .rev()
-        .map(|&i| (i, false))
-        .collect();
+    outln!("Fields ({}):", view.edge_count);
+    // Tree order by an explicit stack; (entry, true) prints the entry's "… more" line
+    // after its children.
+    let mut stack: Vec<(usize, bool)> = view.top.clone().rev().map(|i| (i, false)).collect();
     while let Some((i, after)) = stack.pop() {
-        let f = &fields[i];
+        let f = &view.fields[i];
         let indent = "  ".repeat(f.level + 1);
         if after {
-            outln!("{indent}  … {} more", more[i]);
+            outln!("{indent}  … {} more", f.more);
             continue;
         }
         outln!(
             "{indent}{} → {}",
-            edge_text(&a, f.edge),
-            node_line(&a, f.node)
+            edge_text(a, f.edge),
+            node_line(a, f.node)
         );
-        if f.level + 1 < args.depth && more[i] > 0 {
+        if view.expanded(f) && f.more > 0 {
             stack.push((i, true));
         }
-        stack.extend(kids[i].iter().rev().map(|&k| (k, false)));
+        stack.extend(f.children.clone().rev().map(|k| (k, false)));
     }
-    if more[fields.len()] > 0 {
-        outln!("  … {} more (--limit to show more)", more[fields.len()]);
+    if view.more_fields > 0 {
+        outln!("  … {} more (--limit to show more)", view.more_fields);
     }
-    outln!("Retainers ({}):", rs.len());
-    for &i in &rs[..shown_r] {
-        let e = retainers.edge[i];
-        outln!(
-            "  {} ← {}",
-            edge_text(&a, e),
-            node_line(&a, retainers.node[i])
-        );
+    outln!("Retainers ({}):", view.retainer_count);
+    for r in &view.retainers {
+        outln!("  {} ← {}", edge_text(a, r.edge), node_line(a, r.node));
     }
-    if rs.len() > shown_r {
-        outln!("  … {} more (--limit to show more)", rs.len() - shown_r);
+    if view.more_retainers() > 0 {
+        outln!("  … {} more (--limit to show more)", view.more_retainers());
     }
-    Ok(0)
+    Ok(())
 }

@@ -1,20 +1,17 @@
-//! `heapsim stress`: a random mutator program on the simulated heap with the heap verifier
-//! around every GC (V8's `--gc-interval` + `--verify-heap`). The program comes from
-//! `sim::mutator`, the same generator the property tests use, so a failing seed and step
-//! reproduce exactly.
+//! `heapsim stress`: parses the arguments, runs `sim::stress` (a random mutator program on
+//! the simulated heap with the heap verifier around every GC) with the analyzer's side of
+//! the oracle check ([`super::oracle_check`]), and prints its report.
 //!
 //! `--mode` picks the collector stress (`sim::StressMode`): plain scavenges, a tiny marking
 //! worklist that overflows, compaction of every page, incremental marking started as early
 //! as possible, weak stores; `all` (default) runs each on a fresh heap with the same
-//! program. After each program, a final full GC is verified and the `retained_by_gc` oracle
-//! is compared with the analyzer's dominator-based retained sizes on sampled objects
-//! ([`super::oracle_check`]); any difference is a failure.
+//! program.
 
 use super::output::outln;
 use analyzer::units::thousands;
-use serde::Serialize;
-use sim::mutator::{run_seeded, RunOptions, Stop};
-use sim::{GcReason, Heap, Profile, StressMode};
+use sim::stress::{Stress, StressJson, StressReport};
+use sim::{Profile, StressMode};
+use std::io::Write;
 
 #[derive(clap::Args, Debug)]
 #[command(
@@ -50,67 +47,10 @@ pub struct StressArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Serialize)]
-struct Report<'a> {
-    seed: u64,
-    ops: u64,
-    profile: &'a str,
-    mode: &'a str,
-    gc_interval: Option<u64>,
-    allocations: u64,
-    scavenges: usize,
-    full_gcs: usize,
-    incremental_steps: usize,
-    overflows: usize,
-    rescans: usize,
-    pages_evacuated: usize,
-    barrier_greyings: usize,
-    oracle_checks: usize,
-    oracle_skipped: usize,
-    objects_copied: usize,
-    bytes_copied: usize,
-    promoted: usize,
-    bytes_promoted: usize,
-    verifier_checks: u64,
-    failures: usize,
-    failure: Option<Failure>,
-    modes: Vec<ModeReport>,
-}
-
-/// Counters of one mode's run.
-#[derive(Serialize, Default, Clone)]
-struct ModeReport {
-    mode: &'static str,
-    ops: u64,
-    allocations: u64,
-    scavenges: usize,
-    full_gcs: usize,
-    incremental_steps: usize,
-    overflows: usize,
-    rescans: usize,
-    pages_evacuated: usize,
-    barrier_greyings: usize,
-    oracle_checks: usize,
-    oracle_skipped: usize,
-    verifier_checks: u64,
-    #[serde(skip)]
-    objects_copied: usize,
-    #[serde(skip)]
-    bytes_copied: usize,
-    #[serde(skip)]
-    promoted: usize,
-    #[serde(skip)]
-    bytes_promoted: usize,
-}
-
-#[derive(Serialize)]
-struct Failure {
-    mode: &'static str,
-    kind: &'static str,
-    step: usize,
-    message: String,
+    /// Skip the write barrier once before the program (`sim::stress::Stress::missing_barrier`):
+    /// the verifier must fail. For testing the failure path.
+    #[arg(long, hide = true)]
+    pub inject_missing_barrier: bool,
 }
 
 pub fn run(args: StressArgs) -> anyhow::Result<i32> {
@@ -120,224 +60,155 @@ pub fn run(args: StressArgs) -> anyhow::Result<i32> {
             args.profile
         )
     })?;
-    let modes: Vec<StressMode> = match StressMode::parse(&args.mode) {
-        Some(m) => vec![m],
-        None => StressMode::ALL.to_vec(),
-    };
-    let mut reports = Vec::new();
-    let mut failure = None;
-    let mut verifier_failures = 0usize;
-    for mode in modes {
-        let mut heap = Heap::new(profile.clone());
-        heap.set_old_gen_config(mode.config(args.full_gc_interval));
-        let out = run_seeded(
-            &mut heap,
-            args.seed,
-            args.ops as usize,
-            RunOptions {
-                gc_interval: args.gc_interval,
-                verify: true,
-            },
-        );
-        let mut stop = out.stop.as_ref().map(|s| match s {
-            Stop::VerifierFailure { step, error } => Failure {
-                mode: mode.name(),
-                kind: "verifier",
-                step: *step,
-                message: error.to_string(),
-            },
-            Stop::OutOfMemory { step, error } => Failure {
-                mode: mode.name(),
-                kind: "out_of_memory",
-                step: *step,
-                message: error.to_string(),
-            },
-        });
-        let mut oracle = super::oracle_check::OracleCheck::default();
-        if stop.is_none() {
-            // With the program's roots gone: one verified full GC, then the oracle.
-            heap.collect_garbage(GcReason::Explicit);
-            if let Some(e) = heap.verifier_stats().failures.first() {
-                stop = Some(Failure {
-                    mode: mode.name(),
-                    kind: "verifier",
-                    step: out.ops,
-                    message: e.to_string(),
-                });
-            } else {
-                oracle = super::oracle_check::check(&heap, args.oracle_samples as usize, args.seed);
-                if let Some(m) = oracle.mismatch.take() {
-                    stop = Some(Failure {
-                        mode: mode.name(),
-                        kind: "oracle",
-                        step: out.ops,
-                        message: m,
-                    });
-                }
-            }
-        }
-        if args.trace_gc && !args.json {
-            for e in heap.events() {
-                outln!("[{}] {}", mode.name(), e.trace_gc_line());
-            }
-        }
-        let t = heap.old_gen_totals();
-        reports.push(ModeReport {
-            mode: mode.name(),
-            ops: out.ops as u64,
-            allocations: out.allocations,
-            scavenges: out.scavenges,
-            full_gcs: t.full_gcs,
-            incremental_steps: t.incremental_steps,
-            overflows: t.overflows,
-            rescans: t.rescans,
-            pages_evacuated: t.pages_evacuated,
-            barrier_greyings: t.barrier_greyings,
-            oracle_checks: oracle.checked,
-            oracle_skipped: oracle.skipped,
-            verifier_checks: heap.verifier_stats().checks,
-            objects_copied: out.objects_copied,
-            bytes_copied: out.bytes_copied,
-            promoted: out.promoted,
-            bytes_promoted: out.bytes_promoted,
-        });
-        if let Some(f) = stop {
-            verifier_failures += 1;
-            failure = Some(f);
-            break;
-        }
-    }
-    let sum = |f: fn(&ModeReport) -> usize| -> usize { reports.iter().map(f).sum() };
-    let report = Report {
+    let stress = Stress {
         seed: args.seed,
-        ops: reports.iter().map(|r| r.ops).max().unwrap_or(0),
-        profile: &args.profile,
-        mode: &args.mode,
+        ops: args.ops,
+        profile,
         gc_interval: args.gc_interval,
-        allocations: reports.iter().map(|r| r.allocations).sum(),
-        scavenges: sum(|r| r.scavenges),
-        full_gcs: sum(|r| r.full_gcs),
-        incremental_steps: sum(|r| r.incremental_steps),
-        overflows: sum(|r| r.overflows),
-        rescans: sum(|r| r.rescans),
-        pages_evacuated: sum(|r| r.pages_evacuated),
-        barrier_greyings: sum(|r| r.barrier_greyings),
-        oracle_checks: sum(|r| r.oracle_checks),
-        oracle_skipped: sum(|r| r.oracle_skipped),
-        objects_copied: sum(|r| r.objects_copied),
-        bytes_copied: sum(|r| r.bytes_copied),
-        promoted: sum(|r| r.promoted),
-        bytes_promoted: sum(|r| r.bytes_promoted),
-        verifier_checks: reports.iter().map(|r| r.verifier_checks).sum(),
-        failures: verifier_failures,
-        failure,
-        modes: reports.clone(),
+        modes: match StressMode::parse(&args.mode) {
+            Some(m) => vec![m],
+            None => StressMode::ALL.to_vec(),
+        },
+        full_gc_interval: args.full_gc_interval,
+        oracle_samples: args.oracle_samples as usize,
+        missing_barrier: args.inject_missing_barrier,
     };
+    let trace = args.trace_gc && !args.json;
+    // The callback cannot return an error: keep the first (a closed stdout) for after.
+    let mut trace_error: Option<std::io::Error> = None;
+    let report = stress.run(&super::oracle_check::check, &mut |mode, heap| {
+        if !trace || trace_error.is_some() {
+            return;
+        }
+        let mut out = std::io::stdout().lock();
+        for e in heap.events() {
+            if let Err(err) = writeln!(out, "[{}] {}", mode.name(), e.trace_gc_line()) {
+                trace_error = Some(err);
+                return;
+            }
+        }
+    });
+    if let Some(e) = trace_error {
+        return Err(e.into());
+    }
     if args.json {
-        outln!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        let interval = args
-            .gc_interval
-            .map_or("when new space is full".to_string(), |k| {
-                format!("every {k} allocations")
-            });
-        outln!(
-            "heapsim stress: seed {}, profile {}, mode {}, scavenge {}",
-            args.seed,
-            args.profile,
-            args.mode,
-            interval
-        );
-        for r in &reports {
-            outln!(
-                "  {:<12} {} full GCs, {} incremental steps, {} overflows, {} rescans, {} pages evacuated, {} barrier greyings, {} oracle checks",
-                r.mode,
-                thousands(r.full_gcs as u64),
-                thousands(r.incremental_steps as u64),
-                thousands(r.overflows as u64),
-                thousands(r.rescans as u64),
-                thousands(r.pages_evacuated as u64),
-                thousands(r.barrier_greyings as u64),
-                thousands(r.oracle_checks as u64)
-            );
-        }
-        let rows: [(&str, String); 15] = [
-            ("operations", thousands(report.ops)),
-            ("allocations", thousands(report.allocations)),
-            ("scavenges", thousands(report.scavenges as u64)),
-            (
-                "objects copied",
-                format!(
-                    "{} ({} bytes)",
-                    thousands(report.objects_copied as u64),
-                    thousands(report.bytes_copied as u64)
-                ),
-            ),
-            (
-                "objects promoted",
-                format!(
-                    "{} ({} bytes)",
-                    thousands(report.promoted as u64),
-                    thousands(report.bytes_promoted as u64)
-                ),
-            ),
-            ("full GCs", thousands(report.full_gcs as u64)),
-            (
-                "incremental steps",
-                thousands(report.incremental_steps as u64),
-            ),
-            ("overflows", thousands(report.overflows as u64)),
-            ("rescans", thousands(report.rescans as u64)),
-            ("pages evacuated", thousands(report.pages_evacuated as u64)),
-            (
-                "barrier greyings",
-                thousands(report.barrier_greyings as u64),
-            ),
-            (
-                "oracle checks",
-                format!(
-                    "{} ({} ephemeron-dependent skipped)",
-                    thousands(report.oracle_checks as u64),
-                    thousands(report.oracle_skipped as u64)
-                ),
-            ),
-            ("verifier checks", thousands(report.verifier_checks)),
-            ("failures", thousands(report.failures as u64)),
-            (
-                "result",
-                if report.failure.is_none() {
-                    "ok".to_string()
-                } else {
-                    "FAILED".to_string()
-                },
-            ),
-        ];
-        for (k, v) in rows {
-            outln!("  {k:<18} {v}");
-        }
-    }
-    if let Some(f) = &report.failure {
-        let what = match f.kind {
-            "verifier" => "verifier failure",
-            "oracle" => "oracle mismatch",
-            _ => "simulated heap out of memory",
+        let json = StressJson {
+            seed: args.seed,
+            profile: &args.profile,
+            mode: &args.mode,
+            gc_interval: args.gc_interval,
+            report: &report,
         };
-        let interval = args
-            .gc_interval
-            .map_or(String::new(), |k| format!(" --gc-interval {k}"));
-        eprintln!(
-            "heapsim: {what} in mode {} at step {} (seed {}): {}",
-            f.mode, f.step, args.seed, f.message
-        );
-        eprintln!(
-            "heapsim: reproduce with: heapsim stress --seed {} --ops {} --profile {} --mode {} --full-gc-interval {}{interval}",
-            args.seed,
-            (f.step + 1).min(args.ops as usize),
-            args.profile,
-            f.mode,
-            args.full_gc_interval
-        );
-        return Ok(1);
+        outln!("{}", serde_json::to_string_pretty(&json)?);
+    } else {
+        print_text(&args, &report)?;
     }
-    Ok(0)
+    let Some(f) = &report.failure else {
+        return Ok(0);
+    };
+    let interval = args
+        .gc_interval
+        .map_or(String::new(), |k| format!(" --gc-interval {k}"));
+    let injected = if args.inject_missing_barrier {
+        " --inject-missing-barrier"
+    } else {
+        ""
+    };
+    eprintln!(
+        "heapsim: {} in mode {} at step {} (seed {}): {}",
+        f.kind.description(),
+        f.mode,
+        f.step,
+        args.seed,
+        f.message
+    );
+    eprintln!(
+        "heapsim: reproduce with: heapsim stress --seed {} --ops {} --profile {} --mode {} --full-gc-interval {}{interval}{injected}",
+        args.seed,
+        (f.step + 1).min(args.ops as usize),
+        args.profile,
+        f.mode,
+        args.full_gc_interval
+    );
+    Ok(1)
+}
+
+fn print_text(args: &StressArgs, report: &StressReport) -> std::io::Result<()> {
+    let interval = args
+        .gc_interval
+        .map_or("when new space is full".to_string(), |k| {
+            format!("every {k} allocations")
+        });
+    outln!(
+        "heapsim stress: seed {}, profile {}, mode {}, scavenge {}",
+        args.seed,
+        args.profile,
+        args.mode,
+        interval
+    );
+    for m in &report.modes {
+        let r = &m.counters;
+        outln!(
+            "  {:<12} {} full GCs, {} incremental steps, {} overflows, {} rescans, {} pages evacuated, {} barrier greyings, {} oracle checks",
+            m.mode,
+            thousands(r.full_gcs as u64),
+            thousands(r.incremental_steps as u64),
+            thousands(r.overflows as u64),
+            thousands(r.rescans as u64),
+            thousands(r.pages_evacuated as u64),
+            thousands(r.barrier_greyings as u64),
+            thousands(r.oracle_checks as u64)
+        );
+    }
+    let t = &report.total;
+    let rows: [(&str, String); 15] = [
+        ("operations", thousands(t.ops)),
+        ("allocations", thousands(t.allocations)),
+        ("scavenges", thousands(t.scavenges as u64)),
+        (
+            "objects copied",
+            format!(
+                "{} ({} bytes)",
+                thousands(t.objects_copied as u64),
+                thousands(t.bytes_copied as u64)
+            ),
+        ),
+        (
+            "objects promoted",
+            format!(
+                "{} ({} bytes)",
+                thousands(t.promoted as u64),
+                thousands(t.bytes_promoted as u64)
+            ),
+        ),
+        ("full GCs", thousands(t.full_gcs as u64)),
+        ("incremental steps", thousands(t.incremental_steps as u64)),
+        ("overflows", thousands(t.overflows as u64)),
+        ("rescans", thousands(t.rescans as u64)),
+        ("pages evacuated", thousands(t.pages_evacuated as u64)),
+        ("barrier greyings", thousands(t.barrier_greyings as u64)),
+        (
+            "oracle checks",
+            format!(
+                "{} ({} ephemeron-dependent skipped)",
+                thousands(t.oracle_checks as u64),
+                thousands(t.oracle_skipped as u64)
+            ),
+        ),
+        ("verifier checks", thousands(t.verifier_checks)),
+        ("failures", thousands(report.failures() as u64)),
+        (
+            "result",
+            if report.failure.is_none() {
+                "ok"
+            } else {
+                "FAILED"
+            }
+            .to_string(),
+        ),
+    ];
+    for (k, v) in rows {
+        outln!("  {k:<18} {v}");
+    }
+    Ok(())
 }

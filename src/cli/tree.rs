@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use analyzer::analysis::Analysis;
 use analyzer::report::{cluster_tree, json, text, DomView};
 
+use super::common::parse_id;
+
 /// Show the dominator tree, siblings of one class folded into one row.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "\
@@ -40,16 +42,14 @@ pub struct Args {
     pub json: bool,
 }
 
-/// `@123` or `123` → 123.
-pub fn parse_id(text: &str) -> anyhow::Result<u32> {
-    text.strip_prefix('@')
-        .unwrap_or(text)
-        .parse()
-        .map_err(|_| anyhow::anyhow!("{text}: not an object id (expected @123)"))
-}
-
 pub fn run(args: Args) -> anyhow::Result<i32> {
-    let start_id = args.id.as_deref().map(parse_id).transpose()?;
+    // Parsed here, not by clap, so a bad id is a one-line error.
+    let start_id = args
+        .id
+        .as_deref()
+        .map(parse_id)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let snapshot = super::load::load(&args.file)?;
     let a = Analysis::new(snapshot);
     let start = match start_id {

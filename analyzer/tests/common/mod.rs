@@ -10,8 +10,8 @@ pub fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Whether Node.js can be run. Without it the caller skips, printing why — except under
-/// `CI=true`, where a missing `node` is a failure.
+/// Whether Node.js can be run. Without it the caller skips, after a `SKIPPED` line —
+/// except under CI, where a missing `node` is a failure (`testkit::tool_missing`).
 pub fn have_node() -> bool {
     let ok = Command::new("node")
         .arg("--version")
@@ -19,10 +19,10 @@ pub fn have_node() -> bool {
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !ok {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("node is required under CI=true but could not be run");
-        }
-        eprintln!("skipped: `node` is not installed (real snapshots are generated with it)");
+        testkit::tool_missing(
+            "`node` on PATH (real snapshots are generated with it)",
+            "Node.js from https://nodejs.org, or scripts/setup-interop.sh",
+        );
     }
     ok
 }

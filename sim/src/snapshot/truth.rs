@@ -5,7 +5,7 @@
 //! [`Heap::retained_by_gc_many`] (`sim/src/oracle.rs`), which marks the heap with the
 //! object excluded. [`retained_by_gc`] here computes the same thing a second, independent
 //! way — marking the snapshot's [`GcGraph`] CSR (strong references traced, weak ones not,
-//! WeakMap values only while table and key live) — and `tests/sim_snapshots.rs` checks the
+//! WeakMap values only while table and key live) — and `tests/sim_snapshots_truth.rs` checks the
 //! two agree on every live object. No dominator tree is involved, which is what makes it an
 //! independent check of DevTools' and heapsim's dominator-based retained sizes.
 //!

@@ -90,17 +90,14 @@ impl Toolchain {
         })
     }
 
-    /// The toolchain, or `None` after printing why the test is skipped. Under `CI=true` a
-    /// missing toolchain is a failure: CI installs it first, so missing means broken.
-    pub fn require(test: &str) -> Option<Toolchain> {
-        match Toolchain::locate() {
-            Ok(t) => Some(t),
-            Err(e) if ci() => panic!("{test}: interop toolchain missing under CI=true: {e}"),
-            Err(e) => {
-                eprintln!("{test}: SKIPPED: interop toolchain not installed: {e}");
-                None
-            }
-        }
+    /// The toolchain, or `None` after the test is reported skipped — or failed under CI
+    /// ([`testkit::require`]).
+    pub fn require() -> Option<Toolchain> {
+        testkit::require(
+            Toolchain::locate(),
+            "the interop toolchain",
+            "scripts/setup-interop.sh",
+        )
     }
 
     pub fn node(&self, version: u32) -> &Path {
@@ -116,10 +113,6 @@ impl Toolchain {
     pub fn tool_node(&self) -> &Path {
         self.node(22)
     }
-}
-
-pub fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
 pub fn repo_root() -> PathBuf {

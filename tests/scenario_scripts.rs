@@ -1,0 +1,296 @@
+//! The scenario scripts (`scenarios/*.js`) and the JavaScript prelude (`interp/prelude/`)
+//! under real Node 20, 22 and 24 (docs/scenario-runtime.md).
+//!
+//! * Every shipped scenario runs through the shim (`node --expose-gc
+//!   scenarios/node/harness.js SCRIPT OUTDIR`), which writes `baseline`, `target` and
+//!   `final.heapsnapshot` and the script's `expect.json`. heapsim's own analyzer must then
+//!   find what the script states: for `expect.leak({ suspect, accumulation, path, leaked })`,
+//!   the first suspect of `heapsim analyze final --json` is `suspect`, its accumulation point
+//!   is `accumulation` and its first group of accumulated objects is `leaked`, and a leak
+//!   group of `heapsim diff baseline target final --json` has a retainer path whose
+//!   property steps contain `path`; for `expect.noLeak()`, `analyze` names no suspect. The
+//!   printed output must be the same on the three Node versions (it is compared with the
+//!   simulated run's elsewhere, so it must not depend on the engine).
+//! * `interp/prelude/test/events-shapes.js` and `timers-shapes.js` compare the prelude's
+//!   EventEmitter and timers with Node's.
+//!
+//! Node comes from `scripts/setup-interop.sh`'s env file (`tests/interop/common`): without
+//! it each test prints why it is skipped, except under `CI=true`, where it fails.
+
+#[path = "interop/common/mod.rs"]
+#[allow(dead_code)] // shared with other suites; each uses a part
+mod common;
+
+use common::{Toolchain, NODE_VERSIONS};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// `scenarios/NAME.js`.
+fn scenario_path(name: &str) -> PathBuf {
+    common::repo_root()
+        .join("scenarios")
+        .join(format!("{name}.js"))
+}
+
+fn node(tc: &Toolchain, version: u32, args: &[&Path]) -> Output {
+    let mut cmd = Command::new(tc.node(version));
+    cmd.arg("--expose-gc").args(args).stdin(Stdio::null());
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot start Node {version}: {e}"))
+}
+
+fn heapsim_json(args: &[&Path]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
+        .args(args)
+        .arg("--json")
+        .output()
+        .expect("run heapsim");
+    assert!(
+        out.status.success(),
+        "heapsim {args:?} exited {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("heapsim printed invalid JSON")
+}
+
+/// Whether a report's class label names `class`: the label itself, or a closure's
+/// `closure "name" file:line`.
+fn names(label: &str, class: &str) -> bool {
+    label == class || label.starts_with(&format!("closure \"{class}\" "))
+}
+
+/// The property steps of a leak group's retainer path: edge names, without the unnamed
+/// first step and without element steps (`[12]`).
+fn property_steps(group: &Value) -> Vec<&str> {
+    group["path"]
+        .as_array()
+        .map(|p| {
+            p.iter()
+                .filter_map(|step| step["edge"].as_str())
+                .filter(|e| !e.is_empty() && !e.starts_with('['))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What `expect.leak` stated, checked against `analyze` and `diff`; the failures, if any.
+fn check_leak(record: &Value, dir: &Path) -> Vec<String> {
+    let field = |k: &str| record[k].as_str().unwrap_or_default();
+    let mut failures = Vec::new();
+    let report = heapsim_json(&[Path::new("analyze"), &dir.join("final.heapsnapshot")]);
+    let suspect = &report["suspects"][0];
+    let found = (
+        suspect["name"].as_str().unwrap_or("(no suspect)"),
+        suspect["accumulation"]["name"].as_str().unwrap_or("-"),
+        suspect["groups"][0]["class"].as_str().unwrap_or("-"),
+    );
+    if found.0 != field("suspect") || found.1 != field("accumulation") {
+        failures.push(format!(
+            "analyze: suspect {:?} accumulated in {:?}, expected {:?} in {:?}",
+            found.0,
+            found.1,
+            field("suspect"),
+            field("accumulation")
+        ));
+    }
+    if !names(found.2, field("leaked")) {
+        failures.push(format!(
+            "analyze: the accumulation point holds {:?}, expected {:?}",
+            found.2,
+            field("leaked")
+        ));
+    }
+    let snapshots = ["baseline", "target", "final"].map(|n| dir.join(format!("{n}.heapsnapshot")));
+    let diff = heapsim_json(&[
+        Path::new("diff"),
+        &snapshots[0],
+        &snapshots[1],
+        &snapshots[2],
+    ]);
+    let wanted: Vec<&str> = field("path").split('.').collect();
+    let groups = diff["groups"].as_array().cloned().unwrap_or_default();
+    let on_path = groups.iter().any(|g| {
+        property_steps(g)
+            .windows(wanted.len())
+            .any(|w| w == wanted.as_slice())
+    });
+    if !on_path {
+        let paths: Vec<String> = groups
+            .iter()
+            .take(5)
+            .map(|g| format!("{}: {}", g["class"], property_steps(g).join(".")))
+            .collect();
+        failures.push(format!(
+            "diff: no leak group's path goes through {:?}; the first groups: {paths:#?}",
+            field("path")
+        ));
+    }
+    failures
+}
+
+fn check_no_leak(dir: &Path) -> Vec<String> {
+    let report = heapsim_json(&[Path::new("analyze"), &dir.join("final.heapsnapshot")]);
+    match report["suspects"].as_array() {
+        Some(s) if s.is_empty() => Vec::new(),
+        _ => vec![format!(
+            "analyze: expected no suspect, found {:#}",
+            report["suspects"]
+        )],
+    }
+}
+
+/// Runs `name` under Node `version` and checks its expectation; returns its stdout.
+fn run_scenario(tc: &Toolchain, name: &str, version: u32) -> String {
+    let test = format!("{name} on Node {version}");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let harness = common::repo_root().join("scenarios/node/harness.js");
+    let out = node(tc, version, &[&harness, &scenario_path(name), dir.path()]);
+    assert!(
+        out.status.success(),
+        "{test}: the harness failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(dir.path().join("expect.json"))
+        .unwrap_or_else(|e| panic!("{test}: expect.json: {e}"));
+    let records: Value = serde_json::from_str(&text).expect("expect.json is JSON");
+    let records = records.as_array().expect("expect.json is an array");
+    assert_eq!(
+        records.len(),
+        1,
+        "{test}: one expectation per scenario: {records:?}"
+    );
+    let failures = match records[0]["kind"].as_str() {
+        Some("leak") => check_leak(&records[0], dir.path()),
+        Some("noLeak") => check_no_leak(dir.path()),
+        other => panic!("{test}: expectation kind {other:?}"),
+    };
+    if !failures.is_empty() {
+        let kept = dir.keep();
+        panic!(
+            "{test} (snapshots kept in {}):\n{}",
+            kept.display(),
+            failures.join("\n")
+        );
+    }
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// Every Node version; the printed lines must not depend on the version.
+fn run_case(name: &str) {
+    let Some(tc) = Toolchain::require() else {
+        return;
+    };
+    let outputs: Vec<(u32, String)> = NODE_VERSIONS
+        .iter()
+        .map(|&v| (v, run_scenario(&tc, name, v)))
+        .collect();
+    assert!(
+        !outputs[0].1.is_empty(),
+        "{name}: prints nothing; a scenario prints a few counts"
+    );
+    for (v, out) in &outputs[1..] {
+        assert_eq!(
+            out, &outputs[0].1,
+            "{name}: Node {v} printed other lines than Node {}",
+            outputs[0].0
+        );
+    }
+}
+
+/// One test per scenario; `scenarios_are_all_covered` keeps the list in step with
+/// `scenarios/*.js`.
+macro_rules! cases {
+    ($($test:ident: $name:literal;)*) => {
+        $(#[test] fn $test() { run_case($name) })*
+        const SCENARIOS: &[&str] = &[$($name),*];
+    };
+}
+
+cases! {
+    churn_cleanup: "churn-cleanup";
+    churn_objects: "churn-objects";
+    growing_array: "growing-array";
+    hot_reload: "hot-reload";
+    listeners: "listeners";
+    map_cache: "map-cache";
+    process_listeners: "process-listeners";
+    promise_queue: "promise-queue";
+    replace_thing: "replace-thing";
+    ssr_timers: "ssr-timers";
+    weakmap_cache: "weakmap-cache";
+}
+
+/// Every `scenarios/*.js`, by file stem, sorted.
+fn shipped_scenarios() -> Vec<String> {
+    let dir = common::repo_root().join("scenarios");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            let stem = p.file_stem()?.to_string_lossy().into_owned();
+            (p.extension()? == "js").then_some(stem)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn scenarios_are_all_covered() {
+    assert_eq!(shipped_scenarios(), SCENARIOS, "update cases! above");
+}
+
+/// `heapsim run --list` prints each script's first line: a one-line `// summary`, followed
+/// by a blank comment line before the longer description.
+#[test]
+fn every_scenario_starts_with_a_summary_line() {
+    for name in SCENARIOS {
+        let text = std::fs::read_to_string(scenario_path(name)).expect("scenario");
+        let mut lines = text.lines();
+        let first = lines.next().unwrap_or_default();
+        let summary = first.strip_prefix("// ").unwrap_or_default();
+        assert!(
+            summary.len() > 20 && summary.ends_with('.'),
+            "{name}: first line {first:?} is not a one-line `// summary.`"
+        );
+        assert_eq!(
+            lines.next(),
+            Some("//"),
+            "{name}: no blank comment line after the summary"
+        );
+    }
+}
+
+/// Runs `interp/prelude/test/FILE` on every Node version: each check group prints `ok: …`.
+fn run_prelude_test(file: &str, groups: usize) {
+    let Some(tc) = Toolchain::require() else {
+        return;
+    };
+    let test = common::repo_root().join("interp/prelude/test").join(file);
+    for version in NODE_VERSIONS {
+        let out = node(&tc, version, &[&test]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{file} on Node {version}: the prelude differs from Node:\n{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.lines().count() == groups && stdout.lines().all(|l| l.starts_with("ok: ")),
+            "{file} on Node {version}: expected {groups} groups ok:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn prelude_event_emitter_stores_listeners_as_node_does() {
+    run_prelude_test("events-shapes.js", 7);
+}
+
+#[test]
+fn prelude_timers_keep_timeouts_as_node_does() {
+    run_prelude_test("timers-shapes.js", 4);
+}
