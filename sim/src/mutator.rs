@@ -10,12 +10,12 @@
 //! and a step number reproduce any run exactly.
 
 use crate::events::GcReason;
+use crate::heap::roots::{GlobalHandle, Handle};
+use crate::heap::tagged::Tagged;
 use crate::heap::{Heap, HeapError};
 use crate::object::closure::SourcePosition;
 use crate::object::InstanceType;
-use crate::roots::{GlobalHandle, Handle};
-use crate::tagged::Tagged;
-use crate::verifier::VerifyError;
+use crate::verify::verifier::VerifyError;
 
 /// Local handle slots of a program.
 pub const LOCALS: usize = 32;
@@ -207,7 +207,7 @@ pub struct Outcome {
     pub ops: usize,
     pub allocations: u64,
     pub scavenges: usize,
-    /// Full GCs (mark-sweep / mark-compact, [`crate::mark_compact`]).
+    /// Full GCs (mark-sweep / mark-compact, [`crate::old_gen::mark_compact`]).
     pub full_gcs: usize,
     pub objects_copied: usize,
     pub promoted: usize,
@@ -221,7 +221,7 @@ pub struct Outcome {
 pub struct Mutator {
     locals: Vec<Handle>,
     globals: Vec<Option<GlobalHandle>>,
-    scope: crate::roots::HandleScope,
+    scope: crate::heap::roots::HandleScope,
 }
 
 impl Mutator {

@@ -4,7 +4,7 @@
 //! It is computed the way the collector decides liveness, not from a dominator tree: mark
 //! from the roots once normally and once refusing to mark `o` (weak slots are not traced;
 //! a WeakMap value is marked only when its table and its key are, to a fixpoint — the
-//! rules of [`crate::mark_compact`] and [`crate::weakness`]); the answer is the difference
+//! rules of [`crate::old_gen::mark_compact`] and [`crate::old_gen::weakness`]); the answer is the difference
 //! of the marked bytes. Where the heap is a plain reachability graph this is exactly the
 //! size of the set `o` dominates (Lengauer & Tarjan's dominance: every path from a root to
 //! the object passes through `o`), which is what heap-snapshot tools report as the retained
@@ -22,14 +22,14 @@
 
 use std::collections::HashMap;
 
+use crate::heap::roots::RootKind;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::Heap;
-use crate::mark_bits::MarkBits;
 use crate::object::collections::{
     BUCKETS, NUMBER_OF_BUCKETS, NUMBER_OF_DELETED, NUMBER_OF_ELEMENTS,
 };
 use crate::object::InstanceType;
-use crate::roots::RootKind;
-use crate::tagged::{Address, Tagged};
+use crate::old_gen::mark_bits::MarkBits;
 
 /// The oracle's answer for one object.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -108,7 +108,7 @@ impl Heap {
             }
         };
         for kind in RootKind::ALL {
-            for &v in self.roots.list(kind) {
+            for &v in self.managed.roots.list(kind) {
                 if v.is_heap_object() {
                     mark(&mut r, &mut stack, v.addr());
                 }
@@ -223,7 +223,7 @@ impl Heap {
         g.to = edges.iter().map(|&(_, t)| t).collect();
         let mut seen = vec![false; g.addrs.len()];
         for kind in RootKind::ALL {
-            for &v in self.roots.list(kind) {
+            for &v in self.managed.roots.list(kind) {
                 if v.is_heap_object() {
                     let i = index[&v.addr()];
                     if !std::mem::replace(&mut seen[i as usize], true) {

@@ -10,8 +10,8 @@
 use std::collections::HashSet;
 
 use proptest::prelude::*;
-use sim::mark_compact_verifier::reachable;
 use sim::mutator::{Mutator, Op};
+use sim::verify::mark_compact_verifier::reachable;
 use sim::{Address, FieldKind, GcReason, Heap, Profile, RootKind, StressMode, Tagged};
 
 fn tiny() -> Profile {

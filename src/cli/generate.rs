@@ -1,14 +1,15 @@
 //! `heapsim generate`: build a V8-shaped heap on the simulator and write its snapshot plus
 //! the ground truth (`FILE.truth.json`) — test data of any size for heap tools.
 
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufWriter, IsTerminal};
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use format::{Format, Progress};
-use sim::snapshot::shapes::{self, Shape};
+use scenarios::shapes::{self, Shape};
+use scenarios::truth::{write_truth, TruthFile};
 use sim::snapshot::{truth, write_heap_snapshot, SnapshotOptions};
 use sim::{Heap, Profile};
 
@@ -106,7 +107,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     file.commit()?;
     let t2 = Instant::now();
     if let Some(mut truth_file) = truth_file {
-        let t = truth::sample(
+        let objects = truth::sample(
             &heap,
             &prepared.graph,
             &prepared.live,
@@ -114,12 +115,11 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
             args.truth_sample,
             args.seed,
         );
-        let mut w = BufWriter::new(truth_file.file());
-        serde_json::to_writer(&mut w, &t)?;
-        w.write_all(b"\n")?;
-        w.flush()
-            .with_context(|| format!("writing {}", truth_path.display()))?;
-        drop(w);
+        write_truth(
+            BufWriter::new(truth_file.file()),
+            &TruthFile::of_sample(objects),
+        )
+        .with_context(|| format!("writing {}", truth_path.display()))?;
         truth_file.commit()?;
     }
     eprintln!(

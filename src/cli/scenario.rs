@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use format::Format;
+use scenarios::truth::{write_truth, TruthFile};
 use scenarios::{Params, ALL};
 
 #[derive(Args, Debug)]
@@ -66,17 +67,11 @@ pub fn run(args: ScenarioArgs) -> Result<i32> {
     snapshot_file
         .write_all(&bytes)
         .with_context(|| format!("{}", out.display()))?;
-    let t = scenario.truth;
-    let truth = serde_json::json!({
-        "scenario": scenario.name,
-        "requests": params.requests,
-        "suspect_class": t.map(|t| t.suspect_class),
-        "accumulation_class": t.map(|t| t.accumulation_class),
-        "leaked_class": t.map(|t| t.leaked_class),
-    });
-    truth_file
-        .write_all(format!("{truth:#}\n").as_bytes())
-        .with_context(|| format!("{}", truth_path.display()))?;
+    write_truth(
+        &mut truth_file,
+        &TruthFile::of_scenario(scenario, params.requests),
+    )
+    .with_context(|| format!("{}", truth_path.display()))?;
     snapshot_file.commit()?;
     truth_file.commit()?;
     eprintln!(

@@ -21,18 +21,13 @@ use super::reach::GcGraph;
 use super::Format;
 use crate::heap::Heap;
 
-/// One object's truth record (`FILE.truth.json`: `{"objects": [{"id","name","retained_by_gc"}]}`).
+/// One object's truth record, an entry of `FILE.truth.json`'s `objects` (the file is
+/// written by the `scenarios` crate's `truth` module).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TruthEntry {
     pub id: u32,
     pub name: String,
     pub retained_by_gc: u64,
-}
-
-/// The truth file.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Truth {
-    pub objects: Vec<TruthEntry>,
 }
 
 /// `retained_by_gc` of object ordinal `o`: 0 for an object a full GC frees anyway.
@@ -52,7 +47,7 @@ pub fn sample(
     format: Format,
     max: usize,
     seed: u64,
-) -> Truth {
+) -> Vec<TruthEntry> {
     let live_count = live.count_ones() as usize;
     let mut chosen = Bits::new(g.len() as usize);
     if max >= live_count {
@@ -102,7 +97,7 @@ pub fn sample(
     }
     let addrs: Vec<_> = picked.iter().map(|p| p.0).collect();
     let oracle = heap.retained_by_gc_many(&addrs);
-    let objects = picked
+    picked
         .into_iter()
         .zip(oracle)
         .map(|((_, id, name), r)| TruthEntry {
@@ -110,6 +105,5 @@ pub fn sample(
             name,
             retained_by_gc: r.bytes,
         })
-        .collect();
-    Truth { objects }
+        .collect()
 }

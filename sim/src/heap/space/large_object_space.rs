@@ -3,9 +3,9 @@
 //! scavenger nor by compaction. The chunk holds exactly the object (V8's chunk header is not
 //! simulated), so the object's address is the chunk's base.
 
-use crate::memory::{chunk_base, Memory};
-use crate::space::SpaceId;
-use crate::tagged::Address;
+use crate::heap::memory::{chunk_base, Memory};
+use crate::heap::space::SpaceId;
+use crate::heap::tagged::Address;
 
 #[derive(Debug, Default)]
 pub struct LargeObjectSpace {
@@ -25,7 +25,7 @@ impl LargeObjectSpace {
 
     /// Frees one object's chunk (used by the full GC, issue 6).
     pub fn free(&mut self, mem: &mut Memory, addr: Address) {
-        let c = crate::memory::chunk_of(addr);
+        let c = crate::heap::memory::chunk_of(addr);
         if let Some(i) = self.chunks.iter().position(|&x| x == c) {
             self.chunks.remove(i);
             self.size -= mem.chunk(c).words.len() * 8;
@@ -44,7 +44,10 @@ mod tests {
         let mut lo = LargeObjectSpace::default();
         let a = lo.allocate(&mut mem, 600_000);
         let b = lo.allocate(&mut mem, 800_000);
-        assert_ne!(crate::memory::chunk_of(a), crate::memory::chunk_of(b));
+        assert_ne!(
+            crate::heap::memory::chunk_of(a),
+            crate::heap::memory::chunk_of(b)
+        );
         assert_eq!(lo.size, 1_400_000);
         assert_eq!(mem.space_of(b + 799_992), Some(SpaceId::LargeObject));
         lo.free(&mut mem, a);

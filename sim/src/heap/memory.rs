@@ -8,12 +8,12 @@
 //! looks like a valid pointer.
 //!
 //! Each chunk is three flat columns: the words themselves, a `u32` id column (the stable
-//! object id of the object starting at that word, 0 for none — see [`crate::ids`]) and the
-//! old-to-new remembered set ([`crate::remembered_set::SlotSet`]).
+//! object id of the object starting at that word, 0 for none — see [`crate::heap::ids`]) and the
+//! old-to-new remembered set ([`crate::young_gen::remembered_set::SlotSet`]).
 
-use crate::remembered_set::SlotSet;
-use crate::space::SpaceId;
-use crate::tagged::Address;
+use crate::heap::space::SpaceId;
+use crate::heap::tagged::Address;
+use crate::young_gen::remembered_set::SlotSet;
 
 /// Bits of an address that are the offset inside its chunk.
 pub const CHUNK_SHIFT: u32 = 32;

@@ -15,7 +15,7 @@
 //! address with no tag: its low bit is 0, which is how a map word is told apart from a
 //! forwarding word (V8's `MapWord::IsForwardingAddress`).
 
-/// A simulated heap address: 8-byte aligned. See [`crate::memory`] for how it splits into a
+/// A simulated heap address: 8-byte aligned. See [`crate::heap::memory`] for how it splits into a
 /// chunk number and an offset.
 pub type Address = u64;
 

@@ -20,11 +20,11 @@
 //!   survival (unless old space was full, which the event reports);
 //! * the structural checks above hold.
 
+use crate::heap::memory::{chunk_base, chunk_of};
+use crate::heap::space::SpaceId;
+use crate::heap::tagged::{map_word, Address, Tagged};
 use crate::heap::Heap;
-use crate::memory::{chunk_base, chunk_of};
 use crate::object::InstanceType;
-use crate::space::SpaceId;
-use crate::tagged::{map_word, Address, Tagged};
 
 /// A verifier finding: which GC (0 = a direct call) and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -77,9 +77,9 @@ impl AddrSet {
         }
         let b = &mut self.bits[c];
         if b.is_empty() {
-            b.resize(heap.mem.chunk(c).words.len().div_ceil(64), 0);
+            b.resize(heap.managed.mem.chunk(c).words.len().div_ceil(64), 0);
         }
-        let w = crate::memory::word_offset(a);
+        let w = crate::heap::memory::word_offset(a);
         let m = 1u64 << (w % 64);
         let fresh = b[w / 64] & m == 0;
         b[w / 64] |= m;
@@ -87,7 +87,7 @@ impl AddrSet {
     }
 
     fn contains(&self, a: Address) -> bool {
-        let w = crate::memory::word_offset(a);
+        let w = crate::heap::memory::word_offset(a);
         self.bits
             .get(chunk_of(a))
             .and_then(|b| b.get(w / 64))
@@ -103,32 +103,41 @@ fn err(gc: usize, message: String) -> VerifyError {
 fn is_map(heap: &Heap, addr: Address) -> bool {
     addr.is_multiple_of(8)
         && heap
+            .managed
             .mem
             .space_of(addr)
             .is_some_and(|s| s == SpaceId::Map || s == SpaceId::Old)
-        && heap.mem.read(addr) == heap.meta_map_word()
+        && heap.managed.mem.read(addr) == heap.managed.meta_map_word()
 }
 
 pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError> {
     // Walk every space, collecting object starts.
-    let mut ranges: Vec<(SpaceId, usize, usize)> =
-        vec![(SpaceId::New, heap.new_space.to_chunk(), heap.new_space.top)];
-    for s in [&heap.old_space, &heap.code_space, &heap.map_space] {
+    let mut ranges: Vec<(SpaceId, usize, usize)> = vec![(
+        SpaceId::New,
+        heap.managed.new_space.to_chunk(),
+        heap.managed.new_space.top,
+    )];
+    for s in [
+        &heap.managed.old_space,
+        &heap.managed.code_space,
+        &heap.managed.map_space,
+    ] {
         ranges.extend(s.pages.iter().zip(&s.tops).map(|(&c, &t)| (s.id, c, t)));
     }
-    ranges.extend(
-        heap.lo_space
-            .chunks
-            .iter()
-            .map(|&c| (SpaceId::LargeObject, c, heap.mem.chunk(c).words.len() * 8)),
-    );
+    ranges.extend(heap.managed.lo_space.chunks.iter().map(|&c| {
+        (
+            SpaceId::LargeObject,
+            c,
+            heap.managed.mem.chunk(c).words.len() * 8,
+        )
+    }));
     let mut starts = AddrSet::default();
     let mut objects: Vec<Address> = Vec::new();
     for &(space, c, end) in &ranges {
         let mut off = 0usize;
         while off < end {
             let a = chunk_base(c) + off as u64;
-            let mw = heap.mem.read(a);
+            let mw = heap.managed.mem.read(a);
             if map_word::is_forwarding(mw) {
                 return Err(err(
                     gc,
@@ -172,7 +181,7 @@ pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError
             off += b.size_bytes();
         }
     }
-    let from = heap.new_space.from_chunk();
+    let from = heap.managed.new_space.from_chunk();
     let check_target = |what: &dyn Fn() -> String, v: Tagged| -> Result<(), VerifyError> {
         if !v.is_heap_object() {
             return Ok(());
@@ -197,21 +206,21 @@ pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError
     };
     for &a in &objects {
         let b = heap.body(a);
-        let old = !heap.new_space.contains(a);
+        let old = !heap.managed.new_space.contains(a);
         for i in 1..b.tagged_end {
             let v = heap.word(a, i);
             check_target(&|| format!("field {i} of {} {a:#x}", b.ty.v8_name()), v)?;
             if old
                 && v.is_heap_object()
-                && heap.new_space.contains(v.addr())
+                && heap.managed.new_space.contains(v.addr())
                 && !heap.is_remembered(a + 8 * i as u64)
             {
                 return Err(err(gc, format!("old-to-new pointer in field {i} of {} {a:#x} (to {:#x}) is not in the remembered set", b.ty.v8_name(), v.addr())));
             }
         }
     }
-    for kind in crate::roots::RootKind::ALL {
-        for (i, &v) in heap.roots.list(kind).iter().enumerate() {
+    for kind in crate::heap::roots::RootKind::ALL {
+        for (i, &v) in heap.managed.roots.list(kind).iter().enumerate() {
             check_target(&|| format!("root {} #{i}", kind.snapshot_name()), v)?;
         }
     }
@@ -257,7 +266,7 @@ fn canonical(heap: &Heap, a: Address, out: &mut Vec<u64>) -> Result<(), Address>
 }
 
 fn slot_of(id: u32) -> usize {
-    ((id - crate::ids::FIRST_OBJECT_ID) / 2) as usize
+    ((id - crate::heap::ids::FIRST_OBJECT_ID) / 2) as usize
 }
 
 impl PreGc {
@@ -267,20 +276,20 @@ impl PreGc {
         // objects (breadth-first with an explicit queue).
         let mut live: Vec<Address> = heap
             .objects()
-            .filter(|&a| !heap.new_space.contains(a))
+            .filter(|&a| !heap.managed.new_space.contains(a))
             .collect();
         let mut seen = AddrSet::default();
         let mut queue: Vec<Address> = Vec::new();
         let push_young = |v: Tagged, seen: &mut AddrSet, queue: &mut Vec<Address>| {
             if v.is_heap_object()
-                && heap.new_space.contains(v.addr())
+                && heap.managed.new_space.contains(v.addr())
                 && seen.insert(heap, v.addr())
             {
                 queue.push(v.addr());
             }
         };
-        for kind in crate::roots::RootKind::ALL {
-            for &v in heap.roots.list(kind) {
+        for kind in crate::heap::roots::RootKind::ALL {
+            for &v in heap.managed.roots.list(kind) {
                 push_young(v, &mut seen, &mut queue);
             }
         }
@@ -312,7 +321,7 @@ impl PreGc {
         for &a in &live {
             let start = pre.words.len();
             canonical(heap, a, &mut pre.words).expect("live objects point at live objects");
-            let young = heap.new_space.contains(a);
+            let young = heap.managed.new_space.contains(a);
             if young {
                 pre.young_bytes += heap.size_of(a);
             }
@@ -400,7 +409,7 @@ pub fn check_after_scavenge(heap: &Heap, pre: &PreGc) -> Result<(), VerifyError>
             ));
         }
         if r.young {
-            let young_now = heap.new_space.contains(a);
+            let young_now = heap.managed.new_space.contains(a);
             if r.survived_once && young_now && last.promotion_failures == 0 {
                 return Err(err(
                     gc,
@@ -475,7 +484,7 @@ mod tests {
         let (mut heap, _, hb) = heap_with_pair();
         let g = heap.global().addr();
         // A raw store that bypasses the write barrier.
-        heap.mem.write(
+        heap.managed.mem.write(
             g + 8 * crate::object::js_object::PROPERTIES as u64,
             heap.get(hb).0,
         );
@@ -487,7 +496,7 @@ mod tests {
     fn an_interior_pointer_is_caught() {
         let (mut heap, ha, hb) = heap_with_pair();
         let inner = Tagged::strong(heap.get(hb).addr() + 8);
-        heap.mem.write(heap.get(ha).addr() + 8 * 3, inner.0);
+        heap.managed.mem.write(heap.get(ha).addr() + 8 * 3, inner.0);
         let e = heap.verify().unwrap_err();
         assert!(e.message.contains("not the start of a live object"), "{e}");
     }
@@ -497,7 +506,10 @@ mod tests {
         let (mut heap, ha, _) = heap_with_pair();
         let stale = heap.get(ha);
         heap.scavenge(GcReason::Explicit);
-        heap.roots.list_mut(crate::RootKind::Extensions).push(stale);
+        heap.managed
+            .roots
+            .list_mut(crate::RootKind::Extensions)
+            .push(stale);
         let e = heap.verify().unwrap_err();
         assert!(e.message.contains("from-space"), "{e}");
     }
@@ -505,7 +517,7 @@ mod tests {
     #[test]
     fn a_bad_map_word_is_caught() {
         let (mut heap, _, hb) = heap_with_pair();
-        heap.mem.write(
+        heap.managed.mem.write(
             heap.get(hb).addr(),
             Tagged::strong(heap.undefined_value().addr()).0,
         );
@@ -555,7 +567,7 @@ mod tests {
         heap.scavenge(GcReason::Explicit);
         let pre = PreGc::capture(&mut heap);
         // Pretend nothing had survived: the scavenger then keeps survivors young.
-        heap.new_space.age_mark = 0;
+        heap.managed.new_space.age_mark = 0;
         heap.scavenge(GcReason::Explicit);
         let e = check_after_scavenge(&heap, &pre).unwrap_err();
         assert!(e.message.contains("was not promoted"), "{e}");

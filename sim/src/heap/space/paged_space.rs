@@ -8,9 +8,9 @@
 //! walked object by object from its start to `top` (V8's "iterable heap" invariant).
 
 use super::free_list::{FreeList, MIN_BLOCK};
-use crate::memory::{chunk_base, word_offset, Memory};
-use crate::space::SpaceId;
-use crate::tagged::{Address, Tagged};
+use crate::heap::memory::{chunk_base, word_offset, Memory};
+use crate::heap::space::SpaceId;
+use crate::heap::tagged::{Address, Tagged};
 
 /// Map words of the three filler kinds, provided by the heap's root table.
 #[derive(Clone, Copy, Debug)]
@@ -37,7 +37,7 @@ impl Fillers {
                 mem.write(addr + 16, 0);
             }
         }
-        let c = mem.chunk_mut(crate::memory::chunk_of(addr));
+        let c = mem.chunk_mut(crate::heap::memory::chunk_of(addr));
         let w = word_offset(addr);
         c.ids[w] = 0;
         c.slots.remove_range(w, w + bytes / 8);
@@ -198,7 +198,10 @@ mod tests {
             "no room without a new page"
         );
         let b = s.allocate(&mut mem, 96, &f, true).unwrap();
-        assert_ne!(crate::memory::chunk_of(a), crate::memory::chunk_of(b));
+        assert_ne!(
+            crate::heap::memory::chunk_of(a),
+            crate::heap::memory::chunk_of(b)
+        );
         // The 56-byte tail of page 1 became a FreeSpace filler on the free list.
         assert_eq!(mem.read(a + 200), 0x1001);
         assert_eq!(Tagged(mem.read(a + 208)).smi_value(), 56);

@@ -10,7 +10,7 @@
 //!   old targets are greyed.
 //! * **Steps**: every `step_allocated_bytes` allocated (V8's `kAllocatedThreshold`, 64 KB),
 //!   the marker visits `marking_speed` × that many bytes of grey objects (overflow and
-//!   rescans included, [`crate::mark_compact`]). The mutator runs in between.
+//!   rescans included, [`crate::old_gen::mark_compact`]). The mutator runs in between.
 //! * **Dijkstra write barrier** (E. W. Dijkstra et al., "On-the-fly garbage collection",
 //!   CACM 1978; V8's `IncrementalMarking::RecordWrite`): a store of a white object into a
 //!   black one greys the value, so no black object ever points at a white one (the strong
@@ -31,37 +31,128 @@
 use std::collections::HashSet;
 
 use crate::events::GcReason;
+use crate::heap::managed::ManagedHeap;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::Heap;
-use crate::mark_bits::Colour;
-use crate::mark_compact::MarkingPhase;
 use crate::object::{collections, InstanceType};
-use crate::tagged::{Address, Tagged};
+use crate::old_gen::mark_bits::Colour;
+use crate::old_gen::mark_compact::{MarkCompactCollector, MarkingPhase};
+
+/// Incremental marking's own state; the marking itself (bits, worklist, recorded slots) is
+/// the [`MarkCompactCollector`]'s, which these steps drive.
+#[derive(Debug)]
+pub struct IncrementalMarking {
+    pub(crate) phase: MarkingPhase,
+    /// Bytes allocated since the last step.
+    allocated_since_step: usize,
+}
+
+impl Default for IncrementalMarking {
+    fn default() -> IncrementalMarking {
+        IncrementalMarking {
+            phase: MarkingPhase::Idle,
+            allocated_since_step: 0,
+        }
+    }
+}
+
+impl IncrementalMarking {
+    fn is_running(&self) -> bool {
+        self.phase == MarkingPhase::Incremental
+    }
+
+    fn start(&mut self, mc: &mut MarkCompactCollector, heap: &ManagedHeap) {
+        mc.begin_marking_cycle(true);
+        self.allocated_since_step = 0;
+        self.phase = MarkingPhase::Incremental;
+        mc.mark_roots(heap, true);
+    }
+
+    /// One step of `budget_bytes`; young objects are deferred to the final pause.
+    fn step(&self, mc: &mut MarkCompactCollector, heap: &ManagedHeap, budget_bytes: usize) -> bool {
+        mc.cycle.incremental_steps += 1;
+        mc.drain_marking(heap, Some((budget_bytes as u64 / 8).max(1)), true)
+    }
+
+    fn complete(&self, mc: &MarkCompactCollector) -> bool {
+        self.is_running() && mc.worklist.is_empty() && !mc.worklist.overflowed
+    }
+
+    /// Counts an allocation of `bytes`; returns the budget of the step it triggers, if any.
+    fn step_due(&mut self, mc: &MarkCompactCollector, bytes: usize) -> Option<usize> {
+        self.allocated_since_step += bytes;
+        if self.allocated_since_step < mc.config.step_allocated_bytes {
+            return None;
+        }
+        let budget = self.allocated_since_step * mc.config.marking_speed;
+        self.allocated_since_step = 0;
+        Some(budget)
+    }
+
+    /// Black allocation: an old object allocated while marking runs is born black.
+    #[inline]
+    pub(crate) fn on_allocation(&self, mc: &mut MarkCompactCollector, a: Address, young: bool) {
+        if self.is_running() && !young && mc.marks.white_to_black(a) {
+            mc.cycle.black_allocated += 1;
+        }
+    }
+
+    /// The marking half of the write barrier (Dijkstra), called for every store outside a
+    /// GC; `young` says whether `value` points into new space.
+    #[inline]
+    pub(crate) fn barrier(
+        &self,
+        mc: &mut MarkCompactCollector,
+        host: Address,
+        slot: Address,
+        value: Tagged,
+        young: bool,
+    ) {
+        if !self.is_running() || !value.is_heap_object() || !mc.marks.is_black(host) {
+            return;
+        }
+        if value.is_weak() {
+            mc.weak_slots.push(slot);
+        } else if young {
+            mc.young_slots.push(slot);
+        } else if mc.grey_and_push(value.addr()) {
+            mc.cycle.barrier_greyings += 1;
+        }
+    }
+
+    /// Called by the scavenger for each object it promotes: during incremental marking the
+    /// copy is greyed, since black objects may now point at it.
+    #[inline]
+    pub(crate) fn on_promotion(&self, mc: &mut MarkCompactCollector, to: Address) {
+        if self.is_running() {
+            mc.grey_and_push(to);
+        }
+    }
+}
 
 impl Heap {
     /// Starts incremental marking now (no-op if it runs already or a GC is in progress).
     pub fn start_incremental_marking(&mut self) {
-        if self.in_gc || self.old_gen.phase == MarkingPhase::Incremental {
+        if self.in_gc || self.incremental.is_running() {
             return;
         }
-        self.begin_marking_cycle(true);
-        self.mark_roots(true);
+        self.incremental
+            .start(&mut self.mark_compact, &self.managed);
     }
 
     /// Runs one marking step of `budget_bytes` (at least one object). Returns whether
     /// marking has no grey object left (the final pause may run).
     pub fn incremental_marking_step(&mut self, budget_bytes: usize) -> bool {
-        if self.old_gen.phase != MarkingPhase::Incremental || self.in_gc {
+        if !self.incremental.is_running() || self.in_gc {
             return false;
         }
-        self.old_gen.cycle.incremental_steps += 1;
-        self.drain_marking(Some((budget_bytes as u64 / 8).max(1)), true)
+        self.incremental
+            .step(&mut self.mark_compact, &self.managed, budget_bytes)
     }
 
     /// Whether incremental marking runs and has no grey object left.
     pub fn incremental_marking_complete(&self) -> bool {
-        self.old_gen.phase == MarkingPhase::Incremental
-            && self.old_gen.worklist.is_empty()
-            && !self.old_gen.worklist.overflowed
+        self.incremental.complete(&self.mark_compact)
     }
 
     /// Hook run by every allocation before memory is taken: stress full GCs, incremental
@@ -70,78 +161,37 @@ impl Heap {
         if self.in_gc {
             return;
         }
-        if let Some(n) = self.old_gen.config.full_gc_interval {
+        let cfg = &self.mark_compact.config;
+        if let Some(n) = cfg.full_gc_interval {
             if self.allocations.is_multiple_of(n) {
                 self.collect_garbage(GcReason::Testing);
                 return;
             }
         }
-        let cfg = &self.old_gen.config;
         let used = self.old_generation_used();
-        let limit = self.old_gen.allocation_limit;
-        match self.old_gen.phase {
-            MarkingPhase::Incremental => {
-                self.old_gen.allocated_since_step += bytes;
-                if self.old_gen.allocated_since_step >= cfg.step_allocated_bytes {
-                    let budget = self.old_gen.allocated_since_step * cfg.marking_speed;
-                    self.old_gen.allocated_since_step = 0;
-                    self.incremental_marking_step(budget);
-                }
-                if self.incremental_marking_complete() {
-                    self.collect_garbage(GcReason::FinalizeMarking);
-                }
+        let limit = self.mark_compact.allocation_limit;
+        if self.incremental.is_running() {
+            if let Some(budget) = self.incremental.step_due(&self.mark_compact, bytes) {
+                self.incremental_marking_step(budget);
             }
-            MarkingPhase::Idle => {
-                if cfg.incremental
-                    && (cfg.start_marking_early || used + self.new_space.capacity >= limit)
-                {
-                    self.start_incremental_marking();
-                } else if used >= limit {
-                    self.collect_garbage(GcReason::AllocationLimit);
-                }
+            if self.incremental_marking_complete() {
+                self.collect_garbage(GcReason::FinalizeMarking);
             }
+        } else if cfg.incremental
+            && (cfg.start_marking_early || used + self.managed.new_space.capacity >= limit)
+        {
+            self.start_incremental_marking();
+        } else if used >= limit {
+            self.collect_garbage(GcReason::AllocationLimit);
         }
     }
 
     /// Hook run after an allocation succeeded: black allocation.
     pub(crate) fn old_gen_after_allocation(&mut self, a: Address) {
-        if self.old_gen.phase == MarkingPhase::Incremental
-            && !self.in_gc
-            && !self.new_space.contains(a)
-            && self.old_gen.marks.white_to_black(a)
-        {
-            self.old_gen.cycle.black_allocated += 1;
-        }
-    }
-
-    /// The marking half of the write barrier (Dijkstra), called for every store.
-    #[inline]
-    pub(crate) fn marking_barrier(&mut self, host: Address, slot: Address, value: Tagged) {
-        if self.old_gen.phase != MarkingPhase::Incremental
-            || self.in_gc
-            || !value.is_heap_object()
-            || !self.old_gen.marks.is_black(host)
-        {
-            return;
-        }
-        if value.is_weak() {
-            self.old_gen.weak_slots.push(slot);
-            return;
-        }
-        let t = value.addr();
-        if self.new_space.contains(t) {
-            self.old_gen.young_slots.push(slot);
-        } else if self.grey_and_push(t) {
-            self.old_gen.cycle.barrier_greyings += 1;
-        }
-    }
-
-    /// Called by the scavenger for each object it promotes: during incremental marking the
-    /// copy is greyed, since black objects may now point at it.
-    #[inline]
-    pub(crate) fn marking_on_promotion(&mut self, to: Address) {
-        if self.old_gen.phase == MarkingPhase::Incremental {
-            self.grey_and_push(to);
+        if !self.in_gc {
+            let young = self.managed.new_space.contains(a);
+            self.incremental
+                .on_allocation(&mut self.mark_compact, a, young);
         }
     }
 
@@ -150,17 +200,17 @@ impl Heap {
     /// do not keep their targets alive), and every young pointer of a black object is in a
     /// recorded slot, so the final pause will trace it. Without marking it holds trivially.
     pub fn check_tricolour_invariant(&self) -> Result<(), String> {
-        if self.old_gen.phase != MarkingPhase::Incremental {
+        if self.incremental.phase != MarkingPhase::Incremental {
             return Ok(());
         }
-        let young: HashSet<Address> = self.old_gen.young_slots.iter().copied().collect();
-        for (c, end) in self.old_generation_ranges() {
+        let young: HashSet<Address> = self.mark_compact.young_slots.iter().copied().collect();
+        for (c, end) in self.managed.old_generation_ranges() {
             let mut off = 0usize;
             while off < end {
-                let a = crate::memory::chunk_base(c) + off as u64;
+                let a = crate::heap::memory::chunk_base(c) + off as u64;
                 let b = self.body(a);
                 off += b.size_bytes();
-                if b.ty.is_filler() || self.old_gen.marks.colour(a) != Colour::Black {
+                if b.ty.is_filler() || self.mark_compact.marks.colour(a) != Colour::Black {
                     continue;
                 }
                 let mut last = b.tagged_end;
@@ -175,11 +225,11 @@ impl Heap {
                     }
                     let t = v.addr();
                     let slot = a + 8 * i as u64;
-                    if self.new_space.contains(t) {
+                    if self.managed.new_space.contains(t) {
                         if !young.contains(&slot) {
                             return Err(format!("black {} {a:#x} holds young {t:#x} in word {i}, a slot the marker does not know", b.ty.v8_name()));
                         }
-                    } else if self.old_gen.marks.colour(t) == Colour::White {
+                    } else if self.mark_compact.marks.colour(t) == Colour::White {
                         return Err(format!(
                             "black {} {a:#x} points at white {} {t:#x} (word {i})",
                             b.ty.v8_name(),

@@ -4,8 +4,8 @@
 //! [`crate::Heap::steps`]. Addresses are simulated addresses; to-space offsets are
 //! `addr - to_space`.
 
-use crate::roots::RootKind;
-use crate::tagged::Address;
+use crate::heap::roots::RootKind;
+use crate::heap::tagged::Address;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize)]
 #[serde(tag = "step", rename_all = "snake_case")]

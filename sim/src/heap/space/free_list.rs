@@ -10,7 +10,7 @@
 //! keeps each category as a flat `Vec` of `(address, bytes)` instead, and the owning space
 //! writes a filler object over every free block so the page stays iterable.
 
-use crate::tagged::Address;
+use crate::heap::tagged::Address;
 
 /// Smallest block worth listing: a `FreeSpace` header (map, size, next).
 pub const MIN_BLOCK: usize = 24;

@@ -24,10 +24,8 @@
 
 use std::str::FromStr;
 
-use crate::heap::{Heap, HeapError};
-use crate::object::closure::SourcePosition;
-use crate::roots::Handle;
-use crate::tagged::Tagged;
+use sim::object::closure::SourcePosition;
+use sim::{Handle, Heap, HeapError, Tagged};
 
 /// Which kind of heap to build.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

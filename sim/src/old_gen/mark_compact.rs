@@ -3,11 +3,11 @@
 //! it. One full GC is:
 //!
 //! 1. **Mark.** Every object starts white. Roots are greyed and pushed on the bounded
-//!    marking worklist ([`crate::marking_worklist`]); popping a grey object visits its
+//!    marking worklist ([`crate::old_gen::marking_worklist`]); popping a grey object visits its
 //!    tagged words (map included), greying and pushing each white target, then blackens it.
 //!    Weak slots are not traced but remembered for clearing; a WeakMap's
 //!    `EphemeronHashTable` traces neither keys nor values but is remembered for the
-//!    ephemeron fixpoint ([`crate::weakness`]).
+//!    ephemeron fixpoint ([`crate::old_gen::weakness`]).
 //!    **Overflow** (the talk, and V8 before its 2017 worklist rewrite:
 //!    `MarkingDeque::SetOverflowed`, `RefillMarkingDeque`): when the worklist is full the
 //!    target is greyed but not pushed and the overflowed flag is set. When the worklist
@@ -15,35 +15,36 @@
 //!    objects, pushing them until the worklist is full again (which sets the flag again);
 //!    it repeats until a drain ends without the flag, i.e. a whole rescan found every grey
 //!    object room. Counted as `overflows` (objects not pushed) and `rescans` (heap passes).
-//!    If incremental marking ([`crate::incremental_marking`]) ran, this pause *finalizes* it:
+//!    If incremental marking ([`crate::old_gen::incremental_marking`]) ran, this pause *finalizes* it:
 //!    roots are rescanned, young objects (never marked incrementally, they move) are traced
 //!    from the roots and from the old-to-young slots the marker recorded, and marking
 //!    completes atomically.
-//! 2. **Weak processing** ([`crate::weakness`]): the ephemeron fixpoint, then weak slots and
+//! 2. **Weak processing** ([`crate::old_gen::weakness`]): the ephemeron fixpoint, then weak slots and
 //!    WeakMap entries whose target/key stayed white are cleared.
-//! 3. **Evacuation candidates** ([`crate::evacuation`]): fragmented old-space pages, chosen
+//! 3. **Evacuation candidates** ([`crate::old_gen::evacuation`]): fragmented old-space pages, chosen
 //!    from the live bytes marking just measured.
-//! 4. **Sweep** ([`crate::sweeper`]): every other page of old, code and map space is swept
+//! 4. **Sweep** ([`crate::old_gen::sweeper`]): every other page of old, code and map space is swept
 //!    onto the free lists; empty pages and dead large objects are released.
-//! 5. **New space** is evacuated as a scavenge does ([`crate::scavenger`]): after sweeping,
+//! 5. **New space** is evacuated as a scavenge does ([`crate::young_gen::scavenger`]): after sweeping,
 //!    only marked objects still point into it, so the scavenge copies exactly the marked
 //!    young objects (V8's full GC likewise evacuates new space, promoting objects below the
 //!    age mark).
-//! 6. **Compaction** ([`crate::evacuation`]): live objects of the candidates move to other
+//! 6. **Compaction** ([`crate::old_gen::evacuation`]): live objects of the candidates move to other
 //!    pages, every pointer to them is updated (roots, objects, old-to-new remembered slots
 //!    of the moved objects), and the emptied pages are released.
 //! 7. Mark bits are cleared and the next old-generation allocation limit is set from the
 //!    surviving size (V8's heap growing factor).
 
 use crate::events::{FullGcStats, GcEvent, GcKind, GcReason};
+use crate::heap::managed::ManagedHeap;
+use crate::heap::memory::chunk_base;
+use crate::heap::roots::RootKind;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::Heap;
-use crate::mark_bits::{Colour, MarkBits};
-use crate::marking_worklist::{MarkingWorklist, DEFAULT_CAPACITY};
-use crate::memory::chunk_base;
 use crate::object::{collections, InstanceType};
-use crate::roots::RootKind;
-use crate::space::SpaceId;
-use crate::tagged::{Address, Tagged};
+use crate::old_gen::mark_bits::{Colour, MarkBits};
+use crate::old_gen::marking_worklist::{MarkingWorklist, DEFAULT_CAPACITY};
+use crate::old_gen::sweeper::Sweeper;
 
 /// Old-generation collector settings, including V8's stress modes. Defaults are V8-like.
 #[derive(Clone, Debug, PartialEq)]
@@ -146,7 +147,7 @@ impl StressMode {
         match self {
             StressMode::Scavenge => d,
             StressMode::Overflow => OldGenConfig {
-                worklist_capacity: crate::marking_worklist::STRESS_CAPACITY,
+                worklist_capacity: crate::old_gen::marking_worklist::STRESS_CAPACITY,
                 full_gc_interval: n,
                 incremental: false,
                 ..d
@@ -191,13 +192,15 @@ pub struct OldGenTotals {
     pub barrier_greyings: usize,
 }
 
-/// The old-generation collector's state, owned by the [`Heap`].
+/// The full collector, after V8's `MarkCompactCollector`: its marking state (mark bits,
+/// worklist, the slots and tables marking collected), its settings and counters, and the
+/// [`Sweeper`]. It works on the [`ManagedHeap`] it is given; the [`Heap`] owns both and
+/// runs the phases in [`Heap::collect_garbage`].
 #[derive(Debug)]
-pub struct OldGen {
+pub struct MarkCompactCollector {
     pub config: OldGenConfig,
     pub(crate) marks: MarkBits,
     pub(crate) worklist: MarkingWorklist,
-    pub(crate) phase: MarkingPhase,
     /// Slots of black old objects that held a young pointer when visited or written during
     /// incremental marking: the final pause traces their current values.
     pub(crate) young_slots: Vec<Address>,
@@ -207,94 +210,84 @@ pub struct OldGen {
     pub(crate) ephemeron_tables: Vec<Address>,
     /// Counters of the cycle in progress.
     pub(crate) cycle: FullGcStats,
-    pub(crate) allocated_since_step: usize,
     pub(crate) allocation_limit: usize,
     pub(crate) totals: OldGenTotals,
+    pub(crate) sweeper: Sweeper,
 }
 
-impl OldGen {
-    pub fn new(config: OldGenConfig) -> OldGen {
-        OldGen {
+impl MarkCompactCollector {
+    pub fn new(config: OldGenConfig) -> MarkCompactCollector {
+        MarkCompactCollector {
             worklist: MarkingWorklist::new(config.worklist_capacity),
             allocation_limit: config.min_allocation_limit,
             config,
             marks: MarkBits::default(),
-            phase: MarkingPhase::Idle,
             young_slots: Vec::new(),
             weak_slots: Vec::new(),
             ephemeron_tables: Vec::new(),
             cycle: FullGcStats::default(),
-            allocated_since_step: 0,
             totals: OldGenTotals::default(),
+            sweeper: Sweeper::default(),
         }
     }
 }
 
-impl Default for OldGen {
-    fn default() -> OldGen {
-        OldGen::new(OldGenConfig::default())
+impl Default for MarkCompactCollector {
+    fn default() -> MarkCompactCollector {
+        MarkCompactCollector::new(OldGenConfig::default())
     }
 }
 
 impl Heap {
     /// The old-generation collector's settings.
     pub fn old_gen_config(&self) -> &OldGenConfig {
-        &self.old_gen.config
+        &self.mark_compact.config
     }
 
     /// Changes the settings; takes effect at the next marking cycle (the worklist capacity
     /// and limits immediately when no marking runs).
     pub fn set_old_gen_config(&mut self, config: OldGenConfig) {
-        if self.old_gen.phase == MarkingPhase::Idle {
-            self.old_gen.worklist.set_capacity(config.worklist_capacity);
-            self.old_gen.allocation_limit = config.min_allocation_limit;
+        if self.incremental.phase == MarkingPhase::Idle {
+            self.mark_compact
+                .worklist
+                .set_capacity(config.worklist_capacity);
+            self.mark_compact.allocation_limit = config.min_allocation_limit;
         }
-        self.old_gen.config = config;
+        self.mark_compact.config = config;
     }
 
     /// Lifetime totals of the old-generation collector.
     pub fn old_gen_totals(&self) -> OldGenTotals {
-        self.old_gen.totals
+        self.mark_compact.totals
     }
 
     /// The colour of an object in the current marking cycle (white when none runs).
     pub fn colour(&self, addr: Address) -> Colour {
-        self.old_gen.marks.colour(addr)
+        self.mark_compact.marks.colour(addr)
     }
 
     /// Whether incremental marking is running.
     pub fn is_marking(&self) -> bool {
-        self.old_gen.phase == MarkingPhase::Incremental
-    }
-
-    /// Bytes in objects of the old generation (old, code, map and large-object space).
-    pub fn old_generation_used(&self) -> usize {
-        [
-            SpaceId::Old,
-            SpaceId::Code,
-            SpaceId::Map,
-            SpaceId::LargeObject,
-        ]
-        .into_iter()
-        .map(|s| self.space_used(s))
-        .sum()
+        self.incremental.phase == MarkingPhase::Incremental
     }
 
     /// The old-generation size at which the next full GC (or incremental marking) starts.
     pub fn old_generation_allocation_limit(&self) -> usize {
-        self.old_gen.allocation_limit
+        self.mark_compact.allocation_limit
     }
+}
 
-    // ----- marking core ----------------------------------------------------------------------
+// ----- marking core ----------------------------------------------------------------------
 
+impl MarkCompactCollector {
     /// Greys a white object and pushes it; a full worklist flags overflow instead.
     #[inline]
     pub(crate) fn grey_and_push(&mut self, a: Address) -> bool {
-        if !self.old_gen.marks.white_to_grey(a) {
+        if !self.marks.white_to_grey(a) {
             return false;
         }
-        if !self.old_gen.worklist.push(a) {
-            self.old_gen.cycle.overflows += 1;
+        if !self.worklist.push(a) {
+            self.cycle.overflows += 1;
         }
         true
     }
@@ -302,11 +295,10 @@ impl Heap {
     /// Greys the targets of every root (a root slot is strong whatever its tag). With
     /// `defer_young`, young targets are skipped (incremental marking never marks objects
     /// that a scavenge may move; the final pause rescans the roots).
-    pub(crate) fn mark_roots(&mut self, defer_young: bool) {
+    pub(crate) fn mark_roots(&mut self, heap: &ManagedHeap, defer_young: bool) {
         for kind in RootKind::ALL {
-            for i in 0..self.roots.list(kind).len() {
-                let v = self.roots.list(kind)[i];
-                if v.is_heap_object() && !(defer_young && self.new_space.contains(v.addr())) {
+            for &v in heap.roots.list(kind) {
+                if v.is_heap_object() && !(defer_young && heap.new_space.contains(v.addr())) {
                     self.grey_and_push(v.addr());
                 }
             }
@@ -314,31 +306,31 @@ impl Heap {
     }
 
     /// Visits a grey object's fields and blackens it; returns the words visited.
-    fn visit_grey(&mut self, a: Address, defer_young: bool) -> usize {
-        let b = self.body(a);
+    fn visit_grey(&mut self, heap: &ManagedHeap, a: Address, defer_young: bool) -> usize {
+        let b = heap.body(a);
         let mut end = b.tagged_end;
         if b.ty == InstanceType::EphemeronHashTable {
             // Keys and values are traced by the ephemeron fixpoint, not here.
-            let nb = self.word(a, collections::NUMBER_OF_BUCKETS).smi_value() as usize;
+            let nb = heap.word(a, collections::NUMBER_OF_BUCKETS).smi_value() as usize;
             end = (collections::BUCKETS + nb).min(end);
-            self.old_gen.ephemeron_tables.push(a);
+            self.ephemeron_tables.push(a);
         }
         for i in 0..end {
             let slot = a + 8 * i as u64;
-            let v = Tagged(self.mem.read(slot));
+            let v = Tagged(heap.mem.read(slot));
             if v.is_weak() {
-                self.old_gen.weak_slots.push(slot);
+                self.weak_slots.push(slot);
             } else if v.is_strong() {
                 let t = v.addr();
-                if defer_young && self.new_space.contains(t) {
-                    self.old_gen.young_slots.push(slot);
+                if defer_young && heap.new_space.contains(t) {
+                    self.young_slots.push(slot);
                 } else {
                     self.grey_and_push(t);
                 }
             }
         }
-        self.old_gen.marks.grey_to_black(a);
-        let c = &mut self.old_gen.cycle;
+        self.marks.grey_to_black(a);
+        let c = &mut self.cycle;
         c.objects_marked += 1;
         c.bytes_marked += b.size_bytes();
         c.marking_work += b.size_words as u64;
@@ -347,33 +339,38 @@ impl Heap {
 
     /// Processes the worklist, rescanning the heap after an overflow, until no grey object
     /// is left (returns true) or `budget` words were visited (returns false).
-    pub(crate) fn drain_marking(&mut self, budget: Option<u64>, defer_young: bool) -> bool {
+    pub(crate) fn drain_marking(
+        &mut self,
+        heap: &ManagedHeap,
+        budget: Option<u64>,
+        defer_young: bool,
+    ) -> bool {
         let mut work = 0u64;
         loop {
-            while let Some(a) = self.old_gen.worklist.pop() {
-                if self.old_gen.marks.colour(a) != Colour::Grey {
+            while let Some(a) = self.worklist.pop() {
+                if self.marks.colour(a) != Colour::Grey {
                     continue;
                 }
-                work += self.visit_grey(a, defer_young) as u64;
+                work += self.visit_grey(heap, a, defer_young) as u64;
                 if budget.is_some_and(|b| work >= b) {
-                    return self.old_gen.worklist.is_empty() && !self.old_gen.worklist.overflowed;
+                    return self.worklist.is_empty() && !self.worklist.overflowed;
                 }
             }
-            if !self.old_gen.worklist.overflowed {
+            if !self.worklist.overflowed {
                 return true;
             }
-            self.old_gen.worklist.overflowed = false;
-            self.old_gen.cycle.rescans += 1;
-            work += self.refill_from_heap(!defer_young);
+            self.worklist.overflowed = false;
+            self.cycle.rescans += 1;
+            work += self.refill_from_heap(heap, !defer_young);
         }
     }
 
     /// The overflow rescan: walks the spaces pushing grey objects until the worklist is
     /// full (which flags overflow again). Returns the words walked.
-    fn refill_from_heap(&mut self, include_young: bool) -> u64 {
-        let mut ranges = self.old_generation_ranges();
+    fn refill_from_heap(&mut self, heap: &ManagedHeap, include_young: bool) -> u64 {
+        let mut ranges = heap.old_generation_ranges();
         if include_young {
-            ranges.push((self.new_space.to_chunk(), self.new_space.top));
+            ranges.push((heap.new_space.to_chunk(), heap.new_space.top));
         }
         let mut walked = 0u64;
         let mut greys = Vec::new();
@@ -382,15 +379,15 @@ impl Heap {
             let mut off = 0usize;
             while off < end {
                 let a = chunk_base(c) + off as u64;
-                let b = self.body(a);
-                if !b.ty.is_filler() && self.old_gen.marks.colour(a) == Colour::Grey {
+                let b = heap.body(a);
+                if !b.ty.is_filler() && self.marks.colour(a) == Colour::Grey {
                     greys.push(a);
                 }
                 off += b.size_bytes();
                 walked += 1;
             }
             for &a in &greys {
-                if !self.old_gen.worklist.push(a) {
+                if !self.worklist.push(a) {
                     return walked;
                 }
             }
@@ -398,117 +395,115 @@ impl Heap {
         walked
     }
 
-    /// `(chunk, bytes in use)` of every old-generation page and large object.
-    pub(crate) fn old_generation_ranges(&self) -> Vec<(usize, usize)> {
-        let mut r = Vec::new();
-        for s in [&self.old_space, &self.code_space, &self.map_space] {
-            r.extend(s.pages.iter().copied().zip(s.tops.iter().copied()));
-        }
-        r.extend(
-            self.lo_space
-                .chunks
-                .iter()
-                .map(|&c| (c, self.mem.chunk(c).words.len() * 8)),
-        );
-        r
-    }
-
     /// Resets the marking state for a new cycle.
     pub(crate) fn begin_marking_cycle(&mut self, incremental: bool) {
-        let og = &mut self.old_gen;
-        og.marks.clear_all();
-        og.worklist.clear();
-        og.worklist.set_capacity(og.config.worklist_capacity);
-        og.young_slots.clear();
-        og.weak_slots.clear();
-        og.ephemeron_tables.clear();
-        og.cycle = FullGcStats {
+        self.marks.clear_all();
+        self.worklist.clear();
+        self.worklist.set_capacity(self.config.worklist_capacity);
+        self.young_slots.clear();
+        self.weak_slots.clear();
+        self.ephemeron_tables.clear();
+        self.cycle = FullGcStats {
             incremental,
             ..FullGcStats::default()
         };
-        og.allocated_since_step = 0;
-        og.phase = if incremental {
-            MarkingPhase::Incremental
-        } else {
-            MarkingPhase::Idle
-        };
     }
 
-    // ----- the full GC -----------------------------------------------------------------------
-
-    /// Runs a full GC (finalizing incremental marking if it runs) and returns its event.
-    /// With `set_verify_heap(true)` the verifier checks it (see
-    /// [`crate::mark_compact_verifier`]).
-    pub fn collect_garbage(&mut self, reason: GcReason) -> &GcEvent {
-        assert!(!self.in_gc, "full GC re-entered");
-        let pre = self
-            .verify_heap
-            .then(|| crate::mark_compact_verifier::PreFullGc::capture(self));
-        let before = self.heap_sizes();
-        let allocation_count = self.allocations;
-        let young_before = self.new_space.top;
-        self.in_gc = true;
-
-        // 1. Mark (or finish incremental marking) in one pause.
-        let incremental = self.old_gen.phase == MarkingPhase::Incremental;
-        if !incremental {
-            self.begin_marking_cycle(false);
-        }
-        self.old_gen.phase = MarkingPhase::Idle;
-        self.mark_roots(false);
-        let young_slots = std::mem::take(&mut self.old_gen.young_slots);
-        for &s in &young_slots {
-            let v = Tagged(self.mem.read(s));
+    /// The atomic pause's marking: finishes what incremental marking left (or marks from
+    /// scratch), young objects included, then the ephemeron fixpoint and weak clearing.
+    fn mark_live_objects(&mut self, heap: &mut ManagedHeap) {
+        self.mark_roots(heap, false);
+        for s in std::mem::take(&mut self.young_slots) {
+            let v = Tagged(heap.mem.read(s));
             if v.is_strong() {
                 self.grey_and_push(v.addr());
             }
         }
-        self.drain_marking(None, false);
+        self.drain_marking(heap, None, false);
+        self.ephemeron_fixpoint(heap);
+        self.clear_dead_weak_references(heap);
+    }
 
-        // 2. Ephemerons, weak references.
-        self.ephemeron_fixpoint();
-        self.clear_dead_weak_references();
-
-        // 3.-4. Candidates, sweep (every page may be either once bump allocation stops).
-        let fillers = self.fillers();
+    /// Stops bump allocation, chooses the evacuation candidates and sweeps every other page
+    /// (every page may be either once bump allocation stops). Returns the candidates.
+    fn sweep_around_candidates(&mut self, heap: &mut ManagedHeap) -> Vec<usize> {
+        let fillers = heap.fillers();
         for s in [
-            &mut self.old_space,
-            &mut self.code_space,
-            &mut self.map_space,
+            &mut heap.old_space,
+            &mut heap.code_space,
+            &mut heap.map_space,
         ] {
-            s.retire_current(&mut self.mem, &fillers);
+            s.retire_current(&mut heap.mem, &fillers);
         }
-        let candidates = self.select_evacuation_candidates();
-        self.forget_dead_slots_on(&candidates);
-        self.sweep_old_generation(&candidates);
+        let candidates = self.select_evacuation_candidates(heap);
+        self.sweeper
+            .forget_dead_slots_on(heap, &self.marks, &mut self.cycle, &candidates);
+        self.sweeper
+            .sweep_old_generation(heap, &mut self.marks, &mut self.cycle, &candidates);
+        candidates
+    }
 
-        // 5. New space: a scavenge now copies exactly the marked young objects.
-        let sc = self.scavenge_inside_full_gc(reason);
-        let young_survived = sc.bytes_copied + sc.bytes_promoted;
-        let c = &mut self.old_gen.cycle;
-        c.bytes_freed += young_before.saturating_sub(young_survived);
-
-        // 6. Compaction.
-        self.evacuate_candidates(&candidates);
-
-        // 7. Done.
-        self.old_gen.marks.clear_all();
-        self.old_gen.worklist.clear();
-        self.old_gen.weak_slots.clear();
-        self.old_gen.ephemeron_tables.clear();
-        let used = self.old_generation_used();
-        let cfg = &self.old_gen.config;
-        self.old_gen.allocation_limit = ((used as f64 * cfg.heap_growing_factor) as usize)
+    /// Ends the cycle: clears the marking state, sets the next allocation limit from the
+    /// survivors (V8's heap growing factor) and adds the cycle to the totals.
+    fn finish_cycle(&mut self, heap: &ManagedHeap) -> FullGcStats {
+        self.marks.clear_all();
+        self.worklist.clear();
+        self.weak_slots.clear();
+        self.ephemeron_tables.clear();
+        let cfg = &self.config;
+        self.allocation_limit = ((heap.old_generation_used() as f64 * cfg.heap_growing_factor)
+            as usize)
             .max(cfg.min_allocation_limit)
-            .min(self.profile.max_old_generation);
-        let stats = self.old_gen.cycle;
-        let t = &mut self.old_gen.totals;
+            .min(heap.profile.max_old_generation);
+        let stats = self.cycle;
+        let t = &mut self.totals;
         t.full_gcs += 1;
         t.incremental_steps += stats.incremental_steps;
         t.overflows += stats.overflows;
         t.rescans += stats.rescans;
         t.pages_evacuated += stats.pages_evacuated;
         t.barrier_greyings += stats.barrier_greyings;
+        stats
+    }
+}
+
+// ----- the full GC -------------------------------------------------------------------------
+
+impl Heap {
+    /// Runs a full GC (finalizing incremental marking if it runs) and returns its event.
+    /// With `set_verify_heap(true)` the verifier checks it (see
+    /// [`crate::verify::mark_compact_verifier`]).
+    pub fn collect_garbage(&mut self, reason: GcReason) -> &GcEvent {
+        assert!(!self.in_gc, "full GC re-entered");
+        let pre = self
+            .verify_heap
+            .then(|| crate::verify::mark_compact_verifier::PreFullGc::capture(self));
+        let before = self.heap_sizes();
+        let allocation_count = self.allocations;
+        let young_before = self.managed.new_space.top;
+        self.in_gc = true;
+
+        // 1.-2. Mark (or finish incremental marking) in one pause; weak processing.
+        if self.incremental.phase == MarkingPhase::Idle {
+            self.mark_compact.begin_marking_cycle(false);
+        }
+        self.incremental.phase = MarkingPhase::Idle;
+        self.mark_compact.mark_live_objects(&mut self.managed);
+
+        // 3.-4. Candidates, sweep.
+        let candidates = self.mark_compact.sweep_around_candidates(&mut self.managed);
+
+        // 5. New space: a scavenge now copies exactly the marked young objects.
+        let sc = self.scavenge_inside_full_gc(reason);
+        let young_survived = sc.bytes_copied + sc.bytes_promoted;
+        self.mark_compact.cycle.bytes_freed += young_before.saturating_sub(young_survived);
+
+        // 6. Compaction.
+        self.mark_compact
+            .evacuate_candidates(&mut self.managed, &candidates);
+
+        // 7. Done.
+        let stats = self.mark_compact.finish_cycle(&self.managed);
         self.in_gc = false;
         let event = GcEvent {
             seq: self.events.len() + 1,
@@ -521,20 +516,15 @@ impl Heap {
             allocation_count,
             before,
             after: self.heap_sizes(),
-            objects_copied: sc.objects_copied,
-            bytes_copied: sc.bytes_copied,
-            objects_promoted: sc.objects_promoted,
-            bytes_promoted: sc.bytes_promoted,
-            promotion_failures: sc.promotion_failures,
-            remembered_slots: sc.remembered_slots,
             work: stats.marking_work + sc.work + stats.bytes_evacuated as u64 / 8,
-            new_space_grown: sc.new_space_grown,
             full_gc: stats,
+            // Copies, promotions and remembered slots are the new-space phase's.
+            ..sc
         };
         self.events.push(event);
         if let Some(pre) = pre {
             self.verifier.checks += 1;
-            if let Err(e) = crate::mark_compact_verifier::check_after_full_gc(self, &pre) {
+            if let Err(e) = crate::verify::mark_compact_verifier::check_after_full_gc(self, &pre) {
                 self.verifier.failures.push(e);
             }
         }

@@ -6,7 +6,7 @@
 //! a hash set (deliberately not the collector's mark bits or worklist) — assigns them ids
 //! and records their contents with pointers replaced by target ids. [`check_after_full_gc`]
 //! then requires:
-//! * the structural checks of [`crate::verifier`] (every pointer at a live object, the
+//! * the structural checks of [`crate::verify::verifier`] (every pointer at a live object, the
 //!   remembered set complete, every page walkable) — so a weak slot or WeakMap entry whose
 //!   target died must have been cleared, or it would dangle;
 //! * every reachable object still there, unchanged, wherever it moved;
@@ -20,14 +20,14 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::heap::roots::RootKind;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::Heap;
 use crate::object::collections::{
     BUCKETS, NUMBER_OF_BUCKETS, NUMBER_OF_DELETED, NUMBER_OF_ELEMENTS,
 };
 use crate::object::InstanceType;
-use crate::roots::RootKind;
-use crate::tagged::{Address, Tagged};
-use crate::verifier::VerifyError;
+use crate::verify::verifier::VerifyError;
 
 const MAY_CHANGE: u64 = u64::MAX;
 
@@ -44,7 +44,7 @@ pub fn reachable(heap: &Heap) -> HashSet<Address> {
     let mut seen: HashSet<Address> = HashSet::new();
     let mut queue: Vec<Address> = Vec::new();
     for kind in RootKind::ALL {
-        for &v in heap.roots.list(kind) {
+        for &v in heap.managed.roots.list(kind) {
             if v.is_heap_object() && seen.insert(v.addr()) {
                 queue.push(v.addr());
             }
@@ -172,7 +172,7 @@ impl PreFullGc {
 pub fn check_after_full_gc(heap: &Heap, pre: &PreFullGc) -> Result<(), VerifyError> {
     let gc = heap.events.len();
     let err = |message: String| VerifyError { gc, message };
-    crate::verifier::verify_structure(heap, gc)?;
+    crate::verify::verifier::verify_structure(heap, gc)?;
     let live_id = |t: Address| {
         heap.existing_object_id(t)
             .filter(|id| pre.records.contains_key(id))

@@ -13,8 +13,8 @@
 //! in that chunk and cleared when a marking cycle ends. Chunks without a bitmap are all
 //! white.
 
-use crate::memory::{chunk_of, word_offset};
-use crate::tagged::Address;
+use crate::heap::memory::{chunk_of, word_offset};
+use crate::heap::tagged::Address;
 
 /// The tri-colour abstraction (Dijkstra, Lamport et al., "On-the-fly garbage collection: an
 /// exercise in cooperation", CACM 21(11), 1978).
@@ -125,7 +125,7 @@ impl MarkBits {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::memory::chunk_base;
+    use crate::heap::memory::chunk_base;
 
     #[test]
     fn two_bits_encode_three_colours() {

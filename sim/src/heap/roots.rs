@@ -15,7 +15,7 @@
 //! * the other kinds V8 names are present (and empty unless a scenario fills them) so a
 //!   snapshot can list them as V8 does.
 
-use crate::tagged::Tagged;
+use crate::heap::tagged::Tagged;
 
 /// V8's root kinds, in V8 6.x's `ROOT_ID_LIST` order, plus `(Stack roots)` of later versions.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]

@@ -26,21 +26,23 @@
 //! first, so an object whose map moved is still read through the old copy's intact body.
 //! Evacuated candidates are then released.
 
-use crate::heap::Heap;
-use crate::memory::{chunk_base, chunk_of, word_offset};
-use crate::roots::RootKind;
-use crate::space::SpaceId;
-use crate::tagged::{map_word, Tagged};
+use crate::heap::managed::ManagedHeap;
+use crate::heap::memory::{chunk_base, chunk_of, word_offset};
+use crate::heap::roots::RootKind;
+use crate::heap::space::SpaceId;
+use crate::heap::tagged::{map_word, Tagged};
+use crate::old_gen::mark_compact::MarkCompactCollector;
+use crate::old_gen::sweeper::release_pages;
 
-impl Heap {
+impl MarkCompactCollector {
     /// Live bytes of an old-space page under the current mark bits.
-    fn live_bytes(&self, c: usize, end: usize) -> usize {
+    fn live_bytes(&self, heap: &ManagedHeap, c: usize, end: usize) -> usize {
         let mut off = 0;
         let mut live = 0;
         while off < end {
             let a = chunk_base(c) + off as u64;
-            let n = self.body(a).size_bytes();
-            if self.old_gen.marks.is_marked(a) {
+            let n = heap.body(a).size_bytes();
+            if self.marks.is_marked(a) {
                 live += n;
             }
             off += n;
@@ -49,15 +51,15 @@ impl Heap {
     }
 
     /// Chooses the old-space pages to evacuate (see the module doc).
-    pub(crate) fn select_evacuation_candidates(&self) -> Vec<usize> {
-        let cfg = &self.old_gen.config;
-        let page = self.old_space.page_bytes;
-        let mut pages: Vec<(usize, usize)> = self
+    pub(crate) fn select_evacuation_candidates(&self, heap: &ManagedHeap) -> Vec<usize> {
+        let cfg = &self.config;
+        let page = heap.old_space.page_bytes;
+        let mut pages: Vec<(usize, usize)> = heap
             .old_space
             .pages
             .iter()
-            .zip(&self.old_space.tops)
-            .map(|(&c, &top)| (self.live_bytes(c, top), c))
+            .zip(&heap.old_space.tops)
+            .map(|(&c, &top)| (self.live_bytes(heap, c, top), c))
             .collect();
         if cfg.compact_every_gc {
             return pages.into_iter().map(|(_, c)| c).collect();
@@ -78,11 +80,11 @@ impl Heap {
 
     /// Evacuates the candidates' live objects, updates every pointer, releases the emptied
     /// pages and sweeps the aborted ones.
-    pub(crate) fn evacuate_candidates(&mut self, candidates: &[usize]) {
+    pub(crate) fn evacuate_candidates(&mut self, heap: &mut ManagedHeap, candidates: &[usize]) {
         if candidates.is_empty() {
             return;
         }
-        let mut pinned: Vec<u64> = self
+        let mut pinned: Vec<u64> = heap
             .roots
             .list(RootKind::StrongRootList)
             .iter()
@@ -93,19 +95,19 @@ impl Heap {
         let mut aborted = Vec::new();
         let mut live = Vec::new();
         for &c in candidates {
-            let i = self
+            let i = heap
                 .old_space
                 .pages
                 .iter()
                 .position(|&p| p == c)
                 .expect("old page");
-            let end = self.old_space.tops[i];
+            let end = heap.old_space.tops[i];
             live.clear();
             let mut off = 0;
             while off < end {
                 let a = chunk_base(c) + off as u64;
-                let b = self.body(a);
-                if !b.ty.is_filler() && self.old_gen.marks.is_marked(a) {
+                let b = heap.body(a);
+                if !b.ty.is_filler() && self.marks.is_marked(a) {
                     live.push((a, b.size_words, b.tagged_end));
                 }
                 off += b.size_bytes();
@@ -116,22 +118,22 @@ impl Heap {
                     keep_page = true;
                     continue;
                 }
-                let Ok(to) = self.allocate_paged(SpaceId::Old, words * 8) else {
+                let Ok(to) = heap.allocate_paged(SpaceId::Old, words * 8) else {
                     keep_page = true;
                     break;
                 };
                 let (fw, tw) = (word_offset(from), word_offset(to));
-                let (src, dst) = self.mem.two_chunks_mut(c, chunk_of(to));
+                let (src, dst) = heap.mem.two_chunks_mut(c, chunk_of(to));
                 dst.words[tw..tw + words].copy_from_slice(&src.words[fw..fw + words]);
                 dst.ids[tw] = src.ids[fw];
                 src.words[fw] = map_word::forwarding(to);
                 for i in 1..tagged_end {
-                    let v = self.word(to, i);
-                    if v.is_heap_object() && self.new_space.contains(v.addr()) {
-                        self.record_slot(to + 8 * i as u64);
+                    let v = heap.word(to, i);
+                    if v.is_heap_object() && heap.new_space.contains(v.addr()) {
+                        heap.record_slot(to + 8 * i as u64);
                     }
                 }
-                let cy = &mut self.old_gen.cycle;
+                let cy = &mut self.cycle;
                 cy.objects_evacuated += 1;
                 cy.bytes_evacuated += words * 8;
             }
@@ -139,35 +141,47 @@ impl Heap {
                 aborted.push(c);
             }
         }
-        self.update_pointers_after_evacuation(candidates, &aborted);
+        self.update_pointers_after_evacuation(heap, candidates, &aborted);
         for &c in &aborted {
-            let i = self
+            let i = heap
                 .old_space
                 .pages
                 .iter()
                 .position(|&p| p == c)
                 .expect("old page");
-            let end = self.old_space.tops[i];
-            self.sweep_page(SpaceId::Old, c, end, true);
+            let end = heap.old_space.tops[i];
+            self.sweeper
+                .sweep_page(heap, &self.marks, &mut self.cycle, c, end, true);
         }
         let released: Vec<usize> = candidates
             .iter()
             .copied()
             .filter(|c| !aborted.contains(c))
             .collect();
-        let cy = &mut self.old_gen.cycle;
+        let cy = &mut self.cycle;
         cy.pages_aborted += aborted.len();
         cy.pages_evacuated += candidates.len();
-        self.release_pages(SpaceId::Old, &released);
+        release_pages(
+            heap,
+            &mut self.marks,
+            &mut self.cycle,
+            SpaceId::Old,
+            &released,
+        );
     }
 
-    fn update_pointers_after_evacuation(&mut self, candidates: &[usize], aborted: &[usize]) {
+    fn update_pointers_after_evacuation(
+        &self,
+        heap: &mut ManagedHeap,
+        candidates: &[usize],
+        aborted: &[usize],
+    ) {
         let max = candidates.iter().copied().max().unwrap_or(0);
         let mut is_cand = vec![false; max + 1];
         for &c in candidates {
             is_cand[c] = true;
         }
-        let forward = |heap: &Heap, v: Tagged| -> Option<Tagged> {
+        let forward = |heap: &ManagedHeap, v: Tagged| -> Option<Tagged> {
             if !v.is_heap_object() || !is_cand.get(chunk_of(v.addr())).copied().unwrap_or(false) {
                 return None;
             }
@@ -175,15 +189,15 @@ impl Heap {
             map_word::is_forwarding(mw).then(|| v.retarget(mw))
         };
         for kind in RootKind::ALL {
-            for i in 0..self.roots.list(kind).len() {
-                if let Some(nv) = forward(self, self.roots.list(kind)[i]) {
-                    self.roots.list_mut(kind)[i] = nv;
+            for i in 0..heap.roots.list(kind).len() {
+                if let Some(nv) = forward(heap, heap.roots.list(kind)[i]) {
+                    heap.roots.list_mut(kind)[i] = nv;
                 }
             }
         }
-        let mut ranges = vec![(self.new_space.to_chunk(), self.new_space.top)];
+        let mut ranges = vec![(heap.new_space.to_chunk(), heap.new_space.top)];
         ranges.extend(
-            self.old_generation_ranges().into_iter().filter(|&(c, _)| {
+            heap.old_generation_ranges().into_iter().filter(|&(c, _)| {
                 !is_cand.get(c).copied().unwrap_or(false) || aborted.contains(&c)
             }),
         );
@@ -192,23 +206,23 @@ impl Heap {
             let mut off = 0;
             while off < end {
                 let a = chunk_base(c) + off as u64;
-                let mw = self.mem.read(a);
+                let mw = heap.mem.read(a);
                 if map_word::is_forwarding(mw) {
-                    off += self.size_of(mw);
+                    off += heap.size_of(mw);
                     continue;
                 }
-                if let Some(nm) = forward(self, Tagged(mw)) {
-                    self.mem.write(a, nm.0);
+                if let Some(nm) = forward(heap, Tagged(mw)) {
+                    heap.mem.write(a, nm.0);
                 }
-                let b = self.body(a);
+                let b = heap.body(a);
                 off += b.size_bytes();
-                if b.ty.is_filler() || (in_cand && !self.old_gen.marks.is_marked(a)) {
+                if b.ty.is_filler() || (in_cand && !self.marks.is_marked(a)) {
                     continue;
                 }
                 for i in 1..b.tagged_end {
                     let slot = a + 8 * i as u64;
-                    if let Some(nv) = forward(self, Tagged(self.mem.read(slot))) {
-                        self.mem.write(slot, nv.0);
+                    if let Some(nv) = forward(heap, Tagged(heap.mem.read(slot))) {
+                        heap.mem.write(slot, nv.0);
                     }
                 }
             }

@@ -4,12 +4,12 @@
 //!
 //! The talk's point is what happens when it is full: the marker greys the object anyway but
 //! does not push it, and sets the *overflowed* flag. Nothing is lost, because the grey colour
-//! is recorded in the mark bits ([`crate::mark_bits`]); when the worklist drains, the
+//! is recorded in the mark bits ([`crate::old_gen::mark_bits`]); when the worklist drains, the
 //! collector rescans the heap for grey objects and refills the worklist
-//! ([`crate::mark_compact`]). V8 bounded the deque at 4 MB of pointers
+//! ([`crate::old_gen::mark_compact`]). V8 bounded the deque at 4 MB of pointers
 //! (`kMaxMarkingDequeSize`), i.e. [`DEFAULT_CAPACITY`] entries; stress runs use a handful.
 
-use crate::tagged::Address;
+use crate::heap::tagged::Address;
 
 /// V8's `MarkCompactCollector::kMaxMarkingDequeSize` (4 MB) in 8-byte entries.
 pub const DEFAULT_CAPACITY: usize = 4 * 1024 * 1024 / 8;

@@ -9,9 +9,9 @@
 //! bytes surviving since the last growth exceed the capacity
 //! (`Heap::CheckNewSpaceExpansionCriteria`).
 
-use crate::memory::{chunk_base, Memory};
-use crate::space::SpaceId;
-use crate::tagged::Address;
+use crate::heap::memory::{chunk_base, Memory};
+use crate::heap::space::SpaceId;
+use crate::heap::tagged::Address;
 
 #[derive(Debug)]
 pub struct NewSpace {
@@ -91,7 +91,7 @@ impl NewSpace {
     }
 
     pub fn contains(&self, addr: Address) -> bool {
-        let c = crate::memory::chunk_of(addr);
+        let c = crate::heap::memory::chunk_of(addr);
         c == self.semi[0] || c == self.semi[1]
     }
 }

@@ -10,7 +10,7 @@
 //! offset of the object's start (0 = no id yet). Allocation writes 0 there; a copy moves
 //! the id with the object — one array store, no hash map on the scavenger's path.
 
-use crate::roots::RootKind;
+use crate::heap::roots::RootKind;
 
 /// The synthetic snapshot root.
 pub const ROOT_ID: u32 = 1;
