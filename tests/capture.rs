@@ -299,8 +299,10 @@ fn capture_by_address_and_close_the_inspector() {
         !err.contains("SIGUSR1") && err.contains("closing the inspector of PID"),
         "{err}"
     );
-    let out = heapsim(&["capture", &endpoint, "-o", path_str(&dir.path().join("x"))]);
-    let line = one_line_failure(&out, &args);
+    // Closed: the port refuses connections now.
+    let file = dir.path().join("after-close.heapsnapshot");
+    let args = ["capture", &endpoint, "-o", path_str(&file)];
+    let line = one_line_failure(&heapsim(&args), &args);
     assert!(
         line.ends_with(&format!(
             "{endpoint}: connection refused (no inspector listening)"

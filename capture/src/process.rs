@@ -9,7 +9,7 @@
 //! that belongs to another (Node's `SIGUSR1` inspector always binds the same port).
 
 use std::collections::HashSet;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use nix::sys::signal::{kill, Signal};
@@ -110,13 +110,26 @@ impl NodeProcess {
         })
     }
 
-    /// The loopback TCP addresses this process listens on.
+    /// The loopback addresses on which this process accepts TCP connections (a socket
+    /// bound to every interface counts, reached through loopback).
     pub fn listening_loopback(&self) -> Vec<SocketAddr> {
         let inodes = self.socket_inodes();
         listeners(&self.proc)
             .into_iter()
-            .filter(|(addr, inode)| addr.ip().is_loopback() && inodes.contains(inode))
-            .map(|(addr, _)| addr)
+            .filter(|(addr, inode)| {
+                inodes.contains(inode) && (addr.ip().is_loopback() || addr.ip().is_unspecified())
+            })
+            .map(|(mut addr, _)| {
+                if addr.ip().is_unspecified() {
+                    let ip: IpAddr = if addr.is_ipv4() {
+                        Ipv4Addr::LOCALHOST.into()
+                    } else {
+                        Ipv6Addr::LOCALHOST.into()
+                    };
+                    addr.set_ip(ip);
+                }
+                addr
+            })
             .collect()
     }
 
