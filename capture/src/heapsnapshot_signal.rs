@@ -100,24 +100,30 @@ fn wait_for_new(process: &NodeProcess, dir: &Path, before: &HashSet<PathBuf>) ->
     }
 }
 
-/// Waits until the process has closed `file`; fails if it exits or stops writing.
+/// Waits until the process has closed `file`; fails if it exits, or if for [`STALL`] the
+/// file neither grows nor the process uses CPU (V8 builds the whole graph before it writes
+/// the first byte, which takes minutes for a large heap).
 fn wait_until_closed(
     process: &NodeProcess,
     file: &Path,
     on_growth: &mut impl FnMut(u64),
 ) -> Result<()> {
-    let (mut size, mut grew) = (0, Instant::now());
+    let mut seen = (0, process.cpu_ticks());
+    let mut progressed = Instant::now();
     while process.has_open(file) {
         if !process.is_alive() {
             return Err(exited(process));
         }
-        let now = std::fs::metadata(file).map_or(size, |m| m.len());
-        if now != size {
-            (size, grew) = (now, Instant::now());
-            on_growth(size);
-        } else if grew.elapsed() >= STALL {
+        let size = std::fs::metadata(file).map_or(seen.0, |m| m.len());
+        let now = (size, process.cpu_ticks());
+        if now != seen {
+            if now.0 != seen.0 {
+                on_growth(size);
+            }
+            (seen, progressed) = (now, Instant::now());
+        } else if progressed.elapsed() >= STALL {
             return Err(Error::Process(format!(
-                "PID {}: {} stopped growing for {} s",
+                "PID {}: {} neither grew nor did the process run for {} s",
                 process.pid,
                 file.display(),
                 STALL.as_secs()

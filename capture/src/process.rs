@@ -52,6 +52,11 @@ impl NodeProcess {
             .is_ok_and(|s| s.state != 'Z' && s.state != 'X')
     }
 
+    /// CPU time used so far, in clock ticks: a process that uses CPU is still working.
+    pub fn cpu_ticks(&self) -> u64 {
+        self.proc.stat().map_or(0, |s| s.utime + s.stime)
+    }
+
     /// Sends `signal`; only ever to a checked Node process.
     pub fn signal(&self, signal: Signal) -> Result<()> {
         kill(Pid::from_raw(self.pid), signal)
