@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
 use analyzer::report::{json, suspects, text, DomView};
-use analyzer::snapshot::Retainers;
+use analyzer::snapshot::{HeapSnapshot, Retainers};
 
 /// Name the leaking objects of a heap snapshot and where their memory accumulates.
 #[derive(clap::Args, Debug)]
@@ -62,6 +62,11 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         Some(file) => super::load::load(file)?,
         None => demo_snapshot(&args.scenario, args.json)?,
     };
+    report(snapshot, &args)
+}
+
+/// Prints the leak report of `snapshot` as `args` asks (also for `heapsim capture --analyze`).
+pub fn report(snapshot: HeapSnapshot, args: &Args) -> anyhow::Result<i32> {
     let a = Analysis::new(snapshot);
     let view = DomView::of(&a);
     let params = suspects::Params {

@@ -8,6 +8,7 @@
 use clap::{Parser, Subcommand};
 
 mod analyze;
+mod capture;
 mod common;
 mod diff;
 mod dominators;
@@ -24,6 +25,7 @@ mod stress;
 mod strings;
 mod summary;
 mod tree;
+mod watch;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -33,7 +35,8 @@ mod tree;
     long_about = None,
     after_help = "Start with `heapsim analyze FILE` (or `heapsim analyze` for the built-in demo).\n\
         Take a snapshot of a Node process with `node --heapsnapshot-signal=SIGUSR2 app.js`\n\
-        then `kill -USR2 PID`, or `require('v8').writeHeapSnapshot()`."
+        then `kill -USR2 PID`, or `require('v8').writeHeapSnapshot()`, or let\n\
+        `heapsim capture PID --analyze` attach to it and report while it keeps serving."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -44,6 +47,10 @@ pub struct Cli {
 pub enum Command {
     /// Leak report: suspects, accumulation points, retainer paths.
     Analyze(analyze::Args),
+    /// Take a heap snapshot of a running Node.js process (and report its leak).
+    Capture(capture::Args),
+    /// Snapshots of a running Node.js process over time, then what they leak.
+    Watch(watch::Args),
     /// DevTools' Summary view: objects grouped by class, with sizes and distances.
     Summary(summary::SummaryArgs),
     /// DevTools' Statistics view: bytes by category (code, strings, arrays, native…).
@@ -74,6 +81,8 @@ pub enum Command {
 pub fn run(cli: Cli) -> i32 {
     let result: anyhow::Result<i32> = match cli.command {
         Command::Analyze(a) => analyze::run(a),
+        Command::Capture(a) => capture::run(a),
+        Command::Watch(a) => watch::run(a),
         Command::Tree(a) => tree::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Strings(a) => strings::run(a),
