@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use analyzer::analysis::NodeResults;
 use analyzer::devtools::summary::ClassRow;
+use analyzer::report::json::Document;
 use analyzer::units::{human_bytes, thousands};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -43,11 +44,12 @@ pub enum SortBy {
 }
 
 #[derive(Serialize)]
-struct Output<'a> {
+struct Summary<'a> {
     node_count: usize,
     edge_count: usize,
     total_size: u64,
     classes: &'a [ClassRow],
+    more_classes: usize,
 }
 
 /// Sorts rows by `by` (descending), ties by name.
@@ -72,12 +74,14 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
     let shown = args.top.unwrap_or(rows.len()).min(rows.len());
     let total = a.total_size();
     if args.json {
-        let out = Output {
+        let body = Summary {
             node_count: a.node_count(),
             edge_count: a.edge_count,
             total_size: total,
             classes: &rows[..shown],
+            more_classes: rows.len() - shown,
         };
+        let out = Document::new(&[&args.file], body);
         outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(0);
     }

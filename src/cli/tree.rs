@@ -67,11 +67,12 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     };
     let rows = cluster_tree::build(&view, start, &params);
     if args.json {
-        let out = serde_json::json!({
+        let body = serde_json::json!({
             "root": a.snapshot.node_id(start),
             "total_size": view.tree.total(),
             "rows": json::tree_rows(&view, &rows),
         });
+        let out = json::Document::new(&[&args.file], body);
         outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         out!("{}", text::tree(&view, &rows));
