@@ -141,6 +141,12 @@ fn every_command_s_json_has_the_documented_shape_version_and_files() {
                 "sample_id": "integer", "path": path_shape()}], "more_groups": "integer"}),
         ),
         (
+            vec!["dominators", c, "--algorithm", "lt"],
+            vec![c],
+            json!({"nodes": "integer", "edges": "integer",
+                "algorithms": [{"name": "string", "seconds": "number", "agrees": "bool"}]}),
+        ),
+        (
             vec!["strings", c, "--top", "1"],
             vec![c],
             json!({"wasted_size": "integer", "strings": [{"value": "string", "count": "integer",
@@ -188,6 +194,15 @@ fn top_is_obeyed_by_every_json_list_and_the_rest_counted() {
     }
     let top1 = heapsim(&["analyze", c, "--json", "--top", "1"]);
     assert!(top1["suspects"].as_array().unwrap().len() <= 1);
+}
+
+/// `stress` reads no file: the heap is the simulator's.
+#[test]
+fn stress_json_has_the_version_and_no_input_file() {
+    let r = heapsim(&["stress", "--ops", "200", "--json"]);
+    assert_eq!(r["schema_version"], 2);
+    assert_eq!(r["files"], json!([]));
+    assert_eq!(r["failures"], 0, "{r:#}");
 }
 
 /// On the built-in demo (`heapsim analyze` with no file): no input file.
