@@ -20,7 +20,9 @@ use super::common::{analyse_lean, clip, distance_text, table};
 
 Rows are DevTools' classes: constructor names, `{a, b}` for plain objects of a common
 shape, `(system)`, `(compiled code)`, `(string)`... Objects with a source location are
-split by location. Retained sizes do not double-count nested instances of a class.")]
+split by location (in JSON each row's `class_key` tells them apart). `analyze`, `tree`,
+`diff` and `show` use the same names. Retained sizes do not double-count nested instances
+of a class.")]
 pub struct SummaryArgs {
     /// The .heapsnapshot file.
     pub file: PathBuf,

@@ -18,7 +18,8 @@ Examples:
   heapsim tree app.heapsnapshot --min-size 1000000 --json
 
 A folded row such as `Timeout ×20000, 4.1 MB  [largest @1234]` stands for 20000 siblings
-of one class; expand it with `heapsim tree FILE @1234` (one member) or --no-fold.")]
+of one class (named as in `heapsim summary`: `{headers, html} ×500` for plain objects of one
+shape); expand it with `heapsim tree FILE @1234` (one member) or --no-fold.")]
 pub struct Args {
     /// The .heapsnapshot file.
     pub file: PathBuf,
