@@ -36,8 +36,8 @@ function back() {
 }
 
 expect.leak({
-  suspect: 'Object',
-  accumulation: 'Object',
+  suspect: '{longStr, someMethod}',
+  accumulation: '{longStr, someMethod}',
   path: 'theThing',
   leaked: 'someMethod',
 });

@@ -62,14 +62,15 @@ fn names(label: &str, class: &str) -> bool {
 }
 
 /// The property steps of a leak group's retainer path: edge names, without the unnamed
-/// first step and without element steps (`[12]`).
+/// first step, element and hidden steps (`[12]`) and numbered root slots.
 fn property_steps(group: &Value) -> Vec<&str> {
-    group["path"]
+    group["path"]["steps"]
         .as_array()
         .map(|p| {
             p.iter()
+                .filter(|step| !matches!(step["edge_type"].as_str(), Some("element" | "hidden")))
                 .filter_map(|step| step["edge"].as_str())
-                .filter(|e| !e.is_empty() && !e.starts_with('['))
+                .filter(|e| !e.bytes().all(|b| b.is_ascii_digit()))
                 .collect()
         })
         .unwrap_or_default()
@@ -82,8 +83,8 @@ fn check_leak(record: &Value, dir: &Path) -> Vec<String> {
     let report = heapsim_json(&[Path::new("analyze"), &dir.join("final.heapsnapshot")]);
     let suspect = &report["suspects"][0];
     let found = (
-        suspect["name"].as_str().unwrap_or("(no suspect)"),
-        suspect["accumulation"]["name"].as_str().unwrap_or("-"),
+        suspect["class"].as_str().unwrap_or("(no suspect)"),
+        suspect["accumulation"]["class"].as_str().unwrap_or("-"),
         suspect["groups"][0]["class"].as_str().unwrap_or("-"),
     );
     if found.0 != field("suspect") || found.1 != field("accumulation") {

@@ -5,6 +5,7 @@ use super::output::{out, outln};
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
+use analyzer::report::retainer_path::PathStep;
 use analyzer::report::{json, suspects, text, DomView};
 use analyzer::snapshot::{HeapSnapshot, Retainers};
 
@@ -76,7 +77,7 @@ pub fn report(snapshot: HeapSnapshot, args: &Args) -> anyhow::Result<i32> {
     };
     let found = suspects::find(&view, &params);
     let s = &a.snapshot;
-    let paths: Vec<Vec<json::PathStep>> = if found.is_empty() {
+    let paths: Vec<Vec<PathStep>> = if found.is_empty() {
         Vec::new()
     } else {
         let depth = analyzer::paths::depths(s);
@@ -89,13 +90,15 @@ pub fn report(snapshot: HeapSnapshot, args: &Args) -> anyhow::Result<i32> {
                 // and of those the first by edge names, so reports do not change from run
                 // to run with the order of retainers in the file.
                 let paths = analyzer::paths::shortest_paths(s, &depth, &retainers, x.node, 16);
-                let steps: Vec<Vec<json::PathStep>> =
-                    paths.iter().map(|p| json::retainer_steps(s, p)).collect();
-                fn key(p: &[json::PathStep]) -> (bool, Vec<&str>) {
+                let steps: Vec<Vec<PathStep>> = paths
+                    .iter()
+                    .map(|p| json::retainer_steps(&view, p))
+                    .collect();
+                fn key(p: &[PathStep]) -> (bool, Vec<&str>) {
                     let synthetic_start = !matches!(p.first(), Some(st) if !st.synthetic);
                     (
                         synthetic_start,
-                        p.iter().map(|st| st.edge.as_str()).collect(),
+                        p.iter().map(|st| st.label.as_str()).collect(),
                     )
                 }
                 steps
@@ -107,7 +110,8 @@ pub fn report(snapshot: HeapSnapshot, args: &Args) -> anyhow::Result<i32> {
             .collect()
     };
     if args.json {
-        let report = json::leak_report(&view, &found, &paths);
+        let files: Vec<&std::path::Path> = args.file.iter().map(|f| f.as_path()).collect();
+        let report = json::Document::new(&files, json::leak_report(&view, &found, &paths));
         outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         out!(

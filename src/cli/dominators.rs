@@ -60,7 +60,8 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let snapshot = super::load::load(&args.file)?;
     let report = time_algorithms(&snapshot, &algorithms);
     if args.json {
-        outln!("{}", serde_json::to_string_pretty(&report.0)?);
+        let out = analyzer::report::json::Document::new(&[&args.file], &report.0);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_text(&args, &report.0)?;
     }

@@ -5,8 +5,11 @@ use std::path::PathBuf;
 
 use analyzer::devtools::names::display_name;
 use analyzer::paths::paths_to;
+use analyzer::report::labels::object_name;
+use analyzer::report::retainer_path::{self, PathJson, PathStep};
+use analyzer::report::{json, DomView};
 use clap::Args;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::common::{analyse, find, parse_id};
 
@@ -15,10 +18,11 @@ use super::common::{analyse, find, parse_id};
   heapsim path app.heapsnapshot @234743
   heapsim path app.heapsnapshot @234743 --max 10 --json
 
-Paths skip weak edges and are printed as JavaScript-like chains, e.g.
-`global.client._events.error[17]`: properties as `.name` (or `[\"odd name\"]`),
-elements as `[i]`, closure variables and internal links as `.name`. A path that starts in
-V8's GC roots begins with the root's name, e.g. `(Handle scope)[3].next`.")]
+Paths skip weak edges and are written as in `heapsim analyze`: the first node, then one
+step per edge — `global → client → _events → error → [17]`. Properties and variables by
+name, elements and numbered root slots as `[i]`, a function's scope as the function and
+where it is defined (`handler → context of handler (server.js:12) → client`). A path that
+starts in V8's GC roots begins with the root's name, e.g. `(Handle scope) → [3] → next`.")]
 pub struct PathArgs {
     /// The .heapsnapshot file.
     pub file: PathBuf,
@@ -37,50 +41,34 @@ pub fn run(args: PathArgs) -> anyhow::Result<i32> {
     let a = analyse(&args.file)?;
     let v = find(&a, &args.file, args.id)?;
     let s = &a.snapshot;
+    let view = DomView::of(&a);
     let paths = paths_to(&a, v, args.max);
+    let steps: Vec<Vec<PathStep>> = paths
+        .iter()
+        .map(|p| json::retainer_steps(&view, p))
+        .collect();
     if args.json {
-        let list: Vec<Value> = paths
-            .iter()
-            .map(|p| {
-                let steps: Vec<Value> = p
-                    .steps
-                    .iter()
-                    .map(|st| {
-                        json!({
-                            "edge": st.edge.map(|e| s.edge_name(e)),
-                            "edge_type": st.edge.map(|e| s.edge_kind(e).v8_name()),
-                            "id": s.node_id(st.node),
-                            "type": s.node_type_name(st.node),
-                            "name": display_name(s, st.node),
-                        })
-                    })
-                    .collect();
-                json!({"chain": p.chain(&a), "steps": steps})
-            })
-            .collect();
-        let out = json!({
+        let body = json!({
             "id": args.id,
             "name": display_name(s, v),
-            "paths": list,
+            "class": object_name(&view, v),
+            "paths": steps.into_iter().map(PathJson::new).collect::<Vec<_>>(),
         });
+        let out = json::Document::new(&[&args.file], body);
         outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(0);
     }
-    if paths.is_empty() {
+    if steps.is_empty() {
         outln!(
             "@{} {} is not reachable from the root over non-weak edges",
             args.id,
-            display_name(s, v)
+            object_name(&view, v)
         );
         return Ok(0);
     }
-    for p in &paths {
-        let ids: Vec<String> = p
-            .steps
-            .iter()
-            .map(|st| format!("@{}", s.node_id(st.node)))
-            .collect();
-        outln!("{}", p.chain(&a));
+    for p in &steps {
+        let ids: Vec<String> = p.iter().map(|st| format!("@{}", st.id)).collect();
+        outln!("{}", retainer_path::text(p));
         outln!("    {}", ids.join(" → "));
     }
     Ok(0)

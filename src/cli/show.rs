@@ -5,10 +5,13 @@
 use super::output::outln;
 use std::path::PathBuf;
 
-use analyzer::analysis::{Analysis, NodeResults};
+use analyzer::analysis::Analysis;
 use analyzer::devtools::names::display_name;
 use analyzer::object_view::ObjectView;
 use analyzer::paths::edge_accessor;
+use analyzer::report::json::Document;
+use analyzer::report::labels::{closure_location, object_name};
+use analyzer::report::DomView;
 use analyzer::snapshot::{EdgeIx, NodeIx};
 use analyzer::units::human_bytes;
 use clap::Args;
@@ -24,7 +27,8 @@ use super::common::{analyse, clip, distance_text, find, parse_id};
 
 Fields are the object's outgoing edges as DevTools lists them (weak ones marked); with
 --depth N each field's own fields are listed N levels deep. Retainers are the edges that
-point at the object. Sizes are DevTools' (hidden backing stores count into their owner).")]
+point at the object. Sizes are DevTools' (hidden backing stores count into their owner).
+A function is shown with where it is defined: `@75333 onError listeners.js:30 (closure)`.")]
 pub struct ShowArgs {
     /// The .heapsnapshot file.
     pub file: PathBuf,
@@ -48,12 +52,32 @@ fn node_json(a: &Analysis, v: NodeIx) -> Value {
         "id": s.node_id(v),
         "type": s.node_type_name(v),
         "name": display_name(s, v),
-        "class": a.class_name(v),
+        "class": object_name(&DomView::of(a), v),
         "self_size": s.self_size(v),
         "retained_size": a.tree.retained[v as usize],
         "distance": a.distance[v as usize],
         "dominator_id": s.node_id(a.tree.idom[v as usize]),
+        "location": closure_location(s, v),
     })
+}
+
+/// The name a line shows: DevTools' display name, `(anonymous)` for an unnamed function,
+/// and where a function is defined (`onError listeners.js:30`), as `analyze` reports it.
+fn shown_name(a: &Analysis, v: NodeIx) -> String {
+    let s = &a.snapshot;
+    let name = display_name(s, v);
+    if s.node_kind(v) != format::NodeKind::Closure {
+        return clip(&name, 80);
+    }
+    let name = if name.is_empty() {
+        "(anonymous)".into()
+    } else {
+        clip(&name, 80)
+    };
+    match closure_location(s, v) {
+        Some(at) => format!("{name} {at}"),
+        None => name,
+    }
 }
 
 fn node_line(a: &Analysis, v: NodeIx) -> String {
@@ -61,7 +85,7 @@ fn node_line(a: &Analysis, v: NodeIx) -> String {
     format!(
         "@{} {} ({})  self {}  retained {}  distance {}",
         s.node_id(v),
-        clip(&display_name(s, v), 80),
+        shown_name(a, v),
         s.node_type_name(v),
         human_bytes(s.self_size(v)),
         human_bytes(a.tree.retained[v as usize]),
@@ -80,7 +104,8 @@ pub fn run(args: ShowArgs) -> anyhow::Result<i32> {
     let v = find(&a, &args.file, args.id)?;
     let view = ObjectView::build(&a.snapshot, v, args.depth, args.limit);
     if args.json {
-        outln!("{}", serde_json::to_string_pretty(&view_json(&a, &view))?);
+        let out = Document::new(&[&args.file], view_json(&a, &view));
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_text(&a, &view)?;
     }
@@ -132,7 +157,7 @@ fn print_text(a: &Analysis, view: &ObjectView) -> std::io::Result<()> {
     outln!("{}", node_line(a, v));
     outln!(
         "  class {}  dominator @{}",
-        a.class_name(v),
+        object_name(&DomView::of(a), v),
         s.node_id(a.tree.idom[v as usize])
     );
     outln!("Fields ({}):", view.edge_count);

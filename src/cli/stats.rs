@@ -27,7 +27,8 @@ pub fn run(args: StatsArgs) -> anyhow::Result<i32> {
     let a = analyse(&args.file)?;
     let st = analyzer::devtools::statistics::statistics(&a);
     if args.json {
-        outln!("{}", serde_json::to_string_pretty(&st)?);
+        let out = analyzer::report::json::Document::new(&[&args.file], &st);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(0);
     }
     let row = |name: &str, v: u64| {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use analyzer::analysis::NodeResults;
 use analyzer::devtools::summary::ClassRow;
+use analyzer::report::json::Document;
 use analyzer::units::{human_bytes, thousands};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -19,7 +20,9 @@ use super::common::{analyse_lean, clip, distance_text, table};
 
 Rows are DevTools' classes: constructor names, `{a, b}` for plain objects of a common
 shape, `(system)`, `(compiled code)`, `(string)`... Objects with a source location are
-split by location. Retained sizes do not double-count nested instances of a class.")]
+split by location (in JSON each row's `class_key` tells them apart). `analyze`, `tree`,
+`diff` and `show` use the same names. Retained sizes do not double-count nested instances
+of a class.")]
 pub struct SummaryArgs {
     /// The .heapsnapshot file.
     pub file: PathBuf,
@@ -43,11 +46,12 @@ pub enum SortBy {
 }
 
 #[derive(Serialize)]
-struct Output<'a> {
+struct Summary<'a> {
     node_count: usize,
     edge_count: usize,
     total_size: u64,
     classes: &'a [ClassRow],
+    more_classes: usize,
 }
 
 /// Sorts rows by `by` (descending), ties by name.
@@ -72,12 +76,14 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
     let shown = args.top.unwrap_or(rows.len()).min(rows.len());
     let total = a.total_size();
     if args.json {
-        let out = Output {
+        let body = Summary {
             node_count: a.node_count(),
             edge_count: a.edge_count,
             total_size: total,
             classes: &rows[..shown],
+            more_classes: rows.len() - shown,
         };
+        let out = Document::new(&[&args.file], body);
         outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(0);
     }

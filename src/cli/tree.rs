@@ -18,7 +18,8 @@ Examples:
   heapsim tree app.heapsnapshot --min-size 1000000 --json
 
 A folded row such as `Timeout ×20000, 4.1 MB  [largest @1234]` stands for 20000 siblings
-of one class; expand it with `heapsim tree FILE @1234` (one member) or --no-fold.")]
+of one class (named as in `heapsim summary`: `{headers, html} ×500` for plain objects of one
+shape); expand it with `heapsim tree FILE @1234` (one member) or --no-fold.")]
 pub struct Args {
     /// The .heapsnapshot file.
     pub file: PathBuf,
@@ -67,11 +68,12 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     };
     let rows = cluster_tree::build(&view, start, &params);
     if args.json {
-        let out = serde_json::json!({
+        let body = serde_json::json!({
             "root": a.snapshot.node_id(start),
             "total_size": view.tree.total(),
             "rows": json::tree_rows(&view, &rows),
         });
+        let out = json::Document::new(&[&args.file], body);
         outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         out!("{}", text::tree(&view, &rows));

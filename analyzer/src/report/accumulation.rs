@@ -93,9 +93,11 @@ mod tests {
         }
         let s = b.finish();
         let d = non_weak_tree(&s);
+        let c = crate::devtools::classes::Classes::build(&s);
         let v = DomView {
             snapshot: &s,
             tree: &d,
+            classes: &c,
         };
         let a = find(&v, client, BIG_DROP_RATIO);
         assert_eq!(a.chain, vec![client, events, arr, store]);

@@ -54,7 +54,7 @@ pub struct ClassDelta {
 
 /// DevTools' Comparison view of `target` against `base`, largest size delta first;
 /// classes without change are left out. `base_class` / `target_class` name a node's class
-/// (DevTools' class names in the CLI; [`Labeler`] labels in tests).
+/// (DevTools' class names, [`crate::devtools::classes::Classes::name`]).
 pub fn compare<'a, 'b>(
     base: &HeapSnapshot,
     base_class: impl Fn(NodeIx) -> &'a str,
@@ -132,9 +132,8 @@ pub fn sorted_id_column(s: &HeapSnapshot) -> Vec<u32> {
 /// One step of a representative retainer path: the edge taken and the node reached.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
-    /// Edge as a property-path step (`_events`, `[3]`); empty for the root.
-    pub edge: String,
-    pub kind: EdgeKind,
+    /// The edge into the node; `None` for the root.
+    pub edge: Option<EdgeIx>,
     pub node: NodeIx,
 }
 
@@ -204,8 +203,7 @@ pub fn tree_path(s: &HeapSnapshot, parent: &[EdgeIx], v: NodeIx) -> Vec<Step> {
     while parent[cur as usize] != u32::MAX {
         let e = parent[cur as usize];
         steps.push(Step {
-            edge: labels::edge_label(s, e),
-            kind: s.edge_kind(e),
+            edge: Some(e),
             node: cur,
         });
         cur = edge_source(s, e);
@@ -214,8 +212,7 @@ pub fn tree_path(s: &HeapSnapshot, parent: &[EdgeIx], v: NodeIx) -> Vec<Step> {
         return Vec::new();
     }
     steps.push(Step {
-        edge: String::new(),
-        kind: EdgeKind::Other,
+        edge: None,
         node: 0,
     });
     steps.reverse();
@@ -259,7 +256,7 @@ pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<Le
 
     // Path shapes along the BFS tree.
     let (parent, order) = bfs_tree(s);
-    let mut labeler = Labeler::new();
+    let mut labeler = Labeler::new(view.classes);
     let mut shape = vec![0u64; n];
     let mut last_step = vec![0u64; n];
     for &v in order.iter().skip(1) {
@@ -326,6 +323,7 @@ pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<Le
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::devtools::classes::Classes;
     use crate::report::non_weak_tree;
     use crate::snapshot::SnapshotBuilder;
 
@@ -361,25 +359,8 @@ mod tests {
     fn comparison_counts_new_and_deleted_per_class() {
         let base = snap(2, 3);
         let target = snap(5, 1);
-        let (mut lb, mut lt) = (Labeler::new(), Labeler::new());
-        let names_b: Vec<String> = (0..base.node_count() as NodeIx)
-            .map(|n| {
-                let l = lb.of(&base, n);
-                lb.label(l).to_string()
-            })
-            .collect();
-        let names_t: Vec<String> = (0..target.node_count() as NodeIx)
-            .map(|n| {
-                let l = lt.of(&target, n);
-                lt.label(l).to_string()
-            })
-            .collect();
-        let rows = compare(
-            &base,
-            |n| names_b[n as usize].as_str(),
-            &target,
-            |n| names_t[n as usize].as_str(),
-        );
+        let (cb, ct) = (Classes::build(&base), Classes::build(&target));
+        let rows = compare(&base, |n| cb.name(n), &target, |n| ct.name(n));
         let get = |c: &str| rows.iter().find(|r| r.class == c).unwrap().clone();
         let req = get("Request");
         assert_eq!(
@@ -402,9 +383,11 @@ mod tests {
         let target = snap(6, 1);
         let fin = snap(8, 1);
         let d = non_weak_tree(&fin);
+        let c = crate::devtools::classes::Classes::build(&fin);
         let v = DomView {
             snapshot: &fin,
             tree: &d,
+            classes: &c,
         };
         let groups = leak_groups(&sorted_id_column(&base), &sorted_id_column(&target), &v);
         assert_eq!(groups[0].class, "closure \"onError\"");
@@ -413,8 +396,16 @@ mod tests {
         assert_eq!(groups[0].retained_size, 4 * (32 + 24 + 64));
         let req = groups.iter().find(|g| g.class == "Request").unwrap();
         assert_eq!((req.count, req.retained_size), (4, 0));
-        let edges: Vec<&str> = groups[0].path.iter().map(|s| s.edge.as_str()).collect();
-        assert_eq!(edges[..4], ["", "[1]", "listeners", "elements"]);
+        let edges: Vec<Option<String>> = groups[0]
+            .path
+            .iter()
+            .map(|st| st.edge.map(|e| fin.edge_name(e).into_owned()))
+            .collect();
+        let named = |n: &str| Some(n.to_string());
+        assert_eq!(
+            edges[..4],
+            [None, named("1"), named("listeners"), named("elements")]
+        );
         assert_eq!(
             groups[0].path.last().unwrap().node,
             groups[0].representative

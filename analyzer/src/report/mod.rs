@@ -8,12 +8,14 @@
 //!
 //! * [`suspects`] — Eclipse MAT's "Leak Suspects" idea applied to V8 snapshots;
 //! * [`accumulation`] — where a suspect's memory piles up (MAT's accumulation point);
-//! * [`labels`] — how reports name objects and groups of objects;
+//! * [`labels`] — how reports name objects and groups of objects (DevTools' classes);
+//! * [`retainer_path`] — how every command writes a retainer path;
 //! * [`cluster_tree`] — the dominator tree with same-class siblings folded;
 //! * [`diff`] — DevTools' Comparison view and memlab's three-snapshot leak grouping;
 //! * [`strings`] — duplicated strings and the bytes they waste;
 //! * [`text`] — the plain-text rendering users read, including the talk's suspect sentence.
 
+use crate::devtools::classes::Classes;
 use crate::domtree::DomTree;
 use crate::snapshot::HeapSnapshot;
 
@@ -22,11 +24,13 @@ pub mod cluster_tree;
 pub mod diff;
 pub mod json;
 pub mod labels;
+pub mod retainer_path;
 pub mod strings;
 pub mod suspects;
 pub mod text;
 
-/// What every report reads: one snapshot and its dominator tree ([`DomTree`]).
+/// What every report reads: one snapshot, its dominator tree ([`DomTree`]) and DevTools'
+/// class of every node ([`Classes`], the names reports use, see [`labels`]).
 ///
 /// The tree spans all nodes: `idom[root] == root`, and DevTools attaches weakly-retained
 /// and unreachable nodes to the root.
@@ -34,6 +38,7 @@ pub mod text;
 pub struct DomView<'a> {
     pub snapshot: &'a HeapSnapshot,
     pub tree: &'a DomTree,
+    pub classes: &'a Classes,
 }
 
 impl<'a> DomView<'a> {
@@ -42,6 +47,7 @@ impl<'a> DomView<'a> {
         DomView {
             snapshot: &a.snapshot,
             tree: &a.tree,
+            classes: &a.classes,
         }
     }
 }
