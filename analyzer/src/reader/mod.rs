@@ -66,11 +66,34 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<HeapSnapshot, ReadEr
         );
         pb
     });
-    let result = std::thread::scope(|s| {
+    let result = read_threaded(file, len, progress.as_ref());
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    result
+}
+
+/// Reads a snapshot from a byte stream as it arrives (a socket, a pipe, the chunks of a
+/// live capture), with the same chunked parser as [`read_path`]. `max_len` bounds the
+/// allocations made from the header's counts, as a file's size does: pass the most bytes
+/// the stream can carry, or `u64::MAX` when its source is trusted to state true counts.
+pub fn read_stream(
+    input: impl std::io::Read + Send,
+    max_len: u64,
+) -> Result<HeapSnapshot, ReadError> {
+    read_threaded(input, max_len, None)
+}
+
+/// Runs the parser over `input` read by a second thread ([`stream::read_loop`]).
+fn read_threaded(
+    input: impl std::io::Read + Send,
+    len: u64,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<HeapSnapshot, ReadError> {
+    std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel(2);
         let (spare_tx, spare_rx) = std::sync::mpsc::channel();
-        let pb = progress.as_ref();
-        s.spawn(move || stream::read_loop(file, tx, spare_rx, pb));
+        s.spawn(move || stream::read_loop(input, tx, spare_rx, progress));
         let src = stream::ThreadSource {
             rx,
             spare_tx,
@@ -81,11 +104,7 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<HeapSnapshot, ReadEr
         // The parser (and with it the receiving end) is dropped before the scope joins the
         // reading thread, which then stops at its next send.
         Parser::new(src).run()
-    });
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
-    }
-    result
+    })
 }
 
 /// Reads a snapshot held in memory.
