@@ -20,7 +20,7 @@ Paths skip weak edges and are printed as JavaScript-like chains, e.g.
 elements as `[i]`, closure variables and internal links as `.name`. A path that starts in
 V8's GC roots begins with the root's name, e.g. `(Handle scope)[3].next`.")]
 pub struct PathArgs {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// The object's id, as DevTools prints it (`@4321`).
     #[arg(value_parser = parse_id, value_name = "@ID")]

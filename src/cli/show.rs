@@ -26,7 +26,7 @@ Fields are the object's outgoing edges as DevTools lists them (weak ones marked)
 --depth N each field's own fields are listed N levels deep. Retainers are the edges that
 point at the object. Sizes are DevTools' (hidden backing stores count into their owner).")]
 pub struct ShowArgs {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// The object's id, as DevTools prints it (`@4321`).
     #[arg(value_parser = parse_id, value_name = "@ID")]

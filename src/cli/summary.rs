@@ -21,7 +21,7 @@ Rows are DevTools' classes: constructor names, `{a, b}` for plain objects of a c
 shape, `(system)`, `(compiled code)`, `(string)`... Objects with a source location are
 split by location. Retained sizes do not double-count nested instances of a class.")]
 pub struct SummaryArgs {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// Show only the first N classes (all by default).
     #[arg(long, value_name = "N", value_parser = super::common::at_least_one)]
