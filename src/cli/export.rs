@@ -24,7 +24,7 @@ pub struct ExportArgs {
     /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// Row format (`--format` is an old spelling, still accepted).
-    #[arg(long, value_enum, default_value_t = Format::Csv, alias = "format")]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Csv, alias = "format")]
     pub to: Format,
     /// Write to this file instead of standard output (`-`: standard output).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
