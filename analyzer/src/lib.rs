@@ -10,6 +10,7 @@
 //! from the `format` crate (node and edge kinds, layouts, the WeakMap edge name).
 
 pub mod analysis;
+pub mod anonymize;
 pub mod bitset;
 pub mod csr;
 pub mod devtools;

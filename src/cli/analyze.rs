@@ -26,7 +26,7 @@ child while it keeps 70 % of its parent's retained size. JSON: docs/leak-report.
 Exit status: 0 (also when there is no suspect); 1 with --fail-on-leak when there is a
 suspect; 2 for unreadable input or bad usage.")]
 pub struct Args {
-    /// The .heapsnapshot file. Without it, heapsim analyses the snapshot of a built-in
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are). Without it, heapsim analyses the snapshot of a built-in
     /// scenario run on its simulator (see --scenario).
     pub file: Option<PathBuf>,
     /// The built-in scenario to analyse when no FILE is given (`heapsim scenario --list`).

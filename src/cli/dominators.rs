@@ -21,7 +21,7 @@ use serde::Serialize;
     (predecessors renumbered into DFS order), snca-par (renumbered, two threads), or all \
     (comma-separated lists work too). See docs/dominators.md.")]
 pub struct Args {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// Which algorithms to time: chk, lt, slt, snca, lt-pre, slt-pre, snca-pre, snca-par, a
     /// comma-separated list of them, or all.

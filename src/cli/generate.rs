@@ -13,13 +13,15 @@ use scenarios::truth::{write_truth, TruthFile};
 use sim::snapshot::{truth, write_heap_snapshot, SnapshotOptions};
 use sim::{Heap, Profile};
 
-use super::output::OutputFile;
+use super::load::is_stdio;
+use super::output::{Output, OutputFile};
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:\n  \
     heapsim generate --objects 1000000 -o app.heapsnapshot\n  \
     heapsim generate --shape chains --objects 2000000 --format node24 -o chains.heapsnapshot\n  \
-    heapsim generate --shape weak --no-gc --seed 7 -o weak.heapsnapshot --force")]
+    heapsim generate --shape weak --no-gc --seed 7 -o weak.heapsnapshot --force\n  \
+    heapsim generate --objects 50000 -o - | heapsim summary -")]
 pub struct GenerateArgs {
     /// Number of objects to allocate (counts every heap object created, including backing
     /// stores and garbage).
@@ -45,7 +47,7 @@ pub struct GenerateArgs {
     /// Overwrite existing output files.
     #[arg(long)]
     pub force: bool,
-    /// Output snapshot file.
+    /// Output snapshot file (`-`: standard output, and no truth file).
     #[arg(short = 'o', long = "output")]
     pub output: PathBuf,
 }
@@ -61,8 +63,8 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     };
     // Both outputs are claimed before minutes of heap building, so a bad or existing path
     // fails at once; they appear only when complete.
-    let mut file = OutputFile::create(&args.output, args.force, &[])?;
-    let truth_file = (args.truth_sample > 0)
+    let mut file = Output::create(Some(&args.output), args.force, &[])?;
+    let truth_file = (args.truth_sample > 0 && !is_stdio(&args.output))
         .then(|| OutputFile::create(&truth_path, args.force, &[]))
         .transpose()?;
     let tty = std::io::stderr().is_terminal();
@@ -76,7 +78,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     }
     let built = t0.elapsed();
 
-    let out = BufWriter::with_capacity(1 << 20, file.file());
+    let out = BufWriter::with_capacity(1 << 20, file.writer());
     let opts = SnapshotOptions {
         format: args.format,
         gc: !args.no_gc,
@@ -106,6 +108,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
 
     file.commit()?;
     let t2 = Instant::now();
+    let truth_written = truth_file.is_some();
     if let Some(mut truth_file) = truth_file {
         let objects = truth::sample(
             &heap,
@@ -131,7 +134,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
         args.format,
         written.as_secs_f64(),
         built.as_secs_f64(),
-        if args.truth_sample > 0 {
+        if truth_written {
             format!(", truth in {:.1} s", t2.elapsed().as_secs_f64())
         } else {
             String::new()

@@ -8,6 +8,7 @@
 use clap::{Parser, Subcommand};
 
 mod analyze;
+mod anonymize;
 mod capture;
 mod common;
 mod diff;
@@ -67,6 +68,8 @@ pub enum Command {
     Strings(strings::Args),
     /// One row per node (id, type, name, sizes, distance, dominator) as CSV or JSON lines.
     Export(export::ExportArgs),
+    /// A shareable copy of a snapshot: string contents replaced, graph and sizes kept.
+    Anonymize(anonymize::Args),
     /// Time the dominator algorithms on a snapshot and check that they agree.
     Dominators(dominators::Args),
     /// Run a scripted leak scenario on the simulator and write its snapshot and truth.
@@ -93,6 +96,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Show(args) => show::run(args),
         Command::Path(args) => path::run(args),
         Command::Export(args) => export::run(args),
+        Command::Anonymize(a) => anonymize::run(a),
         Command::Stress(a) => stress::run(a),
         Command::Scenario(a) => scenario::run(a),
     };

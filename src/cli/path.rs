@@ -24,7 +24,7 @@ name, elements and numbered root slots as `[i]`, a function's scope as the funct
 where it is defined (`handler → context of handler (server.js:12) → client`). A path that
 starts in V8's GC roots begins with the root's name, e.g. `(Handle scope) → [3] → next`.")]
 pub struct PathArgs {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// The object's id, as DevTools prints it (`@4321`).
     #[arg(value_parser = parse_id, value_name = "@ID")]

@@ -30,7 +30,7 @@ Fields are the object's outgoing edges as DevTools lists them (weak ones marked)
 point at the object. Sizes are DevTools' (hidden backing stores count into their owner).
 A function is shown with where it is defined: `@75333 onError listeners.js:30 (closure)`.")]
 pub struct ShowArgs {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// The object's id, as DevTools prints it (`@4321`).
     #[arg(value_parser = parse_id, value_name = "@ID")]

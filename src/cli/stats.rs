@@ -16,7 +16,7 @@ use super::common::{analyse, table};
 Categories as in Chrome DevTools' Statistics view: code, strings, JS arrays, typed arrays,
 system objects, and native (embedder) memory; `other` is the rest of the V8 heap.")]
 pub struct StatsArgs {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// Print JSON (see docs/json.md).
     #[arg(long)]

@@ -17,7 +17,7 @@ Examples:
 Wasted bytes = all copies' size minus one copy. Strings over 1024 characters are compared
 by their first 1024 (V8 writes no more into snapshots).")]
 pub struct Args {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// Only strings with at least N copies (N ≥ 2).
     #[arg(long, value_name = "N", default_value_t = 2)]

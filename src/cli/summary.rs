@@ -24,7 +24,7 @@ split by location (in JSON each row's `class_key` tells them apart). `analyze`, 
 `diff` and `show` use the same names. Retained sizes do not double-count nested instances
 of a class.")]
 pub struct SummaryArgs {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// Show only the first N classes (all by default).
     #[arg(long, value_name = "N", value_parser = super::common::at_least_one)]

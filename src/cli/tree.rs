@@ -15,13 +15,14 @@ use super::common::parse_id;
 Examples:
   heapsim tree app.heapsnapshot
   heapsim tree app.heapsnapshot @234743 --depth 3
-  heapsim tree app.heapsnapshot --min-size 1000000 --json
+  heapsim tree app.heapsnapshot --min-size 1MB --json
+  heapsim tree app.heapsnapshot.gz --min-size 1.5MiB
 
 A folded row such as `Timeout ×20000, 4.1 MB  [largest @1234]` stands for 20000 siblings
 of one class (named as in `heapsim summary`: `{headers, html} ×500` for plain objects of one
 shape); expand it with `heapsim tree FILE @1234` (one member) or --no-fold.")]
 pub struct Args {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// Start at this object (`@123` or `123`); default: the synthetic root.
     #[arg(value_name = "@ID")]
@@ -29,8 +30,9 @@ pub struct Args {
     /// Levels to show below the start.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub depth: u32,
-    /// Hide rows retaining fewer bytes (default: 0.1 % of the heap).
-    #[arg(long, value_name = "BYTES")]
+    /// Hide rows retaining less than SIZE (`1000`, `800kB`, `1MB`, `1.5MiB`; default: 0.1 %
+    /// of the heap).
+    #[arg(long, value_name = "SIZE", value_parser = analyzer::units::parse_bytes)]
     pub min_size: Option<u64>,
     /// At most this many rows per parent.
     #[arg(long, value_name = "N", default_value_t = 25, value_parser = super::common::at_least_one)]

@@ -17,6 +17,8 @@
 //!   thread scans the first fifth as two interleaved pieces (one scan alone is bound by the
 //!   latency of finding where each number ends) and appends it to the columns, while a helper
 //!   thread scans the rest, also as two interleaved pieces; pieces are appended in file order;
+//! * gzip and zstd files are decoded on the reading thread as they stream in
+//!   ([`compression`]), recognised by their magic bytes, never by their name;
 //! * vectors are pre-sized from the header counts, but never beyond what the file's size can
 //!   hold (each number takes at least two bytes), so a lying header cannot allocate.
 //!
@@ -25,6 +27,7 @@
 //! node width and in range, type and string indices are in range. Errors name the array
 //! position and, while the bytes are still at hand, the byte offset.
 
+mod compression;
 mod error;
 mod header;
 pub mod scanner;
@@ -34,6 +37,7 @@ mod stream;
 use std::io::IsTerminal;
 use std::path::Path;
 
+use compression::Compression;
 pub use error::{ReadError, ReadErrorKind};
 use sinks::{EdgeSink, LocationSink, NodeSink, RawSink, Sink, SinkError};
 use stream::{SliceSource, Source, Stream};
@@ -48,7 +52,7 @@ pub struct ReadOptions {
     pub progress: bool,
 }
 
-/// Reads a snapshot file.
+/// Reads a snapshot file: plain, gzip or zstd, told apart by its first bytes.
 pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<HeapSnapshot, ReadError> {
     let md = std::fs::metadata(path).map_err(|e| ReadError::io(format!("cannot open: {e}")))?;
     if md.is_dir() {
@@ -66,12 +70,35 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<HeapSnapshot, ReadEr
         );
         pb
     });
-    let result = read_threaded(file, len, progress.as_ref());
+    let (kind, input) = compression::sniff(file)?;
+    let result = if kind == Compression::None {
+        read_threaded(input, len, progress.as_ref())
+    } else {
+        // The bar counts compressed bytes, the only size known in advance.
+        let counted: Box<dyn std::io::Read + Send> = match &progress {
+            Some(pb) => Box::new(pb.wrap_read(input)),
+            None => Box::new(input),
+        };
+        read_threaded(compression::decoder(kind, counted)?, UNKNOWN_LEN, None)
+    };
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
     result
 }
+
+/// Reads a snapshot from a stream of unknown length, such as standard input: plain, gzip
+/// or zstd, told apart by its first bytes.
+pub fn read_input(input: impl std::io::Read + Send) -> Result<HeapSnapshot, ReadError> {
+    let (kind, input) = compression::sniff(input)?;
+    read_stream(compression::decoder(kind, input)?, UNKNOWN_LEN)
+}
+
+/// The size assumed for an input whose length is not known in advance (a pipe, a
+/// compressed file): the header's counts pre-size the columns only up to what this many
+/// bytes could hold, so a lying header cannot allocate; larger snapshots still read, their
+/// columns growing as they fill.
+const UNKNOWN_LEN: u64 = 1 << 30;
 
 /// Reads a snapshot from a byte stream as it arrives (a socket, a pipe, the chunks of a
 /// live capture), with the same chunked parser as [`read_path`]. `max_len` bounds the
@@ -429,7 +456,8 @@ impl<S: Source> Parser<S> {
             if !self.st.advance(keep)? {
                 // The end of the input: what is left must close the array.
                 let (pos, end) = (self.st.pos, self.st.c.end);
-                let total = self.total;
+                // Where the data ended: a stream's length is known only now.
+                let total = self.st.offset_of(end);
                 let truncated = || {
                     ReadError::syntax(
                         format!("truncated file: the \"{name}\" array is not closed"),
@@ -442,7 +470,7 @@ impl<S: Source> Parser<S> {
                         Ok(())
                     }
                     Ok(Segment::Open) => Err(truncated()),
-                    Err(e) if e.offset() == Some(self.total) => Err(truncated()),
+                    Err(e) if e.offset() == Some(total) => Err(truncated()),
                     Err(e) => Err(e),
                 };
             }
