@@ -366,6 +366,21 @@ impl<'a> Interp<'a> {
             Kind::Function if n == self.realm.names.prototype => {
                 return self.function_prototype(o);
             }
+            // `fn.name` comes from the shared function info unless set as a property.
+            Kind::Function if n == self.realm.names.name && self.own_property(v, n).is_none() => {
+                let name = self.heap.function_name(v.addr());
+                return Ok(self.heap.handle(name));
+            }
+            Kind::Object
+                if n == self.realm.names.size
+                    && matches!(
+                        self.heap.instance_type(v.addr()),
+                        InstanceType::JSMap | InstanceType::JSSet
+                    ) =>
+            {
+                let size = self.heap.collection_size(v);
+                return self.number(size as f64);
+            }
             _ => {}
         }
         let r = self.lookup(v, n).unwrap_or(self.heap.undefined_value());

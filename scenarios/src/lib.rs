@@ -13,6 +13,7 @@ pub mod control;
 pub mod hot_reload;
 pub mod js;
 pub mod listeners;
+pub mod scripts;
 pub mod ssr_timers;
 
 use format::Format;
