@@ -109,12 +109,26 @@ fn new_module(it: &mut Interp<'_>, c: &NativeCall<'_>) -> JsResult<Handle> {
     Ok(m)
 }
 
-/// Runs `source` as the main module `filename` (Node's `Module._load(path, null, true)`);
-/// returns the module.
+/// Runs `source` as the main module `filename` (Node's `Module._load(path, null, true)`:
+/// id `.`, cached under its filename like any module, and `process.mainModule`); returns
+/// the module.
 pub fn run_main(it: &mut Interp<'_>, filename: &str, source: &str) -> JsResult<Handle> {
     let u = it.undefined();
     let id = it.string(".")?;
     let m = make_module(it, id, u)?;
+    let cache = it.heap.get_global(shared(it).cache);
+    let cache = it.heap.handle(cache);
+    let key = it.intern(filename)?;
+    it.set(cache, key, m)?;
+    // Node keeps the main module reachable from the global object this way, so what
+    // its closures hold is not dominated by whatever else also holds it.
+    let g = it.heap.global();
+    let g = it.heap.handle(g);
+    let pn = it.intern("process")?;
+    let process = it.get(g, pn)?;
+    if it.is_object(it.heap.get(process)) {
+        property(it, process, "mainModule", m)?;
+    }
     execute(it, m, filename, source)?;
     Ok(m)
 }

@@ -62,11 +62,33 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         Some(file) => super::load::load(file)?,
         None => demo_snapshot(&args.scenario, args.json)?,
     };
+    let report = Report {
+        threshold_pct: args.threshold,
+        top: args.top,
+        json: args.json,
+    };
+    let leaked = print_leak_report(snapshot, &report)?;
+    Ok(if args.fail_on_leak && leaked { 1 } else { 0 })
+}
+
+/// How [`print_leak_report`] reports.
+pub struct Report {
+    pub threshold_pct: f64,
+    pub top: Option<usize>,
+    pub json: bool,
+}
+
+/// Prints the leak report of `snapshot` as `heapsim analyze` does; true when it names a
+/// suspect. (`heapsim run` prints its final snapshot's report through this too.)
+pub fn print_leak_report(
+    snapshot: analyzer::snapshot::HeapSnapshot,
+    report: &Report,
+) -> anyhow::Result<bool> {
     let a = Analysis::new(snapshot);
     let view = DomView::of(&a);
     let params = suspects::Params {
-        threshold_pct: args.threshold,
-        top: args.top.unwrap_or(usize::MAX),
+        threshold_pct: report.threshold_pct,
+        top: report.top.unwrap_or(usize::MAX),
         ..suspects::Params::default()
     };
     let found = suspects::find(&view, &params);
@@ -101,20 +123,16 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             })
             .collect()
     };
-    if args.json {
+    if report.json {
         let report = json::leak_report(&view, &found, &paths);
         outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         out!(
             "{}",
-            text::leak_report(&view, &found, &paths, args.threshold)
+            text::leak_report(&view, &found, &paths, report.threshold_pct)
         );
     }
-    Ok(if args.fail_on_leak && !found.is_empty() {
-        1
-    } else {
-        0
-    })
+    Ok(!found.is_empty())
 }
 
 /// The snapshot of a built-in scenario: the simulator runs it and writes a Node 20 snapshot
