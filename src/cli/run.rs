@@ -46,7 +46,7 @@ pub struct RunArgs {
     /// Override the script's `repeat` count.
     #[arg(long, value_name = "N")]
     pub repeat: Option<u64>,
-    /// Print one `--trace-gc` line per GC on stderr as it happens.
+    /// Also print `gc.log`'s lines (one `--trace-gc` line per GC) on stderr.
     #[arg(long)]
     pub trace_gc: bool,
     /// Seed of `Math.random`.
@@ -118,8 +118,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         sink_written.borrow_mut().push(path);
         Ok(())
     }));
+    // The logs are claimed before the run, so a refusal costs no run and leaves nothing.
+    let logs = LOGS
+        .iter()
+        .map(|name| OutputFile::create(&args.output.join(name), args.force, &[]))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let result = interp::harness::run(&mut it, &script.path, &script.source, args.repeat);
-    write_gc_logs(&it.heap, &args, &it.host.expectations)?;
+    write_logs(logs, &it.heap, args.trace_gc, &it.host.expectations)?;
     if let Err(e) = result {
         return Ok(script_failed(&e));
     }
@@ -192,13 +197,22 @@ fn write_snapshot(heap: &mut Heap, path: &Path, format: Format, force: bool) -> 
     file.commit()
 }
 
-/// `gc.log`, `gc.jsonl` and `expect.json` in the output folder.
-fn write_gc_logs(heap: &Heap, args: &RunArgs, expectations: &[String]) -> anyhow::Result<()> {
+/// The files every run writes besides its snapshots, in [`write_logs`]' order.
+const LOGS: [&str; 3] = ["gc.log", "gc.jsonl", "expect.json"];
+
+/// `gc.log` (the `--trace-gc` lines, also printed with `--trace-gc`), `gc.jsonl` (one GC
+/// event a line) and `expect.json` (the script's expectation records).
+fn write_logs(
+    files: Vec<OutputFile>,
+    heap: &Heap,
+    trace_gc: bool,
+    expectations: &[String],
+) -> anyhow::Result<()> {
     let mut log = String::new();
     let mut jsonl = String::new();
     for e in heap.events() {
         let line = e.trace_gc_line();
-        if args.trace_gc {
+        if trace_gc {
             eprintln!("{line}");
         }
         log.push_str(&line);
@@ -207,15 +221,9 @@ fn write_gc_logs(heap: &Heap, args: &RunArgs, expectations: &[String]) -> anyhow
         jsonl.push('\n');
     }
     let expect = format!("[{}]\n", expectations.join(", "));
-    for (name, text) in [
-        ("gc.log", log),
-        ("gc.jsonl", jsonl),
-        ("expect.json", expect),
-    ] {
-        let path = args.output.join(name);
-        let mut f = OutputFile::create(&path, args.force, &[])?;
+    for ((mut f, text), name) in files.into_iter().zip([log, jsonl, expect]).zip(LOGS) {
         f.write_all(text.as_bytes())
-            .with_context(|| format!("{}", path.display()))?;
+            .with_context(|| format!("{name}: cannot write"))?;
         f.commit()?;
     }
     Ok(())
