@@ -9,8 +9,8 @@
 //!   is `accumulation` and its first group of accumulated objects is `leaked`, and a leak
 //!   group of `heapsim diff baseline target final --json` has a retainer path whose
 //!   property steps contain `path`; for `expect.noLeak()`, `analyze` names no suspect. The
-//!   printed output must be the same on the three Node versions (it is compared with the
-//!   simulated run's elsewhere, so it must not depend on the engine).
+//!   printed output must be the same on the three Node versions and equal the `console.log`
+//!   lines of the same script run on the simulated heap (`interp::harness`).
 //! * `interp/prelude/test/events-shapes.js` and `timers-shapes.js` compare the prelude's
 //!   EventEmitter and timers with Node's.
 //!
@@ -81,7 +81,25 @@ fn run_scenario(tc: &Toolchain, name: &str, version: u32) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
-/// Every Node version; the printed lines must not depend on the version.
+/// The `console.log` lines of `name` run on the simulated heap (snapshots not written), one
+/// per line as Node prints them.
+fn simulated_console(name: &str) -> String {
+    let script = scenarios::scripts::find(name).expect("a shipped scenario");
+    let bump = bumpalo::Bump::new();
+    let mut it = interp::run::interpreter(sim::Heap::new(sim::Profile::default()), &bump)
+        .expect("the realm builds");
+    it.loader.read = Some(Box::new(|p| {
+        scenarios::scripts::read(p).map(str::to_string)
+    }));
+    it.host.snapshot = Some(Box::new(|_, _| Ok(())));
+    if let Err(e) = interp::harness::run(&mut it, script.file.path, script.file.source, None) {
+        panic!("{name} on heapsim: {e}");
+    }
+    it.console.iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// Every Node version; the printed lines must not depend on the version, and heapsim's run
+/// prints the same.
 fn run_case(name: &str) {
     let Some(tc) = Toolchain::require() else {
         return;
@@ -101,6 +119,12 @@ fn run_case(name: &str) {
             outputs[0].0
         );
     }
+    assert_eq!(
+        simulated_console(name),
+        outputs[0].1,
+        "{name}: heapsim's run printed other lines than Node {}",
+        outputs[0].0
+    );
 }
 
 /// One test per scenario; `scenarios_are_all_covered` keeps the list in step with

@@ -1421,14 +1421,13 @@ impl<'a> Interp<'a> {
             Expr::Delete { obj, key, pos } => {
                 let o = self.expr(obj)?;
                 self.call_pos = *pos;
-                let n = match key {
-                    Key::Named(n) => *n,
+                let r = match key {
+                    Key::Named(n) => self.delete(o, *n)?,
                     Key::Computed(e) => {
                         let k = self.expr(e)?;
-                        self.to_key(k)?
+                        self.delete_computed(o, k)?
                     }
                 };
-                let r = self.delete(o, n)?;
                 Ok(self.boolean(r))
             }
             Expr::Binary(op, l, r, pos) => {

@@ -572,6 +572,24 @@ impl<'a> Interp<'a> {
         Ok(true)
     }
 
+    /// `delete o[k]`: an index key empties its element (the hole, as V8 leaves it), any
+    /// other key deletes the named property.
+    pub fn delete_computed(&mut self, o: Handle, k: Handle) -> JsResult<bool> {
+        let (ov, kv) = (self.heap.get(o), self.heap.get(k));
+        if let Some(i) = self.index_of_key(kv) {
+            if self.is_object(ov) && self.has_elements(ov) {
+                let e = self.heap.word(ov.addr(), js_object::ELEMENTS).addr();
+                if i < self.heap.fixed_array_length(e) {
+                    let hole = self.heap.the_hole();
+                    self.heap.set_element(ov, i, hole)?;
+                }
+                return Ok(true);
+            }
+        }
+        let n = self.to_key(k)?;
+        self.delete(o, n)
+    }
+
     /// Own named properties `(name, value)` in order, holes (deleted) skipped.
     pub fn own_entries(&self, o: Tagged) -> Vec<(Tagged, Tagged)> {
         if !self.is_object(o) {
