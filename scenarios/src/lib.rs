@@ -17,6 +17,7 @@ pub mod control;
 pub mod hot_reload;
 pub mod js;
 pub mod listeners;
+pub mod scripts;
 pub mod shapes;
 pub mod ssr_timers;
 pub mod truth;

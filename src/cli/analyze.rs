@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use analyzer::analysis::Analysis;
 use analyzer::report::retainer_path::PathStep;
 use analyzer::report::{json, suspects, text, DomView};
-use analyzer::snapshot::{HeapSnapshot, Retainers};
+use analyzer::snapshot::Retainers;
 
 /// Name the leaking objects of a heap snapshot and where their memory accumulates.
 #[derive(clap::Args, Debug)]
@@ -63,16 +63,36 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         Some(file) => super::load::load(file)?,
         None => demo_snapshot(&args.scenario, args.json)?,
     };
-    report(snapshot, &args)
+    let report = Report {
+        threshold_pct: args.threshold,
+        top: args.top,
+        json: args.json,
+        files: args.file.iter().cloned().collect(),
+    };
+    let leaked = print_leak_report(snapshot, &report)?;
+    Ok(if args.fail_on_leak && leaked { 1 } else { 0 })
 }
 
-/// Prints the leak report of `snapshot` as `args` asks (also for `heapsim capture --analyze`).
-pub fn report(snapshot: HeapSnapshot, args: &Args) -> anyhow::Result<i32> {
+/// How [`print_leak_report`] reports.
+pub struct Report {
+    pub threshold_pct: f64,
+    pub top: Option<usize>,
+    pub json: bool,
+    /// The input files, named in the JSON document.
+    pub files: Vec<std::path::PathBuf>,
+}
+
+/// Prints the leak report of `snapshot` as `heapsim analyze` does; true when it names a
+/// suspect. (`heapsim run` prints its final snapshot's report through this too.)
+pub fn print_leak_report(
+    snapshot: analyzer::snapshot::HeapSnapshot,
+    report: &Report,
+) -> anyhow::Result<bool> {
     let a = Analysis::new(snapshot);
     let view = DomView::of(&a);
     let params = suspects::Params {
-        threshold_pct: args.threshold,
-        top: args.top.unwrap_or(usize::MAX),
+        threshold_pct: report.threshold_pct,
+        top: report.top.unwrap_or(usize::MAX),
         ..suspects::Params::default()
     };
     let found = suspects::find(&view, &params);
@@ -109,21 +129,17 @@ pub fn report(snapshot: HeapSnapshot, args: &Args) -> anyhow::Result<i32> {
             })
             .collect()
     };
-    if args.json {
-        let files: Vec<&std::path::Path> = args.file.iter().map(|f| f.as_path()).collect();
+    if report.json {
+        let files: Vec<&std::path::Path> = report.files.iter().map(|f| f.as_path()).collect();
         let report = json::Document::new(&files, json::leak_report(&view, &found, &paths));
         outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         out!(
             "{}",
-            text::leak_report(&view, &found, &paths, args.threshold)
+            text::leak_report(&view, &found, &paths, report.threshold_pct)
         );
     }
-    Ok(if args.fail_on_leak && !found.is_empty() {
-        1
-    } else {
-        0
-    })
+    Ok(!found.is_empty())
 }
 
 /// The snapshot of a built-in scenario: the simulator runs it and writes a Node 20 snapshot

@@ -131,12 +131,18 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     }
     let Some(feed) = feed else { return Ok(0) };
     let snapshot = feed.finish()?;
-    let code = super::analyze::report(snapshot, &report_args(args.json))?;
+    let report = super::analyze::Report {
+        threshold_pct: analyzer::report::suspects::DEFAULT_THRESHOLD_PCT,
+        top: None,
+        json: args.json,
+        files: args.output.iter().cloned().collect(),
+    };
+    super::analyze::print_leak_report(snapshot, &report)?;
     eprintln!(
         "heapsim: report {:.1} s after the last chunk",
         last_chunk.elapsed().as_secs_f64()
     );
-    Ok(code)
+    Ok(0)
 }
 
 /// `--signal`: Node writes the snapshot itself; heapsim moves it and may analyse the file.
@@ -166,19 +172,14 @@ fn by_signal(target: &Target, path: &Path, args: &Args) -> anyhow::Result<i32> {
     if !args.analyze {
         return Ok(0);
     }
-    super::analyze::report(super::load::load(&written)?, &report_args(args.json))
-}
-
-/// `heapsim analyze`'s defaults, for the report after a capture.
-fn report_args(json: bool) -> super::analyze::Args {
-    super::analyze::Args {
-        file: None,
-        scenario: String::new(),
-        threshold: analyzer::report::suspects::DEFAULT_THRESHOLD_PCT,
+    let report = super::analyze::Report {
+        threshold_pct: analyzer::report::suspects::DEFAULT_THRESHOLD_PCT,
         top: None,
-        json,
-        fail_on_leak: false,
-    }
+        json: args.json,
+        files: vec![written.clone()],
+    };
+    super::analyze::print_leak_report(super::load::load(&written)?, &report)?;
+    Ok(0)
 }
 
 /// `heapsim-4321-1767225600.heapsnapshot` in the current directory.

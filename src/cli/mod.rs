@@ -19,6 +19,7 @@ mod load;
 mod oracle_check;
 mod output;
 mod path;
+mod run;
 mod scenario;
 mod show;
 mod stats;
@@ -72,6 +73,8 @@ pub enum Command {
     Anonymize(anonymize::Args),
     /// Time the dominator algorithms on a snapshot and check that they agree.
     Dominators(dominators::Args),
+    /// Run a scenario script on the simulated heap: snapshots, GC logs, the leak report.
+    Run(run::RunArgs),
     /// Run a scripted leak scenario on the simulator and write its snapshot and truth.
     Scenario(scenario::ScenarioArgs),
     /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
@@ -98,6 +101,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Export(args) => export::run(args),
         Command::Anonymize(a) => anonymize::run(a),
         Command::Stress(a) => stress::run(a),
+        Command::Run(a) => run::run(a),
         Command::Scenario(a) => scenario::run(a),
     };
     match result {
