@@ -7,11 +7,11 @@
 //! plain JSON it should be. Decoding happens on the reading thread, chunk by chunk, so
 //! the decompressed text is never held whole: memory stays the reader's own buffers.
 //!
-//! Concatenated gzip members (`cat a.gz b.gz`, pigz) are read as one stream, as `gzip -d`
-//! does. A corrupt or truncated compressed stream fails the read with one line naming the
+//! Concatenated gzip members (`cat a.gz b.gz`, pigz) and Zstandard frames (`pzstd`) are read
+//! as one stream, as `gzip -d` and `zstd -d` do. A corrupt or truncated compressed stream fails the read with one line naming the
 //! format and the decoder's reason, at the decompressed byte where it stopped.
 
-use std::io::{self, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Cursor, Read};
 
 use super::error::ReadError;
 
@@ -58,15 +58,44 @@ pub(crate) fn decoder<'a, R: Read + Send + 'a>(
             inner: flate2::read::MultiGzDecoder::new(input),
             format: "gzip",
         }),
-        Compression::Zstd => {
-            let zstd = ruzstd::decoding::StreamingDecoder::new(input)
-                .map_err(|e| ReadError::io(format!("corrupt zstd data: {e}")))?;
-            Box::new(Labelled {
-                inner: zstd,
-                format: "zstd",
-            })
-        }
+        Compression::Zstd => Box::new(Labelled {
+            inner: ZstdFrames::new(input)?,
+            format: "zstd",
+        }),
     })
+}
+
+/// Zstandard frames one after another until the input ends (the decoder reads one frame).
+struct ZstdFrames<R: Read> {
+    frame: Option<ruzstd::decoding::StreamingDecoder<BufReader<R>, ruzstd::decoding::FrameDecoder>>,
+}
+
+impl<R: Read> ZstdFrames<R> {
+    fn new(input: R) -> Result<Self, ReadError> {
+        let frame = ruzstd::decoding::StreamingDecoder::new(BufReader::new(input))
+            .map_err(|e| ReadError::io(format!("corrupt zstd data: {e}")))?;
+        Ok(ZstdFrames { frame: Some(frame) })
+    }
+}
+
+impl<R: Read> Read for ZstdFrames<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(frame) = &mut self.frame else {
+                return Ok(0);
+            };
+            let n = frame.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            let mut rest = self.frame.take().map(|f| f.into_inner()).expect("a frame");
+            if rest.fill_buf()?.is_empty() {
+                return Ok(0);
+            }
+            self.frame =
+                Some(ruzstd::decoding::StreamingDecoder::new(rest).map_err(io::Error::other)?);
+        }
+    }
 }
 
 /// Puts the format in front of a decoder's errors, so `read failed: corrupt gzip data:
@@ -132,6 +161,8 @@ mod tests {
         );
         assert_eq!(sniff(&zst[..]).unwrap().0, Compression::Zstd);
         assert_eq!(decode(&zst).unwrap(), data);
+        let frames = [zst.clone(), zst].concat();
+        assert_eq!(decode(&frames).unwrap(), data.repeat(2));
     }
 
     #[test]
