@@ -261,6 +261,7 @@ fn a_closed_stdout_ends_every_command_quietly() {
         &["export", f],
         &["dominators", f],
         &["scenario", "--list"],
+        &["run", "--list"],
         &["stress", "--ops", "200"],
     ];
     for args in commands {
