@@ -21,6 +21,10 @@ use super::common::{analyse, clip, distance_text, find, parse_id};
   heapsim show app.heapsnapshot @234743
   heapsim show app.heapsnapshot @234743 --depth 3 --limit 20
   heapsim show app.heapsnapshot @234743 --json
+  heapsim show app.heapsnapshot Client
+
+Instead of an id, a class name as `heapsim summary` prints it picks the class's only
+instance; when it has several, the error says how many (`summary --class NAME` lists them).
 
 Fields are the object's outgoing edges as DevTools lists them (weak ones marked); with
 --depth N each field's own fields are listed N levels deep. Retainers are the edges that
@@ -28,9 +32,9 @@ point at the object. Sizes are DevTools' (hidden backing stores count into their
 pub struct ShowArgs {
     /// The .heapsnapshot file.
     pub file: PathBuf,
-    /// The object's id, as DevTools prints it (`@4321`).
-    #[arg(value_parser = parse_id, value_name = "@ID")]
-    pub id: u32,
+    /// The object's id, as DevTools prints it (`@4321`), or a class with one instance.
+    #[arg(value_parser = parse_target, value_name = "@ID|CLASS")]
+    pub target: Target,
     /// Levels of fields to expand.
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub depth: usize,
@@ -40,6 +44,22 @@ pub struct ShowArgs {
     /// Print JSON (see docs/json.md).
     #[arg(long)]
     pub json: bool,
+}
+
+/// What `show` was asked for.
+#[derive(Clone, Debug)]
+pub enum Target {
+    Id(u32),
+    Class(String),
+}
+
+/// `@123` and `123` are ids; anything else that is not `@…` names a class.
+fn parse_target(text: &str) -> Result<Target, String> {
+    match parse_id(text) {
+        Ok(id) => Ok(Target::Id(id)),
+        Err(e) if text.starts_with('@') || text.is_empty() => Err(e),
+        Err(_) => Ok(Target::Class(text.to_string())),
+    }
 }
 
 fn node_json(a: &Analysis, v: NodeIx) -> Value {
@@ -77,7 +97,10 @@ fn edge_text(a: &Analysis, e: EdgeIx) -> String {
 
 pub fn run(args: ShowArgs) -> anyhow::Result<i32> {
     let a = analyse(&args.file)?;
-    let v = find(&a, &args.file, args.id)?;
+    let v = match &args.target {
+        Target::Id(id) => find(&a, &args.file, *id)?,
+        Target::Class(name) => super::instances::only_instance(&a, &args.file, name)?,
+    };
     let view = ObjectView::build(&a.snapshot, v, args.depth, args.limit);
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&view_json(&a, &view))?);
