@@ -5,7 +5,8 @@
 //! * `summary --class NAME` lists a class's instances as DevTools opens a Summary row, and
 //!   `show NAME` picks a class's only instance or says how many there are;
 //! * `growth S1 … S4` lists the Map and the Array that grew in every step, not the control,
-//!   and the classes whose count grew in every step.
+//!   and the classes whose count grew in every step;
+//! * `summary --by-allocation` and `show` give the allocation stacks of the objects.
 //!
 //! Needs the interop toolchain (`scripts/setup-interop.sh`); without it each test prints a
 //! `SKIPPED` line, and fails under CI (`testkit`).
@@ -31,6 +32,19 @@ fn growth_snapshots(tc: &Toolchain, version: u32, dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Runs `check(toolchain, version, temporary directory, the four snapshots)` for every Node
+/// version; without the toolchain the test skips loudly (fails under CI).
+fn on_every_node(check: impl Fn(&Toolchain, u32, &Path, &[PathBuf])) {
+    let Some(tc) = Toolchain::require() else {
+        return;
+    };
+    for version in NODE_VERSIONS {
+        let dir = tempfile::tempdir().unwrap();
+        let files = growth_snapshots(&tc, version, dir.path());
+        check(&tc, version, dir.path(), &files);
+    }
+}
+
 fn heapsim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_heapsim"))
         .args(args)
@@ -54,12 +68,7 @@ fn path_str(p: &Path) -> &str {
 
 #[test]
 fn summary_class_lists_instances_and_show_takes_a_unique_class() {
-    let Some(tc) = Toolchain::require() else {
-        return;
-    };
-    for version in NODE_VERSIONS {
-        let dir = tempfile::tempdir().unwrap();
-        let files = growth_snapshots(&tc, version, dir.path());
+    on_every_node(|_, version, _, files| {
         let file = path_str(files.last().unwrap());
         let a = common::heapsim::analyse(Path::new(file));
         let doc = json(&["summary", file, "--class", "UserSession", "--json"]);
@@ -105,17 +114,12 @@ fn summary_class_lists_instances_and_show_takes_a_unique_class() {
         let none = heapsim(&["summary", file, "--class", "NoSuchClass"]);
         assert_eq!(none.status.code(), Some(2));
         assert_eq!(String::from_utf8_lossy(&none.stderr).lines().count(), 1);
-    }
+    });
 }
 
 #[test]
 fn growth_lists_the_growing_map_and_array_but_not_the_control() {
-    let Some(tc) = Toolchain::require() else {
-        return;
-    };
-    for version in NODE_VERSIONS {
-        let dir = tempfile::tempdir().unwrap();
-        let files = growth_snapshots(&tc, version, dir.path());
+    on_every_node(|_, version, _, files| {
         let mut args = vec!["growth"];
         args.extend(files.iter().map(|f| path_str(f)));
         args.push("--json");
@@ -175,5 +179,79 @@ fn growth_lists_the_growing_map_and_array_but_not_the_control() {
         let text = heapsim(&args[..args.len() - 1]);
         let text = String::from_utf8_lossy(&text.stdout);
         assert!(text.contains("global.app.sessions"), "{text}");
-    }
+    });
+}
+
+#[test]
+fn allocation_stacks_per_class_and_per_object() {
+    on_every_node(|tc, version, dir, files| {
+        let file = path_str(files.last().unwrap());
+        let doc = json(&["summary", file, "--by-allocation", "--json"]);
+        let class = doc["classes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["class"] == "UserSession")
+            .unwrap_or_else(|| panic!("Node {version}: no UserSession in {doc}"));
+        // Every session comes from the one `new UserSession` in openSession, called from
+        // the program's loop. Node 22's V8 loses the trace of the objects allocated in every
+        // other step (their `trace_node_id` is 0), so only the last step's 200 are certain.
+        let stacks = class["stacks"].as_array().unwrap();
+        assert_eq!(stacks.len(), 1, "Node {version}: {class}");
+        let top = &stacks[0];
+        let count = top["count"].as_u64().unwrap();
+        assert!((200..=800).contains(&count), "Node {version}: {class}");
+        // Sessions are all of one size.
+        let each = class["self_size"].as_u64().unwrap() / class["count"].as_u64().unwrap();
+        assert_eq!(
+            top["self_size"].as_u64().unwrap(),
+            count * each,
+            "Node {version}"
+        );
+        let frames: Vec<&str> = top["frames"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap())
+            .collect();
+        assert!(
+            frames[0].starts_with("openSession ") && frames[0].contains("growth.js:"),
+            "Node {version}: {frames:?}"
+        );
+        assert!(
+            frames[1].contains("growth.js:"),
+            "Node {version}: {frames:?}"
+        );
+
+        // The newest session, allocated in the last step.
+        let all = json(&["summary", file, "--class", "UserSession", "--json"]);
+        let newest = all["instances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_u64().unwrap())
+            .max()
+            .unwrap();
+        let shown = json(&["show", file, &format!("@{newest}"), "--json"]);
+        assert_eq!(
+            shown["allocation_stack"].as_array().unwrap()[..],
+            top["frames"].as_array().unwrap()[..],
+            "Node {version}"
+        );
+        // A snapshot without tracking says what to do, in one line.
+        let plain = dir.join("plain.heapsnapshot");
+        let out = Command::new(tc.node(version))
+            .args(["-e", "require('v8').writeHeapSnapshot(process.argv[1])"])
+            .arg(&plain)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let err = heapsim(&["summary", path_str(&plain), "--by-allocation"]);
+        assert_eq!(err.status.code(), Some(2));
+        let msg = String::from_utf8_lossy(&err.stderr);
+        assert!(
+            msg.contains("allocation tracking") && msg.lines().count() == 1,
+            "{msg}"
+        );
+    });
 }

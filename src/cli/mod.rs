@@ -7,6 +7,7 @@
 
 use clap::{Parser, Subcommand};
 
+mod allocations;
 mod analyze;
 mod common;
 mod diff;

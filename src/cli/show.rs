@@ -139,7 +139,7 @@ fn view_json(a: &Analysis, view: &ObjectView) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut doc = json!({
         "node": node_json(a, view.node),
         "edge_count": view.edge_count,
         "retainer_count": view.retainer_count,
@@ -147,7 +147,18 @@ fn view_json(a: &Analysis, view: &ObjectView) -> Value {
         "more_fields": view.more_fields,
         "retainers": retainers,
         "more_retainers": view.more_retainers(),
-    })
+    });
+    let stack = allocation_stack(a, view.node);
+    if !stack.is_empty() {
+        doc["allocation_stack"] = json!(stack);
+    }
+    doc
+}
+
+/// Node `v`'s allocation stack, innermost frame first (empty without allocation tracking).
+fn allocation_stack(a: &Analysis, v: NodeIx) -> Vec<String> {
+    let s = &a.snapshot;
+    s.traces.stack_of(&s.strings, &s.nodes.trace_node_id, v)
 }
 
 fn print_text(a: &Analysis, view: &ObjectView) -> std::io::Result<()> {
@@ -158,6 +169,10 @@ fn print_text(a: &Analysis, view: &ObjectView) -> std::io::Result<()> {
         a.class_name(v),
         s.node_id(a.tree.idom[v as usize])
     );
+    let stack = allocation_stack(a, v);
+    if !stack.is_empty() {
+        outln!("  allocated at {}", stack.join(" ← "));
+    }
     outln!("Fields ({}):", view.edge_count);
     // Tree order by an explicit stack; (entry, true) prints the entry's "… more" line
     // after its children.

@@ -18,12 +18,15 @@ use super::common::{analyse, analyse_lean, clip, distance_text, table};
   heapsim summary app.heapsnapshot --top 20 --sort count
   heapsim summary app.heapsnapshot --json > classes.json
   heapsim summary app.heapsnapshot --class Client --top 10
+  heapsim summary tracked.heapsnapshot --by-allocation --top 5
 
 Rows are DevTools' classes: constructor names, `{a, b}` for plain objects of a common
 shape, `(system)`, `(compiled code)`, `(string)`... Objects with a source location are
 split by location. Retained sizes do not double-count nested instances of a class.
 --class NAME opens a row as DevTools does: its instances (id, shallow, retained, distance)
-by retained size, or by shallow size with --sort self.")]
+by retained size, or by shallow size with --sort self. --by-allocation lists, per class,
+the stacks that allocated its objects; it needs a snapshot taken with allocation tracking
+(`node --track-heap-objects`, or the inspector's HeapProfiler.startTrackingHeapObjects).")]
 pub struct SummaryArgs {
     /// The .heapsnapshot file.
     pub file: PathBuf,
@@ -36,6 +39,9 @@ pub struct SummaryArgs {
     /// List the instances of this class instead of the classes.
     #[arg(long, value_name = "NAME")]
     pub class: Option<String>,
+    /// Per class, the allocation stacks of its objects (needs allocation tracking).
+    #[arg(long, conflicts_with = "class")]
+    pub by_allocation: bool,
     /// Print JSON (see docs/json.md).
     #[arg(long)]
     pub json: bool,
@@ -80,6 +86,14 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<i32> {
         };
         let a = analyse(&args.file)?;
         super::instances::print(&a, &args.file, class, order, args.top, args.json)?;
+        return Ok(0);
+    }
+    if args.by_allocation {
+        let a = analyse(&args.file)?;
+        let mut rows = analyzer::devtools::summary::summary(&a);
+        sort_rows(&mut rows, args.sort);
+        rows.truncate(args.top.unwrap_or(rows.len()));
+        super::allocations::print(&a, &args.file, &rows, args.json)?;
         return Ok(0);
     }
     let a = analyse_lean(&args.file)?;
