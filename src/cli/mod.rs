@@ -7,6 +7,7 @@
 
 use clap::{Parser, Subcommand};
 
+mod allocations;
 mod analyze;
 mod anonymize;
 mod capture;
@@ -15,6 +16,8 @@ mod diff;
 mod dominators;
 mod export;
 mod generate;
+mod growth;
+mod instances;
 mod load;
 mod oracle_check;
 mod output;
@@ -65,6 +68,8 @@ pub enum Command {
     Tree(tree::Args),
     /// Compare two snapshots, or group leaks across three.
     Diff(diff::Args),
+    /// Collections and classes that grew in every step of N snapshots (memlab's unbound growth).
+    Growth(growth::Args),
     /// Duplicated strings and the bytes they waste.
     Strings(strings::Args),
     /// One row per node (id, type, name, sizes, distance, dominator) as CSV or JSON lines.
@@ -91,6 +96,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Watch(a) => watch::run(a),
         Command::Tree(a) => tree::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Growth(a) => growth::run(a),
         Command::Strings(a) => strings::run(a),
         Command::Dominators(a) => dominators::run(a),
         Command::Generate(a) => generate::run(a),

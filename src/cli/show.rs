@@ -24,6 +24,10 @@ use super::common::{analyse, clip, distance_text, find, parse_id};
   heapsim show app.heapsnapshot @234743
   heapsim show app.heapsnapshot @234743 --depth 3 --limit 20
   heapsim show app.heapsnapshot @234743 --json
+  heapsim show app.heapsnapshot Client
+
+Instead of an id, a class name as `heapsim summary` prints it picks the class's only
+instance; when it has several, the error says how many (`summary --class NAME` lists them).
 
 Fields are the object's outgoing edges as DevTools lists them (weak ones marked); with
 --depth N each field's own fields are listed N levels deep. Retainers are the edges that
@@ -32,9 +36,9 @@ A function is shown with where it is defined: `@75333 onError listeners.js:30 (c
 pub struct ShowArgs {
     /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
-    /// The object's id, as DevTools prints it (`@4321`).
-    #[arg(value_parser = parse_id, value_name = "@ID")]
-    pub id: u32,
+    /// The object's id, as DevTools prints it (`@4321`), or a class with one instance.
+    #[arg(value_parser = parse_target, value_name = "@ID|CLASS")]
+    pub target: Target,
     /// Levels of fields to expand.
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub depth: usize,
@@ -44,6 +48,22 @@ pub struct ShowArgs {
     /// Print JSON (see docs/json.md).
     #[arg(long)]
     pub json: bool,
+}
+
+/// What `show` was asked for.
+#[derive(Clone, Debug)]
+pub enum Target {
+    Id(u32),
+    Class(String),
+}
+
+/// `@123` and `123` are ids; anything else that is not `@…` names a class.
+fn parse_target(text: &str) -> Result<Target, String> {
+    match parse_id(text) {
+        Ok(id) => Ok(Target::Id(id)),
+        Err(e) if text.starts_with('@') || text.is_empty() => Err(e),
+        Err(_) => Ok(Target::Class(text.to_string())),
+    }
 }
 
 fn node_json(a: &Analysis, v: NodeIx) -> Value {
@@ -101,7 +121,10 @@ fn edge_text(a: &Analysis, e: EdgeIx) -> String {
 
 pub fn run(args: ShowArgs) -> anyhow::Result<i32> {
     let a = analyse(&args.file)?;
-    let v = find(&a, &args.file, args.id)?;
+    let v = match &args.target {
+        Target::Id(id) => find(&a, &args.file, *id)?,
+        Target::Class(name) => super::instances::only_instance(&a, &args.file, name)?,
+    };
     let view = ObjectView::build(&a.snapshot, v, args.depth, args.limit);
     if args.json {
         let out = Document::new(&[&args.file], view_json(&a, &view));
@@ -141,7 +164,7 @@ fn view_json(a: &Analysis, view: &ObjectView) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut doc = json!({
         "node": node_json(a, view.node),
         "edge_count": view.edge_count,
         "retainer_count": view.retainer_count,
@@ -149,7 +172,18 @@ fn view_json(a: &Analysis, view: &ObjectView) -> Value {
         "more_fields": view.more_fields,
         "retainers": retainers,
         "more_retainers": view.more_retainers(),
-    })
+    });
+    let stack = allocation_stack(a, view.node);
+    if !stack.is_empty() {
+        doc["allocation_stack"] = json!(stack);
+    }
+    doc
+}
+
+/// Node `v`'s allocation stack, innermost frame first (empty without allocation tracking).
+fn allocation_stack(a: &Analysis, v: NodeIx) -> Vec<String> {
+    let s = &a.snapshot;
+    s.traces.stack_of(&s.strings, &s.nodes.trace_node_id, v)
 }
 
 fn print_text(a: &Analysis, view: &ObjectView) -> std::io::Result<()> {
@@ -160,6 +194,10 @@ fn print_text(a: &Analysis, view: &ObjectView) -> std::io::Result<()> {
         object_name(&DomView::of(a), v),
         s.node_id(a.tree.idom[v as usize])
     );
+    let stack = allocation_stack(a, v);
+    if !stack.is_empty() {
+        outln!("  allocated at {}", stack.join(" ← "));
+    }
     outln!("Fields ({}):", view.edge_count);
     // Tree order by an explicit stack; (entry, true) prints the entry's "… more" line
     // after its children.

@@ -4,7 +4,8 @@
 //! DevTools reads it in `HeapSnapshotLoader.ts`):
 //! `{"snapshot":{"meta":…,"node_count":…,"edge_count":…}, "nodes":[…], "edges":[…],
 //! "trace_function_infos":[…], "trace_tree":[…], "samples":[…], "locations":[…],
-//! "strings":[…]}`. Everything about the layout comes from `snapshot.meta` (see
+//! "strings":[…]}`. The allocation traces (`trace_function_infos`, `trace_tree`) are kept
+//! ([`traces`], [`crate::allocation`]); `samples` is skipped. Everything about the layout comes from `snapshot.meta` (see
 //! [`crate::meta`]); keys are accepted in any order and unknown keys are skipped.
 //!
 //! How it stays fast and small:
@@ -33,6 +34,7 @@ mod header;
 pub mod scanner;
 mod sinks;
 mod stream;
+mod traces;
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -154,6 +156,9 @@ const PARALLEL_MIN: usize = 256 * 1024;
 /// the 12 M-node benchmark file: at 20 % both cores carry about the same CPU time.
 const SPLIT_PERCENT: usize = 20;
 
+/// Bytes of `trace_tree` (one entry per distinct allocation stack) kept for decoding.
+const MAX_TRACE_TREE: usize = 1 << 30;
+
 /// Bytes of a number array without a `,` after which the input is rejected.
 const MAX_CARRY: usize = stream::HEAD;
 
@@ -168,6 +173,8 @@ struct Parser<S: Source> {
     raw_nodes: Option<RawSink>,
     raw_edges: Option<RawSink>,
     raw_locations: Option<RawSink>,
+    trace_functions: Option<RawSink>,
+    trace_tree: Option<Vec<u8>>,
     strings: Option<StringTable>,
     seen: Vec<String>,
     /// Scan outputs of the (up to) four pieces of a segment, reused.
@@ -228,6 +235,8 @@ impl<S: Source> Parser<S> {
             raw_nodes: None,
             raw_edges: None,
             raw_locations: None,
+            trace_functions: None,
+            trace_tree: None,
             strings: None,
             seen: Vec::new(),
             outs: Default::default(),
@@ -371,6 +380,18 @@ impl<S: Source> Parser<S> {
                     self.numbers(key, &mut sink)?;
                     self.raw_locations = Some(sink);
                 }
+            }
+            "trace_function_infos" => {
+                self.open_array(key)?;
+                let mut sink = RawSink::default();
+                self.numbers(key, &mut sink)?;
+                self.trace_functions = Some(sink);
+            }
+            "trace_tree" => {
+                self.trace_tree = Some(
+                    self.st
+                        .capture_value_up_to("\"trace_tree\"", MAX_TRACE_TREE)?,
+                );
             }
             "strings" => {
                 self.open_array(key)?;
@@ -750,12 +771,15 @@ impl<S: Source> Parser<S> {
                 l.locations
             }
         };
-        Ok(HeapSnapshot::from_parts(
-            meta,
-            nodes.nodes,
-            edges.edges,
-            strings,
-            locations,
-        ))
+        let traces = traces::decode(
+            &meta,
+            self.trace_functions.take().map(|r| r.numbers),
+            self.trace_tree.take(),
+            strings.len(),
+        )?;
+        let mut snapshot =
+            HeapSnapshot::from_parts(meta, nodes.nodes, edges.edges, strings, locations);
+        snapshot.traces = traces;
+        Ok(snapshot)
     }
 }

@@ -12,6 +12,8 @@
 //! * [`retainer_path`] — how every command writes a retainer path;
 //! * [`cluster_tree`] — the dominator tree with same-class siblings folded;
 //! * [`diff`] — DevTools' Comparison view and memlab's three-snapshot leak grouping;
+//! * [`growth`] — collections and classes that grew in every step of N snapshots (memlab's
+//!   unbound-collection analysis);
 //! * [`strings`] — duplicated strings and the bytes they waste;
 //! * [`text`] — the plain-text rendering users read, including the talk's suspect sentence.
 
@@ -22,6 +24,7 @@ use crate::snapshot::HeapSnapshot;
 pub mod accumulation;
 pub mod cluster_tree;
 pub mod diff;
+pub mod growth;
 pub mod json;
 pub mod labels;
 pub mod retainer_path;
