@@ -40,8 +40,8 @@ pub struct GenerateArgs {
     /// Skip the GC before the snapshot (unreachable objects appear in it).
     #[arg(long)]
     pub no_gc: bool,
-    /// Objects whose `retained_by_gc` goes into FILE.truth.json (each costs one marking of
-    /// the live heap); 0 writes no truth file.
+    /// Objects whose `retained_by_gc` goes into FILE.truth.json (every 64 cost about one
+    /// marking of the live heap); 0 writes no truth file.
     #[arg(long, default_value_t = 100)]
     pub truth_sample: usize,
     /// Overwrite existing output files.

@@ -107,6 +107,12 @@ impl MarkBits {
         true
     }
 
+    /// The raw bitmap of every chunk, indexed by chunk number (absent or short = white);
+    /// the oracle's lanes rank marked objects with it.
+    pub(crate) fn chunk_bitmaps(&self) -> &[Vec<u64>] {
+        &self.maps
+    }
+
     /// Forgets every mark in one chunk (a page released or reused).
     pub fn clear_chunk(&mut self, chunk: usize) {
         if let Some(m) = self.maps.get_mut(chunk) {

@@ -13,7 +13,9 @@
 //! coincide, i.e. except around WeakMaps: dropping a WeakMap's table frees values whose
 //! keys stay alive, while DevTools attributes such a value to its key alone.
 //!
-//! Each object costs one marking of the live heap, so large heaps get a sample.
+//! The oracle answers 64 objects per traversal of the live heap (its bit-parallel lanes,
+//! `sim/src/oracle/lanes.rs`), so a sample of hundreds costs a few markings;
+//! [`retained_by_gc`] here marks once per object and is meant for checking.
 
 use super::graph::{describe_node, snapshot_id};
 use super::index::Bits;
