@@ -262,6 +262,8 @@ fn a_closed_stdout_ends_every_command_quietly() {
         &["dominators", f],
         &["scenario", "--list"],
         &["run", "--list"],
+        &["growth", f, f],
+        &["summary", f, "--class", "Client"],
         &["stress", "--ops", "200"],
     ];
     for args in commands {
