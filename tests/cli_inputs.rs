@@ -105,8 +105,19 @@ fn compressed_files_and_standard_input_read_as_the_plain_file() {
     ] {
         assert_eq!(summary_body(&args, stdin), want, "{args:?} < {stdin:?}");
     }
-    let report = ok(&["analyze", f, "--json"], None);
-    assert_eq!(ok(&["analyze", "-", "--json"], Some(&zst)), report);
+    // The same report but for `files`, which names the input as given (`-` for stdin).
+    let without_files = |text: String| {
+        let mut v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        v.as_object_mut().expect("a document").remove("files");
+        v
+    };
+    let report = without_files(ok(&["analyze", f, "--json"], None));
+    let from_stdin = ok(&["analyze", "-", "--json"], Some(&zst));
+    assert!(
+        from_stdin.contains("\"files\": [\n    \"-\"\n  ]"),
+        "{from_stdin}"
+    );
+    assert_eq!(without_files(from_stdin), report);
 
     // Corrupt and truncated compressed data: one line naming the file and the format.
     let cut = sibling(&s.listeners, ".cut.gz");
