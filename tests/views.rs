@@ -139,8 +139,8 @@ fn growth_lists_the_growing_map_and_array_but_not_the_control() {
             .collect();
         // A Map entry is a key and a value edge in its table.
         let want = [
-            ("Map", "global.app.sessions", vec![400, 400, 400]),
-            ("Array", "global.app.log", vec![200, 200, 200]),
+            ("Map", "global → app → sessions", vec![400, 400, 400]),
+            ("Array", "global → app → log", vec![200, 200, 200]),
         ];
         for (class, path, growth) in want {
             assert!(
@@ -178,7 +178,7 @@ fn growth_lists_the_growing_map_and_array_but_not_the_control() {
         );
         let text = heapsim(&args[..args.len() - 1]);
         let text = String::from_utf8_lossy(&text.stdout);
-        assert!(text.contains("global.app.sessions"), "{text}");
+        assert!(text.contains("global → app → sessions"), "{text}");
     });
 }
 
