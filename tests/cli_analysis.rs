@@ -260,7 +260,6 @@ fn a_closed_stdout_ends_every_command_quietly() {
         &["strings", f],
         &["export", f],
         &["dominators", f],
-        &["scenario", "--list"],
         &["run", "--list"],
         &["growth", f, f],
         &["summary", f, "--class", "Client"],

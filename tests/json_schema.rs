@@ -1,7 +1,7 @@
 //! The JSON of every command, pinned: one vocabulary (`docs/json.md`), every document with
 //! `schema_version` and its input `files`, and `--top` obeyed wherever a command has it.
 //!
-//! Runs on snapshots of the simulator's `listeners` scenario (100, 200 and 300 requests, so
+//! Runs on the snapshots of one simulated run of the `listeners` scenario script (so
 //! `diff` has a BASE, TARGET and FINAL of one process) and on the built-in demo: no tool is
 //! needed. The names themselves are checked on real Node snapshots in `tests/vocabulary.rs`.
 
@@ -36,22 +36,20 @@ fn shape(v: &Value) -> Value {
     }
 }
 
-/// Snapshots of the simulated listener leak after 100, 200 and 300 requests.
+/// The baseline, target and final snapshots of one simulated run of the listeners
+/// scenario script (`heapsim run`, 100 requests).
 fn listener_snapshots(dir: &Path) -> [PathBuf; 3] {
-    [100, 200, 300].map(|r| {
-        let f = dir.join(format!("l{r}.heapsnapshot"));
-        let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
-            .args(["scenario", "listeners", "--requests", &r.to_string(), "-o"])
-            .arg(&f)
-            .output()
-            .expect("run heapsim scenario");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        f
-    })
+    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
+        .args(["run", "listeners", "--repeat", "100", "-o"])
+        .arg(dir)
+        .output()
+        .expect("run heapsim run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ["baseline", "target", "final"].map(|name| dir.join(format!("{name}.heapsnapshot")))
 }
 
 /// A path as every command writes it (`docs/json.md`): its text and its steps.

@@ -26,10 +26,11 @@ child while it keeps 70 % of its parent's retained size. JSON: docs/leak-report.
 Exit status: 0 (also when there is no suspect); 1 with --fail-on-leak when there is a
 suspect; 2 for unreadable input or bad usage.")]
 pub struct Args {
-    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are). Without it, heapsim analyses the snapshot of a built-in
-    /// scenario run on its simulator (see --scenario).
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
+    /// Without it, heapsim analyses the final snapshot of a shipped scenario script run on
+    /// its simulated heap (see --scenario).
     pub file: Option<PathBuf>,
-    /// The built-in scenario to analyse when no FILE is given (`heapsim scenario --list`).
+    /// The shipped scenario to analyse when no FILE is given (`heapsim run --list`).
     #[arg(
         long,
         value_name = "NAME",
@@ -142,22 +143,18 @@ pub fn print_leak_report(
     Ok(!found.is_empty())
 }
 
-/// The snapshot of a built-in scenario: the simulator runs it and writes a Node 20 snapshot
-/// in memory, which is read back like any file — the whole scenario → sim → snapshot →
-/// analyzer pipeline.
+/// The final snapshot of a shipped scenario script, run on the simulator and written in
+/// memory (`heapsim run`'s path), read back like any file: the whole scenario → sim →
+/// snapshot → analyzer pipeline.
 fn demo_snapshot(name: &str, quiet: bool) -> anyhow::Result<analyzer::snapshot::HeapSnapshot> {
-    let Some(scenario) = scenarios::find(name) else {
-        let names: Vec<_> = scenarios::ALL.iter().map(|s| s.name).collect();
-        anyhow::bail!("unknown scenario `{name}` (one of: {})", names.join(", "));
-    };
+    let bytes = super::run::scenario_snapshot(name)?;
     if !quiet {
+        let summary = scenarios::scripts::find(name).map_or("", |s| s.summary());
         outln!(
-            "No FILE given: analysing the built-in `{}` scenario on heapsim's simulated V8 heap\n\
-             ({}).\nRun `heapsim analyze FILE` on a real .heapsnapshot.\n",
-            scenario.name,
-            scenario.summary
+            "No FILE given: analysing the final snapshot of the `{name}` scenario script, run on\n\
+             heapsim's simulated V8 heap. {summary}\n\
+             Run `heapsim analyze FILE` on a real .heapsnapshot, `heapsim run` for all its snapshots.\n"
         );
     }
-    let bytes = scenario.snapshot(&scenarios::Params::default(), format::Format::Node20)?;
     Ok(analyzer::reader::read_bytes(&bytes)?)
 }

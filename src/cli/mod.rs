@@ -23,7 +23,6 @@ mod oracle_check;
 mod output;
 mod path;
 mod run;
-mod scenario;
 mod show;
 mod stats;
 mod stress;
@@ -80,8 +79,6 @@ pub enum Command {
     Dominators(dominators::Args),
     /// Run a scenario script on the simulated heap: snapshots, GC logs, the leak report.
     Run(run::RunArgs),
-    /// Run a scripted leak scenario on the simulator and write its snapshot and truth.
-    Scenario(scenario::ScenarioArgs),
     /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
     Generate(generate::GenerateArgs),
     /// Run a random mutator on the simulated heap with the heap verifier after every GC.
@@ -108,7 +105,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Anonymize(a) => anonymize::run(a),
         Command::Stress(a) => stress::run(a),
         Command::Run(a) => run::run(a),
-        Command::Scenario(a) => scenario::run(a),
     };
     match result {
         Ok(code) => code,

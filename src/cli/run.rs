@@ -229,3 +229,34 @@ fn write_logs(
     }
     Ok(())
 }
+
+/// The `final` snapshot of the shipped scenario `name`, run with its defaults (Node 20
+/// layout, modern profile) and written in memory: what `heapsim analyze` with no FILE
+/// reads, so the demo takes the same scenario → sim → snapshot → analyzer path as `run`.
+/// The script's console output is dropped; a report reader wants the report.
+pub fn scenario_snapshot(name: &str) -> anyhow::Result<Vec<u8>> {
+    let Some(s) = scripts::find(name) else {
+        let names: Vec<_> = SCRIPTS.iter().map(|s| s.name).collect();
+        bail!("unknown scenario `{name}` (one of: {})", names.join(", "));
+    };
+    let bump = bumpalo::Bump::new();
+    let script_error = |e: interp::ScriptError| anyhow::anyhow!("{e}");
+    let mut it =
+        interp::run::interpreter(Heap::new(Profile::modern()), &bump).map_err(script_error)?;
+    it.loader.read = Some(Box::new(|p| scripts::read(p).map(str::to_string)));
+    let last = std::rc::Rc::new(std::cell::RefCell::new(None::<Vec<u8>>));
+    let sink = last.clone();
+    it.host.snapshot = Some(Box::new(move |heap, _name| {
+        let mut bytes = Vec::new();
+        let opts = SnapshotOptions {
+            format: Format::Node20,
+            gc: true,
+        };
+        write_heap_snapshot(heap, &mut bytes, &opts, None).map_err(|e| e.to_string())?;
+        *sink.borrow_mut() = Some(bytes);
+        Ok(())
+    }));
+    interp::harness::run(&mut it, s.file.path, s.file.source, None).map_err(script_error)?;
+    let bytes = last.borrow_mut().take();
+    bytes.ok_or_else(|| anyhow::anyhow!("scenario `{name}` took no snapshot"))
+}
