@@ -9,7 +9,10 @@
 //!   holding the `Timeout` group;
 //! * `control.js`: the same work done correctly → no suspect;
 //! * `listeners.js --three`: baseline/target/final → the listener closures are the top
-//!   leak group of `heapsim diff`.
+//!   leak group of `heapsim diff`;
+//! * `replace_thing.js`: the closure-context leak → a chain of 2 999 ×
+//!   `someMethod → context → originalThing` from its head, folded in `tree` and `path`
+//!   (and `generate --shape chains`: a chain of `next`).
 //!
 //! Node: `node` on PATH, plus Node 22 and 24 when `scripts/setup-interop.sh` has installed
 //! them (its env file, `${HEAPSIM_INTEROP_HOME:-~/.cache/heapsim-interop}/env`). Vue 2 comes
@@ -426,6 +429,109 @@ fn three_snapshots_put_the_listener_closures_in_the_top_leak_group() {
             "{version}: {closures}"
         );
     }
+}
+
+/// The chain of `analyze --json`'s first suspect, its pattern as one string.
+fn chain_of_first_suspect(r: &Value) -> (&Value, String) {
+    let c = &r["suspects"][0]["chain"];
+    let pattern: Vec<&str> = c["pattern"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no chain in {r:#}"))
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    (c, pattern.join(" → "))
+}
+
+#[test]
+fn replace_thing_reports_the_closure_context_chain_not_its_last_link() {
+    let nodes = nodes();
+    if nodes.is_empty() {
+        return no_node();
+    }
+    for (i, (version, node)) in nodes.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = snapshot(node, "replace_thing.js", dir.path(), None);
+        let f = file.to_str().unwrap();
+        let r = json(&["analyze", f, "--json"]);
+        let s = first_suspect(&r);
+        let (c, pattern) = chain_of_first_suspect(&r);
+        assert_eq!(pattern, "someMethod → context → originalThing", "{version}");
+        // 3 000 things, each but the first reached from the one after it.
+        assert_eq!(c["links"], 2999, "{version}: {c:#}");
+        assert_eq!(s["accumulation"]["id"], c["head"]["id"], "{version}: {s:#}");
+        assert_eq!(c["head"]["name"], "Object", "{version}");
+        assert_eq!(c["retained_size"], c["head"]["retained_size"], "{version}");
+        assert!(
+            c["retained_size"].as_u64().unwrap() >= 2999 * 400,
+            "{version}: each link holds its own string: {c:#}"
+        );
+        let last = format!("@{}", c["last"]["id"]);
+        let head = format!("@{}", c["head"]["id"]);
+        // The cluster view prints the chain as one row under its head.
+        let t = json(&["tree", f, &head, "--depth", "1", "--json"]);
+        let row = &t["rows"][1];
+        assert_eq!(
+            (
+                row["row"].as_str(),
+                row["name"].as_str(),
+                row["count"].as_u64()
+            ),
+            (Some("chain"), Some(pattern.as_str()), Some(2999)),
+            "{version}: {t:#}"
+        );
+        assert_eq!(format!("@{}", row["id"]), last, "{version}");
+        // Paths through the chain fold it: two short lines per path, not 100 000 characters.
+        let text = heapsim(&["path", f, &last, "--max", "2"]);
+        assert!(
+            text.lines().all(|l| l.len() < 300) && text.lines().count() >= 2,
+            "{version}: {text}"
+        );
+        assert!(
+            text.contains("(.someMethod.context.originalThing)×2999"),
+            "{version}: {text}"
+        );
+        if i == 0 {
+            let text = heapsim(&["analyze", f]);
+            insta::assert_snapshot!("analyze_replace_thing", report_head(&text));
+        }
+    }
+}
+
+/// `generate --shape chains` (linked lists of `Node`s under `app.chains`), needs no tool.
+#[test]
+fn generated_linked_lists_are_reported_as_a_chain_of_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("chains.heapsnapshot");
+    let f = file.to_str().unwrap();
+    heapsim(&[
+        "generate",
+        "--shape",
+        "chains",
+        "--objects",
+        "20000",
+        "-o",
+        f,
+    ]);
+    let r = json(&["analyze", f, "--json"]);
+    let (c, pattern) = chain_of_first_suspect(&r);
+    assert_eq!(pattern, "next", "{r:#}");
+    assert!(c["links"].as_u64().unwrap() > 10_000, "{c:#}");
+    assert_eq!(c["head"]["name"], "Node");
+    assert_eq!(r["suspects"][0]["accumulation"]["id"], c["head"]["id"]);
+    let text = heapsim(&["analyze", f]);
+    assert!(
+        text.contains("Its memory is mostly accumulated in a chain of ")
+            && text.contains(" × (next) from \"Node\" instance @"),
+        "{text}"
+    );
+    let tree = heapsim(&["tree", f, &format!("@{}", c["head"]["id"]), "--depth", "1"]);
+    assert!(
+        tree.lines()
+            .nth(1)
+            .is_some_and(|l| l.trim_start().starts_with("(next) ×")),
+        "{tree}"
+    );
 }
 
 /// The keys and value types of a JSON value, arrays by their first element.

@@ -14,9 +14,13 @@
 //!   when the name is not an identifier;
 //! * `element`, `hidden` → `[index]`.
 //!
-//! So a listener leak reads `global.client._events.error[17]`.
+//! So a listener leak reads `global.client._events.error[17]`. A block of steps repeated
+//! three times or more (a linked list, a closure-context chain: `crate::report::chains`) is
+//! written once with its count: `global.list(.next)×40000.value`, indices as `[]`.
 
 use crate::analysis::Analysis;
+use crate::report::chains::{self, Segment};
+use crate::report::labels::Labeler;
 use crate::snapshot::{EdgeIx, HeapSnapshot, NodeIx, Retainers};
 use format::{EdgeKind, NodeKind};
 
@@ -157,15 +161,41 @@ impl RetainerPath {
             .iter()
             .take_while(|st| s.node_kind(st.node) == NodeKind::Synthetic)
             .count();
-        let start = lead.saturating_sub(1);
-        for (i, st) in self.steps.iter().enumerate().skip(start) {
-            if i == start {
-                out.push_str(&crate::devtools::names::display_name(s, st.node));
-            } else if let Some(e) = st.edge {
-                out.push_str(&edge_accessor(s, e));
+        let start = lead
+            .saturating_sub(1)
+            .min(self.steps.len().saturating_sub(1));
+        let Some(first) = self.steps.get(start) else {
+            return out;
+        };
+        out.push_str(&crate::devtools::names::display_name(s, first.node));
+        let rest = &self.steps[start + 1..];
+        let accessor = |st: &Step, indices: bool| match st.edge {
+            Some(e) if indices && s.edge_kind(e).has_index_name() => "[]".to_string(),
+            Some(e) => edge_accessor(s, e),
+            None => String::new(),
+        };
+        for seg in chains::segments(&self.step_keys(s, start + 1)) {
+            match seg {
+                Segment::One(i) => out.push_str(&accessor(&rest[i], false)),
+                Segment::Repeat(r) => {
+                    out.push('(');
+                    for st in &rest[r.start..r.start + r.period] {
+                        out.push_str(&accessor(st, true));
+                    }
+                    out.push_str(&format!(")×{}", r.times));
+                }
             }
         }
         out
+    }
+
+    /// The steps from `from` on as [`chains::step_key`]s, for folding repeats.
+    pub fn step_keys(&self, s: &HeapSnapshot, from: usize) -> Vec<chains::StepKey> {
+        let mut labeler = Labeler::new();
+        self.steps[from.min(self.steps.len())..]
+            .iter()
+            .map(|st| chains::step_key(s, &mut labeler, st.edge, st.node))
+            .collect()
     }
 }
 

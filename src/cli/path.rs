@@ -4,7 +4,8 @@ use super::output::outln;
 use std::path::PathBuf;
 
 use analyzer::devtools::names::display_name;
-use analyzer::paths::paths_to;
+use analyzer::paths::{paths_to, RetainerPath};
+use analyzer::report::chains::{self, Segment};
 use clap::Args;
 use serde_json::{json, Value};
 
@@ -18,7 +19,8 @@ use super::common::{analyse, find, parse_id};
 Paths skip weak edges and are printed as JavaScript-like chains, e.g.
 `global.client._events.error[17]`: properties as `.name` (or `[\"odd name\"]`),
 elements as `[i]`, closure variables and internal links as `.name`. A path that starts in
-V8's GC roots begins with the root's name, e.g. `(Handle scope)[3].next`.")]
+V8's GC roots begins with the root's name, e.g. `(Handle scope)[3].next`. A block of steps
+repeated 3 times or more is written once: `global.list(.next)×40000.value`.")]
 pub struct PathArgs {
     /// The .heapsnapshot file.
     pub file: PathBuf,
@@ -75,13 +77,25 @@ pub fn run(args: PathArgs) -> anyhow::Result<i32> {
         return Ok(0);
     }
     for p in &paths {
-        let ids: Vec<String> = p
-            .steps
-            .iter()
-            .map(|st| format!("@{}", s.node_id(st.node)))
-            .collect();
         outln!("{}", p.chain(&a));
-        outln!("    {}", ids.join(" → "));
+        outln!("    {}", id_line(s, p));
     }
     Ok(0)
+}
+
+/// `@1 → @2 → (@3 → @4)×2999 … @9 → @10`: the ids of a path, a repeated block of steps
+/// shown by its first copy, its count and the id it ends at, as `chain()` folds it.
+fn id_line(s: &analyzer::snapshot::HeapSnapshot, p: &RetainerPath) -> String {
+    let id = |i: usize| format!("@{}", s.node_id(p.steps[i].node));
+    let parts: Vec<String> = chains::segments(&p.step_keys(s, 0))
+        .into_iter()
+        .map(|seg| match seg {
+            Segment::One(i) => id(i),
+            Segment::Repeat(r) => {
+                let first: Vec<String> = (r.start..r.start + r.period).map(id).collect();
+                format!("({})×{} … {}", first.join(" → "), r.times, id(r.end() - 1))
+            }
+        })
+        .collect();
+    parts.join(" → ")
 }

@@ -53,8 +53,23 @@ pub struct SuspectJson {
     pub retained_size: u64,
     pub percent: f64,
     pub accumulation: NodeRef,
+    /// The repeating chain the memory accumulates in (then `accumulation` is its head);
+    /// absent when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<ChainJson>,
     pub path: Vec<PathStep>,
     pub groups: Vec<GroupJson>,
+}
+
+/// A chain of one repeating pattern of edges ([`super::chains::Chain`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChainJson {
+    pub head: NodeRef,
+    /// One link's edges, in order (`["someMethod", "context", "originalThing"]`).
+    pub pattern: Vec<String>,
+    pub links: u64,
+    pub last: NodeRef,
+    pub retained_size: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -109,6 +124,13 @@ pub fn leak_report(
                     retained_size: x.retained_size,
                     percent: round2(x.percent),
                     accumulation: node_ref(view, x.accumulation.point),
+                    chain: x.accumulation.repeat.as_ref().map(|c| ChainJson {
+                        head: node_ref(view, c.head),
+                        pattern: c.pattern.clone(),
+                        links: c.links,
+                        last: node_ref(view, c.last),
+                        retained_size: c.retained_size,
+                    }),
                     path: paths.get(i).cloned().unwrap_or_default(),
                     groups: x
                         .groups
@@ -128,9 +150,10 @@ pub fn leak_report(
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TreeRowJson {
     pub depth: u32,
-    /// `object` for one node, `group` for folded siblings, `more` for rows cut off.
+    /// `object` for one node, `group` for folded siblings, `chain` for a repeating chain
+    /// (`name` its pattern, `count` its links, `id` its last node), `more` for rows cut off.
     pub row: &'static str,
-    /// The node, or the group's largest member (absent for `more`).
+    /// The node, the group's largest member, the chain's last node (absent for `more`).
     pub id: Option<u32>,
     pub name: String,
     #[serde(rename = "type")]
@@ -165,6 +188,20 @@ pub fn tree_rows(view: &DomView, rows: &[Row]) -> Vec<TreeRowJson> {
                 name: label.clone(),
                 kind: Some(s.node_type_name(*largest).to_string()),
                 count: *count,
+                self_size: None,
+                retained_size: r.retained_size,
+            },
+            RowKind::Chain {
+                pattern,
+                links,
+                last,
+            } => TreeRowJson {
+                depth: r.depth,
+                row: "chain",
+                id: Some(s.node_id(*last)),
+                name: pattern.clone(),
+                kind: Some(s.node_type_name(*last).to_string()),
+                count: *links,
                 self_size: None,
                 retained_size: r.retained_size,
             },

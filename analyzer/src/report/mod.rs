@@ -8,6 +8,8 @@
 //!
 //! * [`suspects`] — Eclipse MAT's "Leak Suspects" idea applied to V8 snapshots;
 //! * [`accumulation`] — where a suspect's memory piles up (MAT's accumulation point);
+//! * [`chains`] — repeating patterns of edges (linked lists, closure-context chains), found
+//!   and folded;
 //! * [`labels`] — how reports name objects and groups of objects;
 //! * [`cluster_tree`] — the dominator tree with same-class siblings folded;
 //! * [`diff`] — DevTools' Comparison view and memlab's three-snapshot leak grouping;
@@ -18,6 +20,7 @@ use crate::domtree::DomTree;
 use crate::snapshot::HeapSnapshot;
 
 pub mod accumulation;
+pub mod chains;
 pub mod cluster_tree;
 pub mod diff;
 pub mod json;
@@ -43,6 +46,15 @@ impl<'a> DomView<'a> {
             snapshot: &a.snapshot,
             tree: &a.tree,
         }
+    }
+
+    /// The dominator-tree child of `n` retaining most (ties: the first), if any.
+    pub fn heaviest_child(&self, n: crate::snapshot::NodeIx) -> Option<crate::snapshot::NodeIx> {
+        self.tree
+            .children(n)
+            .iter()
+            .copied()
+            .max_by_key(|&c| (self.tree.retained[c as usize], std::cmp::Reverse(c)))
     }
 }
 

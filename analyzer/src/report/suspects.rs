@@ -180,7 +180,10 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
         .iter()
         .map(|&n| {
             let acc = accumulation::find(view, n, p.ratio);
-            let groups = groups_below(view, acc.bottom, &mut labeler);
+            let groups = match &acc.repeat {
+                Some(c) => groups_held_by_chain(view, &acc.chain, c.head, &mut labeler),
+                None => groups_below(view, acc.bottom, &mut labeler),
+            };
             Suspect {
                 kind: SuspectKind::Object,
                 node: n,
@@ -224,10 +227,13 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
     out
 }
 
+/// Class names from the suspect to the accumulation point — through one link of a chain.
 fn keywords(view: &DomView, acc: &Accumulation) -> Vec<String> {
     let s = view.snapshot;
+    let point = acc.chain.iter().position(|&n| n == acc.point).unwrap_or(0);
+    let last = point + acc.repeat.as_ref().map_or(0, |c| c.pattern.len());
     let mut out: Vec<String> = Vec::new();
-    for &n in &acc.chain {
+    for &n in acc.chain.iter().take(last + 1) {
         if labels::is_internal(s, n) {
             continue;
         }
@@ -235,18 +241,46 @@ fn keywords(view: &DomView, acc: &Accumulation) -> Vec<String> {
         if !out.contains(&name) {
             out.push(name);
         }
-        if n == acc.point {
-            break;
-        }
     }
     out
 }
 
 /// The dominator children of `bottom`, grouped by class, largest first.
 pub fn groups_below(view: &DomView, bottom: NodeIx, labeler: &mut Labeler) -> Vec<Group> {
+    group_by_class(view, view.tree.children(bottom).iter().copied(), labeler)
+}
+
+/// What the links of a chain hold: the dominator children of the walk's nodes from `head`
+/// on that are not the walk's next node, grouped by class. Their retained sizes never
+/// overlap, and with the links' own sizes they add up to the head's retained size.
+fn groups_held_by_chain(
+    view: &DomView,
+    walk: &[NodeIx],
+    head: NodeIx,
+    labeler: &mut Labeler,
+) -> Vec<Group> {
+    let from = walk.iter().position(|&n| n == head).unwrap_or(0);
+    let links = &walk[from..];
+    let held = links.iter().enumerate().flat_map(|(i, &n)| {
+        let next = links.get(i + 1).copied();
+        view.tree
+            .children(n)
+            .iter()
+            .copied()
+            .filter(move |&c| Some(c) != next)
+    });
+    group_by_class(view, held, labeler)
+}
+
+/// `nodes` grouped by class, largest first, at most [`MAX_GROUPS`].
+fn group_by_class(
+    view: &DomView,
+    nodes: impl Iterator<Item = NodeIx>,
+    labeler: &mut Labeler,
+) -> Vec<Group> {
     let s = view.snapshot;
     let mut by: HashMap<LabelIx, Group> = HashMap::new();
-    for &c in view.tree.children(bottom) {
+    for c in nodes {
         let l = labeler.of(s, c);
         let r = view.tree.retained[c as usize];
         let g = by.entry(l).or_insert_with(|| Group {

@@ -14,6 +14,7 @@
 
 use std::fmt::Write;
 
+use super::chains::{self, Chain, Segment};
 use super::cluster_tree::{Row, RowKind};
 use super::diff::{ClassDelta, LeakGroup};
 use super::json::PathStep;
@@ -39,7 +40,7 @@ pub fn path(steps: &[PathStep]) -> String {
     let start = lead.saturating_sub(1).min(steps.len() - 1);
     let mut parts: Vec<String> = Vec::with_capacity(steps.len());
     parts.push(steps[start].name.clone());
-    parts.extend(steps[start + 1..].iter().map(|s| s.edge.clone()));
+    parts.extend(folded_edges(&steps[start + 1..]));
     if parts.len() > 12 {
         let tail = parts.split_off(parts.len() - 8);
         parts.truncate(3);
@@ -47,6 +48,34 @@ pub fn path(steps: &[PathStep]) -> String {
         parts.extend(tail);
     }
     parts.join(" → ")
+}
+
+/// The edges of `steps`, a repeated block written once: `(next) ×40000` (see
+/// [`chains::segments`]; element indices count as one step name).
+fn folded_edges(steps: &[PathStep]) -> Vec<String> {
+    let keys: Vec<(&str, &str)> = steps
+        .iter()
+        .map(|st| {
+            let index = st.edge.starts_with('[') && st.edge.ends_with(']');
+            (
+                if index { "[]" } else { st.edge.as_str() },
+                st.name.as_str(),
+            )
+        })
+        .collect();
+    chains::segments(&keys)
+        .into_iter()
+        .map(|seg| match seg {
+            Segment::One(i) => steps[i].edge.clone(),
+            Segment::Repeat(r) => {
+                let block: Vec<&str> = keys[r.start..r.start + r.period]
+                    .iter()
+                    .map(|k| k.0)
+                    .collect();
+                format!("({}) ×{}", block.join(" → "), r.times)
+            }
+        })
+        .collect()
 }
 
 fn instance(view: &DomView, n: u32) -> String {
@@ -59,6 +88,19 @@ fn instance(view: &DomView, n: u32) -> String {
             _ => "instance",
         },
         s.node_id(n)
+    )
+}
+
+/// `a chain of 2 999 × (someMethod → context → originalThing) from "Object" instance @5 to
+/// @9, 1.3 MB`.
+fn chain(view: &DomView, c: &Chain) -> String {
+    format!(
+        "a chain of {} × ({}) from {} to @{}, {}",
+        count(c.links),
+        c.pattern_text(),
+        instance(view, c.head),
+        view.snapshot.node_id(c.last),
+        human_bytes(c.retained_size)
     )
 }
 
@@ -97,7 +139,13 @@ pub fn leak_report(
                     thousands(x.retained_size),
                     x.percent
                 );
-                if x.accumulation.point != x.node {
+                if let Some(c) = &x.accumulation.repeat {
+                    let _ = write!(
+                        o,
+                        " Its memory is mostly accumulated in {}.",
+                        chain(view, c)
+                    );
+                } else if x.accumulation.point != x.node {
                     let _ = write!(
                         o,
                         " Its memory is mostly accumulated in {}.",
@@ -125,6 +173,9 @@ pub fn leak_report(
         }
         if !x.groups.is_empty() {
             let what = match x.kind {
+                SuspectKind::Object if x.accumulation.repeat.is_some() => {
+                    "  Held by the chain's links:".to_string()
+                }
                 SuspectKind::Object => {
                     format!("  Dominated by {}:", instance(view, x.accumulation.bottom))
                 }
@@ -170,6 +221,16 @@ pub fn tree(view: &DomView, rows: &[Row]) -> String {
                 "{indent}{label} ×{c}, {} ({pct:.1} %)  [largest @{}]",
                 human_bytes(r.retained_size),
                 s.node_id(*largest)
+            ),
+            RowKind::Chain {
+                pattern,
+                links,
+                last,
+            } => writeln!(
+                o,
+                "{indent}({pattern}) ×{links}, {} ({pct:.1} %)  [last @{}]",
+                human_bytes(r.retained_size),
+                s.node_id(*last)
             ),
             RowKind::More { count: c } => writeln!(
                 o,
