@@ -10,6 +10,8 @@
 //! * `control.js`: the same work done correctly → no suspect;
 //! * `listeners.js --three`: baseline/target/final → the listener closures are the top
 //!   leak group of `heapsim diff`;
+//! * `sessions.js map|array`: 5 000 `Session`s kept in a `Map` or an array over
+//!   baseline/target/final → one leak group of 5 000, ranked first, 5 000 × one's size;
 //! * `replace_thing.js`: the closure-context leak → a chain of 2 999 ×
 //!   `someMethod → context → originalThing` from its head, folded in `tree` and `path`
 //!   (and `generate --shape chains`: a chain of `next`).
@@ -148,6 +150,20 @@ fn snapshot(node: &str, prog: &str, dir: &Path, node_path: Option<&Path>) -> Pat
     let file = dir.join(format!("{prog}.heapsnapshot"));
     run_node(node, prog, &[&file], node_path).unwrap_or_else(|e| panic!("{e}"));
     file
+}
+
+/// Runs `prog OUTDIR arg`, which writes memlab's base / target / final snapshots; returns
+/// the directory (removed when dropped) and the three paths.
+fn three_snapshots(node: &str, prog: &str, arg: &str) -> (tempfile::TempDir, [String; 3]) {
+    let dir = tempfile::tempdir().unwrap();
+    run_node(node, prog, &[dir.path(), Path::new(arg)], None).unwrap_or_else(|e| panic!("{e}"));
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    let files = [
+        p("base.heapsnapshot"),
+        p("target.heapsnapshot"),
+        p("final.heapsnapshot"),
+    ];
+    (dir, files)
 }
 
 /// Ids and sizes vary between runs: `@123` → `@ID`, byte counts, sizes and percentages
@@ -386,20 +402,7 @@ fn three_snapshots_put_the_listener_closures_in_the_top_leak_group() {
         return no_node();
     }
     for (i, (version, node)) in nodes.iter().enumerate() {
-        let dir = tempfile::tempdir().unwrap();
-        run_node(
-            node,
-            "listeners.js",
-            &[dir.path(), Path::new("--three")],
-            None,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
-        let (b, t, f) = (
-            p("base.heapsnapshot"),
-            p("target.heapsnapshot"),
-            p("final.heapsnapshot"),
-        );
+        let (_dir, [b, t, f]) = three_snapshots(node, "listeners.js", "--three");
         let r = json(&["diff", &b, &t, &f, "--json"]);
         let top = &r["groups"][0];
         assert!(
@@ -532,6 +535,45 @@ fn generated_linked_lists_are_reported_as_a_chain_of_next() {
             .is_some_and(|l| l.trim_start().starts_with("(next) ×")),
         "{tree}"
     );
+}
+
+#[test]
+fn three_snapshots_put_sessions_in_a_map_or_an_array_in_one_group() {
+    let nodes = nodes();
+    if nodes.is_empty() {
+        return no_node();
+    }
+    for (version, node) in &nodes {
+        for (store, step) in [("map", "table"), ("array", "log")] {
+            let (_dir, [b, t, f]) = three_snapshots(node, "sessions.js", store);
+            let r = json(&["diff", &b, &t, &f, "--json"]);
+            let top = &r["groups"][0];
+            assert_eq!(
+                (top["class"].as_str(), top["count"].as_u64()),
+                (Some("Session"), Some(5000)),
+                "{version} {store}: {r:#}"
+            );
+            let edges: Vec<&str> = top["path"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|st| st["edge"].as_str().unwrap())
+                .collect();
+            assert!(edges.contains(&step), "{version} {store}: {edges:?}");
+            // All sessions are alike and own their strings: the group retains 5 000 times
+            // what one retains, as DevTools counts it.
+            let rep = format!("@{}", top["representative"]);
+            let one = json(&["show", &f, &rep, "--json"])["node"]["retained_size"]
+                .as_u64()
+                .unwrap();
+            assert!(one > 0, "{version} {store}");
+            assert_eq!(
+                top["retained_size"].as_u64(),
+                Some(5000 * one),
+                "{version} {store}: {top:#}"
+            );
+        }
+    }
 }
 
 /// The keys and value types of a JSON value, arrays by their first element.
