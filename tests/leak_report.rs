@@ -12,6 +12,8 @@
 //!   leak group of `heapsim diff`;
 //! * `sessions.js map|array`: 5 000 `Session`s kept in a `Map` or an array over
 //!   baseline/target/final → one leak group of 5 000, ranked first, 5 000 × one's size;
+//! * `listeners.js --three` again, for `diff`'s warnings: swapped order, a file with
+//!   itself, two processes, two Node versions;
 //! * `replace_thing.js`: the closure-context leak → a chain of 2 999 ×
 //!   `someMethod → context → originalThing` from its head, folded in `tree` and `path`
 //!   (and `generate --shape chains`: a chain of `next`).
@@ -574,6 +576,98 @@ fn three_snapshots_put_sessions_in_a_map_or_an_array_in_one_group() {
             );
         }
     }
+}
+
+/// `heapsim ARGS` that must succeed: its standard output as JSON, and its standard error.
+fn json_and_stderr(args: &[&str]) -> (Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
+        .args(args)
+        .output()
+        .expect("run heapsim");
+    assert!(out.status.success(), "heapsim {args:?}: {out:?}");
+    let v = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    (v, String::from_utf8(out.stderr).expect("UTF-8"))
+}
+
+/// `diff`'s warnings: the JSON array, checked to match standard error line by line.
+fn diff_warnings(args: &[&str]) -> Vec<String> {
+    let (v, err) = json_and_stderr(args);
+    assert!(
+        err.starts_with("heapsim: comparing ") || err.starts_with("heapsim: leaked = "),
+        "{err}"
+    );
+    let warnings: Vec<String> = v["warnings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no warnings array: {v:#}"))
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect();
+    let printed: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("heapsim: warning: "))
+        .collect();
+    assert_eq!(printed, warnings, "{err}");
+    warnings
+}
+
+#[test]
+fn diff_warns_when_the_snapshots_cannot_be_one_process_in_that_order() {
+    let nodes = nodes();
+    if nodes.is_empty() {
+        return no_node();
+    }
+    let (version, node) = &nodes[0];
+    let (_a, [base, target, fin]) = three_snapshots(node, "listeners.js", "--three");
+    let (_b, [other_base, other_target, _]) = three_snapshots(node, "listeners.js", "--three");
+    let (b, t, f) = (base.as_str(), target.as_str(), fin.as_str());
+    let none: Vec<String> = Vec::new();
+    assert_eq!(diff_warnings(&["diff", b, t, "--json"]), none, "{version}");
+    assert_eq!(
+        diff_warnings(&["diff", b, t, f, "--json"]),
+        none,
+        "{version}"
+    );
+    let has = |w: &[String], what: &str| w.iter().any(|x| x.contains(what));
+    let swapped = diff_warnings(&["diff", t, b, "--json"]);
+    assert!(
+        has(&swapped, "TARGET was taken before BASE (swap them?)"),
+        "{swapped:?}"
+    );
+    let swapped = diff_warnings(&["diff", b, f, t, "--json"]);
+    assert!(
+        has(&swapped, "FINAL was taken before TARGET"),
+        "{swapped:?}"
+    );
+    let itself = diff_warnings(&["diff", b, b, "--json"]);
+    assert!(has(&itself, "are the same snapshot"), "{itself:?}");
+    for (x, y) in [(b, other_target.as_str()), (t, other_base.as_str())] {
+        let w = diff_warnings(&["diff", x, y, "--json"]);
+        assert!(has(&w, "the snapshots are not from one process"), "{w:?}");
+    }
+    // Another Node version: another layout (and other objects behind the ids).
+    let Some((v2, node2)) = nodes
+        .iter()
+        .find(|(v, _)| v.split('.').next() != version.split('.').next())
+    else {
+        return testkit::tool_missing(
+            "a second Node.js major version",
+            "scripts/setup-interop.sh (Node 20, 22 and 24)",
+        );
+    };
+    let (_c, [_, target2, _]) = three_snapshots(node2, "listeners.js", "--three");
+    let w = diff_warnings(&["diff", b, &target2, "--json"]);
+    assert!(
+        has(&w, "different snapshot layouts") && has(&w, "not from one process"),
+        "{version} vs {v2}: {w:?}"
+    );
+    // The text output warns on standard error too, and keeps its table.
+    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
+        .args(["diff", t, b])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("heapsim: warning: "), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Class "));
 }
 
 /// The keys and value types of a JSON value, arrays by their first element.

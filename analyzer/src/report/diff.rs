@@ -127,13 +127,6 @@ pub fn compare<'a, 'b>(
     rows
 }
 
-/// The id column sorted, for [`leak_groups`].
-pub fn sorted_id_column(s: &HeapSnapshot) -> Vec<u32> {
-    let mut ids = s.nodes.id.clone();
-    ids.sort_unstable();
-    ids
-}
-
 /// One step of a representative retainer path: the edge taken and the node reached.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
@@ -280,7 +273,7 @@ fn path_shapes(
 }
 
 /// memlab-style leak groups of FINAL (`view`), most retained first. `in_base` and
-/// `in_target` are the sorted id columns of BASE and TARGET ([`sorted_id_column`]), so the
+/// `in_target` are the sorted id columns of BASE and TARGET ([`super::lineage::Fingerprint::ids`]), so the
 /// two snapshots need not stay in memory.
 pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<LeakGroup> {
     let s = view.snapshot;
@@ -379,6 +372,7 @@ fn counted_members(view: &DomView, group: &[u64]) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::lineage::Fingerprint;
     use crate::report::non_weak_tree;
     use crate::snapshot::SnapshotBuilder;
 
@@ -485,7 +479,11 @@ mod tests {
             snapshot: &fin,
             tree: &d,
         };
-        let groups = leak_groups(&sorted_id_column(&base), &sorted_id_column(&target), &v);
+        let groups = leak_groups(
+            &Fingerprint::of(&base).ids,
+            &Fingerprint::of(&target).ids,
+            &v,
+        );
         let summary: Vec<(&str, u64, u64)> = groups
             .iter()
             .map(|g| (g.class.as_str(), g.count, g.retained_size))
@@ -505,7 +503,11 @@ mod tests {
             snapshot: &fin,
             tree: &d,
         };
-        let groups = leak_groups(&sorted_id_column(&base), &sorted_id_column(&target), &v);
+        let groups = leak_groups(
+            &Fingerprint::of(&base).ids,
+            &Fingerprint::of(&target).ids,
+            &v,
+        );
         assert_eq!(groups[0].class, "closure \"onError\"");
         assert_eq!(groups[0].count, 4);
         // Each closure retains itself, its context and its request; a request, held by a

@@ -13,6 +13,7 @@
 //! * [`labels`] — how reports name objects and groups of objects;
 //! * [`cluster_tree`] — the dominator tree with same-class siblings folded;
 //! * [`diff`] — DevTools' Comparison view and memlab's three-snapshot leak grouping;
+//! * [`lineage`] — whether two snapshots can be from one process, in that order;
 //! * [`strings`] — duplicated strings and the bytes they waste;
 //! * [`text`] — the plain-text rendering users read, including the talk's suspect sentence.
 
@@ -25,6 +26,7 @@ pub mod cluster_tree;
 pub mod diff;
 pub mod json;
 pub mod labels;
+pub mod lineage;
 pub mod strings;
 pub mod suspects;
 pub mod text;
