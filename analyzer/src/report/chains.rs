@@ -319,6 +319,27 @@ mod tests {
         assert_eq!(segments(&k("ab")), vec![Segment::One(0), Segment::One(1)]);
     }
 
+    #[test]
+    fn report_paths_write_a_repeated_block_once() {
+        use crate::report::json::PathStep;
+        let step = |edge: &str, name: &str| PathStep {
+            edge: edge.into(),
+            id: 1,
+            name: name.into(),
+            synthetic: false,
+        };
+        let mut steps = vec![step("", "global"), step("list", "Node")];
+        for i in 0..40 {
+            steps.push(step("next", "Node"));
+            steps.push(step(&format!("[{i}]"), "Item"));
+        }
+        steps.push(step("value", "Object"));
+        assert_eq!(
+            crate::report::text::path(&steps),
+            "global → list → (next → []) ×40 → value"
+        );
+    }
+
     /// root → holder → thing₀ → someMethod → Context → thing₁ → … → thing_n, each thing
     /// also holding a 100-byte string; plus five unrelated objects.
     fn replace_thing(n: usize) -> (HeapSnapshot, NodeIx, Vec<NodeIx>, Vec<NodeIx>) {
