@@ -26,7 +26,7 @@ expect.leak({
   suspect: 'Array',
   accumulation: 'Array',
   path: 'requestLog',
-  leaked: 'Object',
+  leaked: '{method, url, headers, body}',
 });
 
 module.exports = { action, back, repeat: 3000 };

@@ -33,7 +33,7 @@ expect.leak({
   suspect: 'Map',
   accumulation: 'Map',
   path: 'pages',
-  leaked: 'Object',
+  leaked: '{url, html}',
 });
 
 module.exports = { action, back, repeat: 5000 };

@@ -47,7 +47,7 @@ expect.leak({
   suspect: 'JobQueue',
   accumulation: 'Array',
   path: 'queue.pending',
-  leaked: 'Object',
+  leaked: '{job, resolve, reject}',
 });
 
 module.exports = { action, back, repeat: 2000 };

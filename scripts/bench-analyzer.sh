@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# Opens one large real heap snapshot with heapsim, Chrome DevTools' own worker and memlab,
-# in the same run, and prints a Markdown table of wall time and peak RSS for each.
+# Opens one large real heap snapshot with heapsim, dinfuehr/heap-snapshot (the fastest peer
+# found, Rust), the one-core parse floor, Chrome DevTools' own worker and memlab, in the same
+# run, and prints one Markdown table: median wall time, CPU time and peak RSS of each, and
+# its wall time as a multiple of `heapsim summary`'s (issue 16).
 #
 #   scripts/bench-analyzer.sh [SNAPSHOT]
 #
 # Without SNAPSHOT it generates one with Node (scripts/gen-big-snapshot.js: ~12 M nodes,
-# ~32 M edges, ~900 MB) into ${BENCH_DIR:-/tmp/heapsim-bench}. The peers come from
-# scripts/setup-interop.sh (installed on demand); a peer that is missing or fails is
-# reported as such, never silently dropped. Numbers go into docs/performance.md by hand,
-# with the machine and date this script prints.
+# ~32 M edges, ~900 MB) into ${BENCH_DIR:-/tmp/heapsim-bench}. The machine is shared, so the
+# fast tools (heapsim, dinfuehr, the floor) run ${RUNS:-4} rounds, alternating within each
+# round, and the table gives medians; DevTools and memlab take a minute or more each and run
+# ${SLOW_RUNS:-1} round(s). Load averages are printed before and after.
+#
+# Peers:
+#   HEAPSIM_PEER_DINFUEHR  a checkout (or git dir) of github.com/dinfuehr/heap-snapshot; it is
+#                          cloned into $BENCH_DIR/dinfuehr and built there with
+#                          `cargo build --release` (never vendored). Unset: reported missing.
+#   DevTools, memlab       from scripts/setup-interop.sh (installed on demand).
+# A peer that is missing or fails is reported as such, never silently dropped. Numbers go
+# into docs/performance.md by hand, with the machine, date and load this script prints.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 dir=${BENCH_DIR:-/tmp/heapsim-bench}
+runs=${RUNS:-4}
+slow_runs=${SLOW_RUNS:-1}
 mkdir -p "$dir"
 snap=${1:-$dir/big.heapsnapshot}
 
@@ -20,8 +32,20 @@ if [ ! -f "$snap" ]; then
   node --max-old-space-size=12000 "$repo/scripts/gen-big-snapshot.js" "$snap" >&2
 fi
 
-(cd "$repo" && cargo build --release --quiet --bin heapsim)
-heapsim=${CARGO_TARGET_DIR:-$repo/target}/release/heapsim
+(cd "$repo" && cargo build --release --quiet --bin heapsim -p heapsim &&
+  cargo build --release --quiet -p heapsim-benches --example parse_floor)
+target=${CARGO_TARGET_DIR:-$repo/target}/release
+heapsim=$target/heapsim
+floor=$target/examples/parse_floor
+
+dinfuehr=""
+if [ -n "${HEAPSIM_PEER_DINFUEHR:-}" ]; then
+  peer=$dir/dinfuehr
+  [ -d "$peer" ] || git clone --quiet "$HEAPSIM_PEER_DINFUEHR" "$peer"
+  if (cd "$peer" && cargo build --release --quiet --bin heap-snapshot) >&2; then
+    dinfuehr=$peer/target/release/heap-snapshot
+  fi
+fi
 
 env_file=$("$repo/scripts/setup-interop.sh" 2>/dev/null || true)
 DEVTOOLS_REF="" MEMLAB_CHECK="" NODE20=node
@@ -30,41 +54,77 @@ if [ -n "$env_file" ] && [ -f "$env_file" ]; then
   . "$env_file"
 fi
 
-# measure NAME CMD...: runs CMD once under /usr/bin/time, prints a table row.
-measure() {
-  local name=$1; shift
-  local log=$dir/time-$name.log
-  if /usr/bin/time -v "$@" >"$dir/out-$name.txt" 2>"$log"; then
-    local wall rss
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
-    rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.2f GiB", $2/1024/1024}' "$log")
-    echo "| $name | $wall | $rss |"
+# The tools, in the order of each round: NAME|COMMAND (word-split; paths have no spaces).
+fast=("heapsim summary|$heapsim summary $snap --top 20")
+if [ -n "$dinfuehr" ]; then
+  fast+=("dinfuehr/heap-snapshot summary|$dinfuehr summary $snap")
+fi
+fast+=("parse floor (read + scan every integer, one core)|$floor $snap")
+slow=()
+if [ -n "$DEVTOOLS_REF" ]; then
+  slow+=("DevTools worker|$NODE20 --max-old-space-size=16000 $DEVTOOLS_REF summary $snap 20")
+fi
+if [ -n "$MEMLAB_CHECK" ]; then
+  slow+=("memlab getFullHeapFromFile|env NODE_PATH=${INTEROP_NODE_MODULES:-} $NODE20 --max-old-space-size=16000 $MEMLAB_CHECK $snap $dir/memlab.json")
+fi
+
+# run_once NAME CMD: one run under /usr/bin/time; appends "wall cpu rss_kib" (or "failed")
+# to $dir/samples-<slug>.
+slug() { echo "$1" | tr -c 'A-Za-z0-9\n' '_'; }
+run_once() {
+  local name=$1 cmd=$2 log
+  log=$dir/time-$(slug "$name").log
+  # shellcheck disable=SC2086
+  if /usr/bin/time -f '%e %U %S %M' -o "$log" $cmd >"$dir/out-$(slug "$name").txt" 2>&1; then
+    awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$log" >>"$dir/samples-$(slug "$name")"
   else
-    echo "| $name | failed (exit $?; see $log) | |"
+    echo failed >>"$dir/samples-$(slug "$name")"
   fi
+}
+
+# row NAME BASE_WALL: the table row of NAME's samples (medians; BASE_WALL for the ratio).
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "?"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+row() {
+  local name=$1 base=$2 f
+  f=$dir/samples-$(slug "$name")
+  if grep -q failed "$f"; then
+    echo "| $name | failed (see $dir/out-$(slug "$name").txt) | | | |"
+    return
+  fi
+  local wall cpu rss
+  wall=$(awk '{print $1}' "$f" | median)
+  cpu=$(awk '{print $2}' "$f" | median)
+  rss=$(awk '{print $3}' "$f" | median | awk '{printf "%.0f MiB", $1/1024}')
+  local ratio
+  ratio=$(awk -v w="$wall" -v b="$base" 'BEGIN {if (b > 0) printf "%.2f×", w/b; else print "?"}')
+  echo "| $name | $wall s | $cpu s | $rss | $ratio | $(wc -l <"$f") |"
 }
 
 nodes_edges=$("$heapsim" summary "$snap" --json --top 1 2>/dev/null | node -e '
   let s=""; process.stdin.on("data",d=>s+=d).on("end",()=>{try{const j=JSON.parse(s);
   console.log(`${j.node_count ?? "?"} nodes, ${j.edge_count ?? "?"} edges`)}catch{console.log("?")}})')
 
-echo "machine: $(lscpu | awk -F': +' '/Model name/ {print $2}'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM"
-echo "date: $(date -u +%Y-%m-%d)"
-echo "file: $snap ($(stat -c %s "$snap" | awk '{printf "%.0f MB", $1/1e6}'), $nodes_edges)"
-echo
-echo "| tool | wall time (m:ss) | peak RSS |"
-echo "|---|---|---|"
+rm -f "$dir"/samples-*
+load_before=$(uptime | sed 's/.*load average/load average/')
 # Page cache warm for everyone: read the file once first.
 cat "$snap" >/dev/null
-measure "heapsim summary" "$heapsim" summary "$snap" --top 20
-if [ -n "$DEVTOOLS_REF" ]; then
-  measure "DevTools worker" "$NODE20" --max-old-space-size=16000 "$DEVTOOLS_REF" summary "$snap" 20
-else
-  echo "| DevTools worker | not installed (scripts/setup-interop.sh) | |"
-fi
-if [ -n "$MEMLAB_CHECK" ]; then
-  measure "memlab getFullHeapFromFile" env NODE_PATH="${INTEROP_NODE_MODULES:-}" \
-    "$NODE20" --max-old-space-size=16000 "$MEMLAB_CHECK" "$snap" "$dir/memlab.json"
-else
-  echo "| memlab | not installed (scripts/setup-interop.sh) | |"
-fi
+for ((r = 0; r < runs; r++)); do
+  for t in "${fast[@]}"; do run_once "${t%%|*}" "${t#*|}"; done
+done
+for ((r = 0; r < slow_runs; r++)); do
+  for t in "${slow[@]}"; do run_once "${t%%|*}" "${t#*|}"; done
+done
+load_after=$(uptime | sed 's/.*load average/load average/')
+
+echo "machine: $(lscpu | awk -F': +' '/Model name/ {print $2}'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM"
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "load before: $load_before; after: $load_after"
+echo "file: $snap ($(stat -c %s "$snap" | awk '{printf "%.0f MB", $1/1e6}'), $nodes_edges)"
+echo
+echo "| tool | wall (median) | CPU (median) | peak RSS (median) | wall ÷ heapsim | runs |"
+echo "|---|---|---|---|---|---|"
+base=$(awk '{print $1}' "$dir/samples-$(slug "heapsim summary")" | median)
+for t in "${fast[@]}" "${slow[@]}"; do row "${t%%|*}" "$base"; done
+[ -n "$dinfuehr" ] || echo "| dinfuehr/heap-snapshot | not built (set HEAPSIM_PEER_DINFUEHR) | | | | |"
+[ -n "$DEVTOOLS_REF" ] || echo "| DevTools worker | not installed (scripts/setup-interop.sh) | | | | |"
+[ -n "$MEMLAB_CHECK" ] || echo "| memlab | not installed (scripts/setup-interop.sh) | | | | |"

@@ -66,7 +66,7 @@ fn summary_json_has_devtools_classes() {
         .iter()
         .map(|c| {
             (
-                c["name"].as_str().unwrap().to_string(),
+                c["class"].as_str().unwrap().to_string(),
                 c["count"].as_u64().unwrap(),
                 c["self_size"].as_u64().unwrap(),
                 c["retained_size"].as_u64().unwrap(),
@@ -145,12 +145,15 @@ fn show_lists_fields_and_retainers() {
 }
 
 #[test]
-fn path_prints_a_property_chain() {
+fn path_prints_the_retainer_path_as_analyze_does() {
     let dir = tempfile::tempdir().unwrap();
     let f = fixture(dir.path());
     let out = heapsim(&["path", f.to_str().unwrap(), "@13"]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("global.client._events[17]\n"), "{text}");
+    assert!(
+        text.starts_with("global → client → _events → [17]\n"),
+        "{text}"
+    );
     let v = json(&heapsim(&["path", f.to_str().unwrap(), "@13", "--json"]));
     let ids: Vec<u64> = v["paths"][0]["steps"]
         .as_array()
@@ -159,6 +162,7 @@ fn path_prints_a_property_chain() {
         .map(|s| s["id"].as_u64().unwrap())
         .collect();
     assert_eq!(ids, vec![5, 7, 9, 13]);
+    assert_eq!(v["paths"][0]["text"], "global → client → _events → [17]");
 }
 
 #[test]
@@ -257,6 +261,9 @@ fn a_closed_stdout_ends_every_command_quietly() {
         &["export", f],
         &["dominators", f],
         &["scenario", "--list"],
+        &["run", "--list"],
+        &["growth", f, f],
+        &["summary", f, "--class", "Client"],
         &["stress", "--ops", "200"],
     ];
     for args in commands {

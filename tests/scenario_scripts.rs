@@ -9,8 +9,8 @@
 //!   is `accumulation` and its first group of accumulated objects is `leaked`, and a leak
 //!   group of `heapsim diff baseline target final --json` has a retainer path whose
 //!   property steps contain `path`; for `expect.noLeak()`, `analyze` names no suspect. The
-//!   printed output must be the same on the three Node versions (it is compared with the
-//!   simulated run's elsewhere, so it must not depend on the engine).
+//!   printed output must be the same on the three Node versions and equal the `console.log`
+//!   lines of the same script run on the simulated heap (`interp::harness`).
 //! * `interp/prelude/test/events-shapes.js` and `timers-shapes.js` compare the prelude's
 //!   EventEmitter and timers with Node's.
 //!
@@ -21,7 +21,11 @@
 #[allow(dead_code)] // shared with other suites; each uses a part
 mod common;
 
+#[path = "scenarios/expect.rs"]
+mod scenario_expect;
+
 use common::{Toolchain, NODE_VERSIONS};
+use scenario_expect::{check_leak, check_no_leak};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -38,107 +42,6 @@ fn node(tc: &Toolchain, version: u32, args: &[&Path]) -> Output {
     cmd.arg("--expose-gc").args(args).stdin(Stdio::null());
     cmd.output()
         .unwrap_or_else(|e| panic!("cannot start Node {version}: {e}"))
-}
-
-fn heapsim_json(args: &[&Path]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
-        .args(args)
-        .arg("--json")
-        .output()
-        .expect("run heapsim");
-    assert!(
-        out.status.success(),
-        "heapsim {args:?} exited {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("heapsim printed invalid JSON")
-}
-
-/// Whether a report's class label names `class`: the label itself, or a closure's
-/// `closure "name" file:line`.
-fn names(label: &str, class: &str) -> bool {
-    label == class || label.starts_with(&format!("closure \"{class}\" "))
-}
-
-/// The property steps of a leak group's retainer path: edge names, without the unnamed
-/// first step and without element steps (`[12]`).
-fn property_steps(group: &Value) -> Vec<&str> {
-    group["path"]
-        .as_array()
-        .map(|p| {
-            p.iter()
-                .filter_map(|step| step["edge"].as_str())
-                .filter(|e| !e.is_empty() && !e.starts_with('['))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// What `expect.leak` stated, checked against `analyze` and `diff`; the failures, if any.
-fn check_leak(record: &Value, dir: &Path) -> Vec<String> {
-    let field = |k: &str| record[k].as_str().unwrap_or_default();
-    let mut failures = Vec::new();
-    let report = heapsim_json(&[Path::new("analyze"), &dir.join("final.heapsnapshot")]);
-    let suspect = &report["suspects"][0];
-    let found = (
-        suspect["name"].as_str().unwrap_or("(no suspect)"),
-        suspect["accumulation"]["name"].as_str().unwrap_or("-"),
-        suspect["groups"][0]["class"].as_str().unwrap_or("-"),
-    );
-    if found.0 != field("suspect") || found.1 != field("accumulation") {
-        failures.push(format!(
-            "analyze: suspect {:?} accumulated in {:?}, expected {:?} in {:?}",
-            found.0,
-            found.1,
-            field("suspect"),
-            field("accumulation")
-        ));
-    }
-    if !names(found.2, field("leaked")) {
-        failures.push(format!(
-            "analyze: the accumulation point holds {:?}, expected {:?}",
-            found.2,
-            field("leaked")
-        ));
-    }
-    let snapshots = ["baseline", "target", "final"].map(|n| dir.join(format!("{n}.heapsnapshot")));
-    let diff = heapsim_json(&[
-        Path::new("diff"),
-        &snapshots[0],
-        &snapshots[1],
-        &snapshots[2],
-    ]);
-    let wanted: Vec<&str> = field("path").split('.').collect();
-    let groups = diff["groups"].as_array().cloned().unwrap_or_default();
-    let on_path = groups.iter().any(|g| {
-        property_steps(g)
-            .windows(wanted.len())
-            .any(|w| w == wanted.as_slice())
-    });
-    if !on_path {
-        let paths: Vec<String> = groups
-            .iter()
-            .take(5)
-            .map(|g| format!("{}: {}", g["class"], property_steps(g).join(".")))
-            .collect();
-        failures.push(format!(
-            "diff: no leak group's path goes through {:?}; the first groups: {paths:#?}",
-            field("path")
-        ));
-    }
-    failures
-}
-
-fn check_no_leak(dir: &Path) -> Vec<String> {
-    let report = heapsim_json(&[Path::new("analyze"), &dir.join("final.heapsnapshot")]);
-    match report["suspects"].as_array() {
-        Some(s) if s.is_empty() => Vec::new(),
-        _ => vec![format!(
-            "analyze: expected no suspect, found {:#}",
-            report["suspects"]
-        )],
-    }
 }
 
 /// Runs `name` under Node `version` and checks its expectation; returns its stdout.
@@ -178,7 +81,25 @@ fn run_scenario(tc: &Toolchain, name: &str, version: u32) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
-/// Every Node version; the printed lines must not depend on the version.
+/// The `console.log` lines of `name` run on the simulated heap (snapshots not written), one
+/// per line as Node prints them.
+fn simulated_console(name: &str) -> String {
+    let script = scenarios::scripts::find(name).expect("a shipped scenario");
+    let bump = bumpalo::Bump::new();
+    let mut it = interp::run::interpreter(sim::Heap::new(sim::Profile::default()), &bump)
+        .expect("the realm builds");
+    it.loader.read = Some(Box::new(|p| {
+        scenarios::scripts::read(p).map(str::to_string)
+    }));
+    it.host.snapshot = Some(Box::new(|_, _| Ok(())));
+    if let Err(e) = interp::harness::run(&mut it, script.file.path, script.file.source, None) {
+        panic!("{name} on heapsim: {e}");
+    }
+    it.console.iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// Every Node version; the printed lines must not depend on the version, and heapsim's run
+/// prints the same.
 fn run_case(name: &str) {
     let Some(tc) = Toolchain::require() else {
         return;
@@ -198,6 +119,12 @@ fn run_case(name: &str) {
             outputs[0].0
         );
     }
+    assert_eq!(
+        simulated_console(name),
+        outputs[0].1,
+        "{name}: heapsim's run printed other lines than Node {}",
+        outputs[0].0
+    );
 }
 
 /// One test per scenario; `scenarios_are_all_covered` keeps the list in step with

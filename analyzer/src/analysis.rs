@@ -144,7 +144,8 @@ impl SummaryAnalysis {
     /// The analysis for the Summary, with the same results as [`Analysis::new`]
     /// (`tests/analysis_lean.rs`) and a smaller peak: the snapshot data nothing after the
     /// class and distance passes reads — edge kinds and names, node names and ids,
-    /// `trace_node_id`, `detachedness`, the string table and the locations — is freed
+    /// `trace_node_id`, `detachedness`, the string table, the locations and the allocation
+    /// traces — is freed
     /// before the dominator pass, the step with the largest working set, which then runs
     /// alone; the rest of the snapshot goes after it. Classes and distances do not read self sizes,
     /// so they run in the first phase beside the essential edges and shallow owners (two
@@ -184,6 +185,7 @@ impl SummaryAnalysis {
         snapshot.nodes.detachedness = Vec::new();
         snapshot.strings = StringTable::new();
         snapshot.locations = Vec::new();
+        snapshot.traces = Default::default();
         let graph = DomGraph::over(&snapshot, essential);
         let tree = DomTree::build(&snapshot, &graph, &snapshot.nodes.self_size);
         SummaryAnalysis {

@@ -9,7 +9,9 @@
 //! reports. The analyzer never depends on the simulator: it only knows the file format,
 //! from the `format` crate (node and edge kinds, layouts, the WeakMap edge name).
 
+pub mod allocation;
 pub mod analysis;
+pub mod anonymize;
 pub mod bitset;
 pub mod csr;
 pub mod devtools;

@@ -90,6 +90,17 @@ impl Meta {
             .map(|i| i as u8)
     }
 
+    /// True when this is the layout of files written in `format` (fields and type names;
+    /// the counts do not matter).
+    pub fn is_layout_of(&self, format: Format) -> bool {
+        let want = Meta::of(format);
+        self.node_fields == want.node_fields
+            && self.node_type_names == want.node_type_names
+            && self.edge_fields == want.edge_fields
+            && self.edge_type_names == want.edge_type_names
+            && self.extra_native_bytes.is_some() == want.extra_native_bytes.is_some()
+    }
+
     /// The layout of a file written in `format` (with zero counts), used by builders and
     /// tests.
     pub fn of(format: Format) -> Meta {

@@ -6,23 +6,14 @@
 //! paths are found. Both passes are iterative over flat arrays. (DevTools' Retainers view
 //! orders retainers by its own distances instead; heapsim wants *all* short ways in.)
 //!
-//! Rendering ([`RetainerPath::chain`]): the path starts at the root's child it enters by —
-//! for a user root such as `global` its name, for a synthetic root like `(GC roots)` the
-//! run of synthetic nodes is collapsed to the last one (`(Handle scope)`). Each further edge
-//! is written as JavaScript would access it:
-//! * `property`, `internal`, `context`, `shortcut` → `.name`, or `["name"]` (JSON-quoted)
-//!   when the name is not an identifier;
-//! * `element`, `hidden` → `[index]`.
-//!
-//! So a listener leak reads `global.client._events.error[17]`. A block of steps repeated
-//! three times or more (a linked list, a closure-context chain: `crate::report::chains`) is
-//! written once with its count: `global.list(.next)×40000.value`, indices as `[]`.
+//! Rendering: [`RetainerPath::chain`] writes a path the way every report does
+//! ([`crate::report::retainer_path`]): `global → client → _events → error → [17]`.
+//! [`edge_accessor`] writes one edge as JavaScript would access it (`.name`, `["a b"]`,
+//! `[3]`), for `heapsim show`'s field lists.
 
 use crate::analysis::Analysis;
-use crate::report::chains::{self, Segment};
-use crate::report::labels::Labeler;
 use crate::snapshot::{EdgeIx, HeapSnapshot, NodeIx, Retainers};
-use format::{EdgeKind, NodeKind};
+use format::EdgeKind;
 
 /// One step of a path: the edge taken and the node it leads to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,51 +142,11 @@ pub fn edge_accessor(s: &HeapSnapshot, e: EdgeIx) -> String {
 }
 
 impl RetainerPath {
-    /// The path as a JavaScript-like access chain (see the module docs).
+    /// The path's text, as every report writes it ([`crate::report::retainer_path::text`]).
     pub fn chain(&self, a: &Analysis) -> String {
-        let s = &a.snapshot;
-        let mut out = String::new();
-        // Collapse the leading run of synthetic nodes to its last member.
-        let lead = self
-            .steps
-            .iter()
-            .take_while(|st| s.node_kind(st.node) == NodeKind::Synthetic)
-            .count();
-        let start = lead
-            .saturating_sub(1)
-            .min(self.steps.len().saturating_sub(1));
-        let Some(first) = self.steps.get(start) else {
-            return out;
-        };
-        out.push_str(&crate::devtools::names::display_name(s, first.node));
-        let rest = &self.steps[start + 1..];
-        let accessor = |st: &Step, indices: bool| match st.edge {
-            Some(e) if indices && s.edge_kind(e).has_index_name() => "[]".to_string(),
-            Some(e) => edge_accessor(s, e),
-            None => String::new(),
-        };
-        for seg in chains::segments(&self.step_keys(s, start + 1)) {
-            match seg {
-                Segment::One(i) => out.push_str(&accessor(&rest[i], false)),
-                Segment::Repeat(r) => {
-                    out.push('(');
-                    for st in &rest[r.start..r.start + r.period] {
-                        out.push_str(&accessor(st, true));
-                    }
-                    out.push_str(&format!(")×{}", r.times));
-                }
-            }
-        }
-        out
-    }
-
-    /// The steps from `from` on as [`chains::step_key`]s, for folding repeats.
-    pub fn step_keys(&self, s: &HeapSnapshot, from: usize) -> Vec<chains::StepKey> {
-        let mut labeler = Labeler::new();
-        self.steps[from.min(self.steps.len())..]
-            .iter()
-            .map(|st| chains::step_key(s, &mut labeler, st.edge, st.node))
-            .collect()
+        let view = crate::report::DomView::of(a);
+        let steps = crate::report::json::retainer_steps(&view, self);
+        crate::report::retainer_path::text(&steps)
     }
 }
 
@@ -211,6 +162,7 @@ pub fn paths_to(a: &Analysis, target: NodeIx, max: usize) -> Vec<RetainerPath> {
 mod tests {
     use super::*;
     use crate::snapshot::SnapshotBuilder;
+    use format::NodeKind;
 
     #[test]
     fn listener_chain_renders_like_javascript() {
@@ -242,11 +194,14 @@ mod tests {
             1,
             "only shortest paths; the weak edge does not count"
         );
-        assert_eq!(paths[0].chain(&a), "global.client._events.error[17]");
+        assert_eq!(
+            paths[0].chain(&a),
+            "global → client → _events → error → [17]"
+        );
         let steps: Vec<NodeIx> = paths[0].steps.iter().map(|s| s.node).collect();
         assert_eq!(steps, vec![g, client, events, arr, f]);
         let w = paths_to(&a, o, 5);
-        assert_eq!(w[0].chain(&a), "(Handle scope)[4][\"a b\"]");
+        assert_eq!(w[0].chain(&a), "(Handle scope) → [4] → a b");
         assert_eq!(paths_to(&a, f, 0), vec![]);
     }
 
@@ -267,7 +222,7 @@ mod tests {
         b.edge(lost, EdgeKind::Property, "t", t);
         let a = Analysis::new(b.finish());
         let chains: Vec<String> = paths_to(&a, t, 10).iter().map(|p| p.chain(&a)).collect();
-        assert_eq!(chains, vec!["global.x.t", "global.y.t"]);
+        assert_eq!(chains, vec!["global → x → t", "global → y → t"]);
         assert_eq!(paths_to(&a, t, 1).len(), 1);
         assert!(paths_to(&a, lost, 3).is_empty());
     }

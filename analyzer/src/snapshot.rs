@@ -15,6 +15,7 @@
 //! Byte offsets and array positions while *reading* are `u64`, since a file or one of its
 //! arrays can pass 2^32.
 
+use crate::allocation::AllocationTraces;
 use crate::csr::{self, CountingSort};
 use crate::meta::Meta;
 use format::{EdgeKind, NodeKind};
@@ -145,6 +146,8 @@ pub struct HeapSnapshot {
     pub strings: StringTable,
     /// Sorted by node ordinal.
     pub locations: Vec<Location>,
+    /// Allocation stacks (empty unless the snapshot was taken with allocation tracking).
+    pub traces: AllocationTraces,
     /// Kind lookup tables, filled from `meta` by [`HeapSnapshot::index_kinds`].
     node_kinds: Vec<NodeKind>,
     edge_kinds: Vec<EdgeKind>,
@@ -170,6 +173,7 @@ impl HeapSnapshot {
             edges,
             strings,
             locations,
+            traces: AllocationTraces::default(),
             node_kinds: Vec::new(),
             edge_kinds: Vec::new(),
         };

@@ -506,3 +506,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn allocation_traces_are_kept_and_checked() {
+    let with = |functions: &str, tree: &str| {
+        good()
+            .replace(
+                "\"trace_function_infos\":[]",
+                &format!("\"trace_function_infos\":[{functions}]"),
+            )
+            .replace("\"trace_tree\":[]", &format!("\"trace_tree\":[{tree}]"))
+            .replace(OBJ, "3,2,3,16,0,2,0")
+    };
+    // (root) and `Obj` at line 4, column 2 of the script named "" (string 1).
+    let ok = with("1,1,1,0,0,0,2,2,1,3,4,2", "1,0,0,0,[2,1,1,16,[]]");
+    let s = read_bytes(ok.as_bytes()).unwrap();
+    let stack = s.traces.stack_of(&s.strings, &s.nodes.trace_node_id, 1);
+    assert_eq!(stack, ["Obj"]);
+    let s2 = read_bytes_chunked(ok.as_bytes(), 5).unwrap();
+    assert_eq!(s2.traces.ids, s.traces.ids);
+
+    let e = fails(with("1,1,1,0,0,0", "1,0,0,0,[2,1,1,16,[]]"));
+    assert_msg(
+        &e,
+        &["trace_tree", "function_info_index 1", "not a function"],
+    );
+    let e = fails(with("1,9,1,0,0,0", "1,0,0,0,[]"));
+    assert_msg(&e, &["trace_function_infos[1]", "not a string index"]);
+    let e = fails(with("1,1,1,0,0", "1,0,0,0,[]"));
+    assert_msg(&e, &["trace_function_infos", "not a multiple"]);
+    let e = fails(with("1,1,1,0,0,0", "1,0,0,0"));
+    assert_msg(&e, &["trace_tree", "without its child list"]);
+}

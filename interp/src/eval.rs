@@ -128,6 +128,10 @@ pub struct Interp<'a> {
     pub console: Vec<String>,
     /// Called with each console line as it is printed.
     pub on_console: Option<ConsoleSink>,
+    /// What the native hooks produce for the embedder (snapshots, expectations, stderr).
+    pub host: crate::hooks::Host,
+    /// The CommonJS loader's state (`require`, `Module`, the prelude modules).
+    pub loader: crate::modules::Loader,
 }
 
 /// Calls nested deeper than this throw a `RangeError`, as V8's stack limit does.
@@ -163,6 +167,8 @@ impl<'a> Interp<'a> {
             rng: sim::mutator::SplitMix64(0),
             console: Vec::new(),
             on_console: None,
+            host: crate::hooks::Host::default(),
+            loader: crate::modules::Loader::default(),
         }
     }
 
@@ -300,6 +306,19 @@ impl<'a> Interp<'a> {
 
     /// A native builtin function named `name`.
     pub fn native_function(&mut self, name: &str, f: NativeFn, params: u32) -> JsResult<Handle> {
+        let sfi = self.native_shared(name, f, params)?;
+        let u = self.heap.undefined_value();
+        self.native_closure(sfi, u)
+    }
+
+    /// The `SharedFunctionInfo` of native builtin `name`, kept for the whole run: natives
+    /// made per use (a promise's resolving functions) share one, as V8's builtins do.
+    pub fn native_shared(
+        &mut self,
+        name: &str,
+        f: NativeFn,
+        params: u32,
+    ) -> JsResult<GlobalHandle> {
         let sfi = self.heap.alloc_shared_function_info(
             name,
             "",
@@ -310,8 +329,14 @@ impl<'a> Interp<'a> {
         let i = self.natives.len() as u32;
         self.natives.push(f);
         self.callees.insert(oid, Callee::Native(i));
-        let u = self.heap.undefined_value();
-        let f = self.heap.alloc_closure(sfi, u)?;
+        Ok(self.heap.new_global_handle(sfi))
+    }
+
+    /// A closure of the native `sfi` over `ctx` (a `Context` holding its state, or
+    /// `undefined`).
+    pub fn native_closure(&mut self, sfi: GlobalHandle, ctx: Tagged) -> JsResult<Handle> {
+        let s = self.heap.get_global(sfi);
+        let f = self.heap.alloc_closure(s, ctx)?;
         Ok(self.heap.handle(f))
     }
 
@@ -1396,14 +1421,13 @@ impl<'a> Interp<'a> {
             Expr::Delete { obj, key, pos } => {
                 let o = self.expr(obj)?;
                 self.call_pos = *pos;
-                let n = match key {
-                    Key::Named(n) => *n,
+                let r = match key {
+                    Key::Named(n) => self.delete(o, *n)?,
                     Key::Computed(e) => {
                         let k = self.expr(e)?;
-                        self.to_key(k)?
+                        self.delete_computed(o, k)?
                     }
                 };
-                let r = self.delete(o, n)?;
                 Ok(self.boolean(r))
             }
             Expr::Binary(op, l, r, pos) => {

@@ -10,14 +10,23 @@
 //! arena, with [`scope`] analysis deciding registers vs context slots → [`eval`] over
 //! [`value`]s, with the [`builtins`] of the [`realm`]; [`error`] renders failures with the
 //! source line and a caret ([`source`]).
+//!
+//! Around it, the runtime: [`modules`] (CommonJS `require`, `Module`, `require.cache`),
+//! the [`prelude`] written in the language (`events`, `timers`, the harness directives),
+//! the native [`hooks`] it calls (`__heapsim`), and the [`harness`] that runs a scenario in
+//! memlab's phases; [`run`] builds a realm with all of it.
 
 pub mod builtins;
 pub mod error;
 pub mod eval;
+pub mod harness;
+pub mod hooks;
 pub mod ir;
 pub mod lower;
+pub mod modules;
 pub mod names;
 pub mod parse;
+pub mod prelude;
 pub mod realm;
 pub mod run;
 pub mod scope;

@@ -32,6 +32,7 @@ pub enum Intrinsic {
     SetPrototype,
     WeakMapPrototype,
     WeakRefPrototype,
+    Promise,
     Exception,
     Microtasks,
     Count,
@@ -44,6 +45,17 @@ pub struct HotNames {
     pub prototype: Name,
     pub constructor: Name,
     pub message: Name,
+    pub name: Name,
+    pub size: Name,
+}
+
+/// What every promise's resolving functions share (`builtins::promise`).
+#[derive(Clone, Copy)]
+pub struct PromiseShared {
+    pub resolve: GlobalHandle,
+    pub reject: GlobalHandle,
+    /// The `ScopeInfo` of their context: `promise`, `alreadyResolved`.
+    pub scope_info: GlobalHandle,
 }
 
 #[derive(Default)]
@@ -51,6 +63,7 @@ pub struct Realm {
     slots: Option<GlobalHandle>,
     object_maps: HashMap<usize, GlobalHandle>,
     pub names: HotNames,
+    pub promise: Option<PromiseShared>,
 }
 
 impl Realm {

@@ -1,57 +1,28 @@
-//! Running a script: a fresh realm on a heap, the file parsed, lowered and resolved, then
-//! its module wrapper called with `exports` and `module` (Node's CommonJS entry).
+//! Running a script: a fresh realm on a heap (builtins, the loader, the prelude), then the
+//! file run as the main CommonJS module.
 
 use bumpalo::Bump;
 use sim::Heap;
 
 use crate::error::{ErrorKind, ScriptError};
 use crate::eval::{Abort, Interp};
-use crate::lower::{LowerError, Lowerer};
 
-/// Builds the realm of `heap` into a new interpreter.
+/// Builds the realm of `heap`, with the prelude loaded, into a new interpreter.
 pub fn interpreter(heap: Heap, bump: &Bump) -> Result<Interp<'_>, ScriptError> {
     let mut it = Interp::new(heap, bump);
-    crate::builtins::install(&mut it).map_err(|a| abort_error(&mut it, a))?;
+    let r = crate::builtins::install(&mut it)
+        .and_then(|()| crate::modules::install(&mut it))
+        .and_then(|()| crate::prelude::install(&mut it));
+    r.map_err(|a| abort_error(&mut it, a))?;
     Ok(it)
 }
 
 /// Loads `name` with `source` and runs it as the main module; returns `module.exports`.
 pub fn run_main(it: &mut Interp<'_>, name: &str, source: &str) -> Result<sim::Handle, ScriptError> {
-    let file = it.sources.add(name, source.to_string());
-    let arena = oxc_allocator::Allocator::default();
-    let id = {
-        let program = crate::parse::parse(&arena, &it.sources, file)?;
-        let mut l = Lowerer::new(
-            it.bump,
-            &mut it.heap,
-            &mut it.names,
-            &mut it.scopes,
-            &mut it.funcs,
-            &it.sources,
-            file,
-        );
-        l.program(&program, "").map_err(|e| match e {
-            LowerError::Unsupported(pos, what) => ScriptError::at(
-                ErrorKind::Unsupported,
-                &it.sources,
-                pos,
-                &format!("SyntaxError: unsupported in heapsim scenarios: {what}"),
-            ),
-            LowerError::Heap(h) => ScriptError::out_of_memory(&h.to_string()),
-        })?
-    };
-    let r = (|| {
-        let f = it.closure(id)?;
-        let exports = it.plain_object(4)?;
-        let module = it.plain_object(4)?;
+    let r = crate::modules::run_main(it, name, source).and_then(|m| {
         let en = it.intern("exports")?;
-        it.set(module, en, exports)?;
-        let u = it.undefined();
-        let filename = it.string(name)?;
-        let dir = it.string(".")?;
-        it.call(f, exports, &[exports, u, module, filename, dir])?;
-        it.get(module, en)
-    })();
+        it.get(m, en)
+    });
     r.map_err(|a| abort_error(it, a))
 }
 

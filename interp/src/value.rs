@@ -366,6 +366,21 @@ impl<'a> Interp<'a> {
             Kind::Function if n == self.realm.names.prototype => {
                 return self.function_prototype(o);
             }
+            // `fn.name` comes from the shared function info unless set as a property.
+            Kind::Function if n == self.realm.names.name && self.own_property(v, n).is_none() => {
+                let name = self.heap.function_name(v.addr());
+                return Ok(self.heap.handle(name));
+            }
+            Kind::Object
+                if n == self.realm.names.size
+                    && matches!(
+                        self.heap.instance_type(v.addr()),
+                        InstanceType::JSMap | InstanceType::JSSet
+                    ) =>
+            {
+                let size = self.heap.collection_size(v);
+                return self.number(size as f64);
+            }
             _ => {}
         }
         let r = self.lookup(v, n).unwrap_or(self.heap.undefined_value());
@@ -555,6 +570,24 @@ impl<'a> Interp<'a> {
         let hole = self.heap.handle(hole);
         self.set(o, n, hole)?;
         Ok(true)
+    }
+
+    /// `delete o[k]`: an index key empties its element (the hole, as V8 leaves it), any
+    /// other key deletes the named property.
+    pub fn delete_computed(&mut self, o: Handle, k: Handle) -> JsResult<bool> {
+        let (ov, kv) = (self.heap.get(o), self.heap.get(k));
+        if let Some(i) = self.index_of_key(kv) {
+            if self.is_object(ov) && self.has_elements(ov) {
+                let e = self.heap.word(ov.addr(), js_object::ELEMENTS).addr();
+                if i < self.heap.fixed_array_length(e) {
+                    let hole = self.heap.the_hole();
+                    self.heap.set_element(ov, i, hole)?;
+                }
+                return Ok(true);
+            }
+        }
+        let n = self.to_key(k)?;
+        self.delete(o, n)
     }
 
     /// Own named properties `(name, value)` in order, holes (deleted) skipped.

@@ -6,6 +6,10 @@
 //! real `.heapsnapshot`, a scenario is a test case for any heap analyzer — heapsim's own
 //! leak report is checked against these truths in `scenarios/tests/`.
 //!
+//! Beside them, [`shapes`] builds the random V8-shaped heaps of any size that `heapsim
+//! generate` writes, and [`truth`] is the one truth-file type and serializer both commands
+//! write `FILE.truth.json` with.
+//!
 //! Data flow: scenario → [`sim`] heap → `sim::snapshot` writer → `.heapsnapshot` →
 //! analyzer → report.
 
@@ -13,7 +17,10 @@ pub mod control;
 pub mod hot_reload;
 pub mod js;
 pub mod listeners;
+pub mod scripts;
+pub mod shapes;
 pub mod ssr_timers;
+pub mod truth;
 
 use format::Format;
 use js::{Js, JsResult};

@@ -7,7 +7,7 @@
 //! proportional to). [`GcEvent::trace_gc_line`] renders it like V8's `--trace-gc`:
 //! `Scavenge 2.4 (4.2) -> 2.0 (5.2) MB` is heap used (committed) before and after.
 
-use crate::space::SpaceId;
+use crate::heap::space::SpaceId;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -109,7 +109,7 @@ pub struct GcEvent {
     /// Whether the semi-spaces grew after this scavenge.
     pub new_space_grown: bool,
     /// What the old-generation collector did (zero for a scavenge; see
-    /// [`crate::mark_compact`]).
+    /// [`crate::old_gen::mark_compact`]).
     pub full_gc: FullGcStats,
 }
 

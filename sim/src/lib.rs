@@ -1,19 +1,27 @@
 //! # heapsim sim: a simulated V8 heap
 //!
 //! An embeddable model of V8's heap close enough that its GC behaviour and its snapshots look
-//! like V8's: memory is word arrays addressed by simulated addresses ([`memory`]), objects
-//! are runs of tagged words ([`tagged`], [`object`]) in five spaces ([`space`]), a
-//! generational write barrier fills a remembered set ([`write_barrier`],
-//! [`remembered_set`]), and Cheney's scavenge with promotion collects new space
-//! ([`scavenger`]), observable as events ([`events`]) and step by step ([`trace`]), checked by
-//! a heap verifier ([`verifier`]). Objects keep stable ids across moves ([`ids`]).
+//! like V8's. The folders follow V8's `src/heap/`, one file per mechanism:
 //!
-//! The old generation is collected by tri-colour mark-sweep / mark-compact
-//! ([`mark_compact`]: [`mark_bits`], the bounded [`marking_worklist`] with overflow
-//! rescans, [`weakness`], [`sweeper`], [`evacuation`]), optionally marked incrementally
-//! with a Dijkstra write barrier and black allocation ([`incremental_marking`]), checked by
-//! [`mark_compact_verifier`]; [`oracle`] answers "what would a full GC free without this
-//! object?" by marking.
+//! * [`heap`]: the [`Heap`] itself — memory as word arrays addressed by simulated addresses
+//!   ([`heap::memory`]), tagged words ([`heap::tagged`]), the five spaces ([`heap::space`]),
+//!   the roots and handles ([`heap::roots`]), stable object ids across moves ([`heap::ids`])
+//!   and the size profiles ([`heap::profile`]). It allocates, and composes the collectors.
+//! * [`object`]: the object layouts (maps, JS objects, strings, closures, collections...).
+//! * [`young_gen`]: Cheney's scavenge with promotion ([`young_gen::scavenger`]), step by step
+//!   ([`young_gen::trace`]), and the generational write barrier
+//!   ([`young_gen::write_barrier`]) filling the remembered set
+//!   ([`young_gen::remembered_set`]).
+//! * [`old_gen`]: tri-colour mark-sweep / mark-compact ([`old_gen::mark_compact`]: mark bits,
+//!   the bounded marking worklist with overflow rescans, weakness, the sweeper, evacuation),
+//!   optionally marked incrementally with a Dijkstra write barrier and black allocation
+//!   ([`old_gen::incremental_marking`]).
+//! * [`verify`]: the heap verifiers run around every GC under `--verify-heap`.
+//! * [`snapshot`]: the `.heapsnapshot` writer over the heap's object graph.
+//!
+//! Beside them: the GC event stream ([`events`]), the random mutator of the stress and
+//! property tests ([`mutator`]), and [`oracle`], which answers "what would a full GC free
+//! without this object?" by marking.
 //!
 //! [`stress`] runs random [`mutator`] programs under each collector stress mode with the
 //! verifier around every GC (`heapsim stress`).
@@ -37,40 +45,24 @@
 //! heap.close_handle_scope(scope);
 //! ```
 
-pub mod evacuation;
 pub mod events;
 pub mod heap;
-pub mod ids;
-pub mod incremental_marking;
-pub mod mark_bits;
-pub mod mark_compact;
-pub mod mark_compact_verifier;
-pub mod marking_worklist;
-pub mod memory;
 pub mod mutator;
 pub mod object;
+pub mod old_gen;
 pub mod oracle;
-pub mod profile;
-pub mod remembered_set;
-pub mod roots;
-pub mod scavenger;
 pub mod snapshot;
-pub mod space;
 pub mod stress;
-pub mod sweeper;
-pub mod tagged;
-pub mod trace;
-pub mod verifier;
-pub mod weakness;
-pub mod write_barrier;
+pub mod verify;
+pub mod young_gen;
 
 pub use events::{FullGcStats, GcEvent, GcKind, GcReason};
+pub use heap::profile::Profile;
+pub use heap::roots::{GlobalHandle, Handle, HandleScope, RootKind};
+pub use heap::space::SpaceId;
+pub use heap::tagged::{Address, Tagged};
 pub use heap::{AllocSpace, Heap, HeapError, RootIndex};
-pub use mark_bits::Colour;
-pub use mark_compact::{OldGenConfig, OldGenTotals, StressMode};
 pub use object::{Field, FieldKind, FieldName, InstanceType};
+pub use old_gen::mark_bits::Colour;
+pub use old_gen::mark_compact::{OldGenConfig, OldGenTotals, StressMode};
 pub use oracle::{LiveGraph, Retained};
-pub use profile::Profile;
-pub use roots::{GlobalHandle, Handle, HandleScope, RootKind};
-pub use space::SpaceId;
-pub use tagged::{Address, Tagged};

@@ -10,18 +10,25 @@
 //! and a step number reproduce any run exactly.
 
 use crate::events::GcReason;
+use crate::heap::roots::{GlobalHandle, Handle};
+use crate::heap::tagged::Tagged;
 use crate::heap::{Heap, HeapError};
 use crate::object::closure::SourcePosition;
+use crate::object::collections::TABLE;
 use crate::object::InstanceType;
-use crate::roots::{GlobalHandle, Handle};
-use crate::tagged::Tagged;
-use crate::verifier::VerifyError;
+use crate::verify::verifier::VerifyError;
 
 /// Local handle slots of a program.
 pub const LOCALS: usize = 32;
 /// Global handle slots of a program.
 pub const GLOBALS: usize = 16;
 const CLASSES: [&str; 4] = ["Client", "Request", "Timeout", "Module"];
+/// Entries a `Map`, `Set` or `WeakMap` of a program holds at most: a store into a full one
+/// deletes its oldest entry first. Every other object has a bounded number of slots, so this
+/// bounds the live heap, and the cost of an op (the verifier and full GCs walk the live heap)
+/// stays flat however long the program runs (issue 16); deleting also exercises the tables'
+/// holes.
+const COLLECTION_CAP: usize = 32;
 
 /// What an allocation op creates.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -207,7 +214,7 @@ pub struct Outcome {
     pub ops: usize,
     pub allocations: u64,
     pub scavenges: usize,
-    /// Full GCs (mark-sweep / mark-compact, [`crate::mark_compact`]).
+    /// Full GCs (mark-sweep / mark-compact, [`crate::old_gen::mark_compact`]).
     pub full_gcs: usize,
     pub objects_copied: usize,
     pub promoted: usize,
@@ -221,7 +228,7 @@ pub struct Outcome {
 pub struct Mutator {
     locals: Vec<Handle>,
     globals: Vec<Option<GlobalHandle>>,
-    scope: crate::roots::HandleScope,
+    scope: crate::heap::roots::HandleScope,
 }
 
 impl Mutator {
@@ -387,6 +394,17 @@ impl Mutator {
         } else {
             v
         };
+        let collection = matches!(
+            ty,
+            InstanceType::JSMap | InstanceType::JSSet | InstanceType::JSWeakMap
+        );
+        if collection && heap.collection_size(h) >= COLLECTION_CAP {
+            let table = heap.word(h.addr(), TABLE).addr();
+            let oldest = heap.table_entries(table).next().map(|(_, k, _)| k);
+            if let Some(k) = oldest {
+                heap.collection_delete(h, k);
+            }
+        }
         match ty {
             InstanceType::JSObject | InstanceType::JSFunction => {
                 heap.set_property(h, &format!("p{}", slot % 12), v)

@@ -254,7 +254,7 @@ fn store_without_barrier(heap: &mut Heap) {
     let young = heap.alloc_fixed_array(1).expect("a fresh heap has room");
     let a = heap.get_global(host).addr();
     let slot = heap.body(a).tagged_end - 1;
-    heap.mem.write(a + 8 * slot as u64, young.0);
+    heap.managed.mem.write(a + 8 * slot as u64, young.0);
 }
 
 impl StressReport {

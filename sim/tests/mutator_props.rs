@@ -2,7 +2,7 @@
 //! (`gc every N allocations`), with the verifier around every GC. The verifier checks that
 //! no reachable object is lost or altered (by stable id and contents), that unreachable
 //! young objects are reclaimed, and that promotion happens exactly after the second
-//! survival (see `sim::verifier`). `PROPTEST_CASES` raises the case count.
+//! survival (see `sim::verify::verifier`). `PROPTEST_CASES` raises the case count.
 
 use proptest::prelude::*;
 use sim::mutator::{run, Op, Program, RunOptions, Stop};

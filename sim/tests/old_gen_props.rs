@@ -5,13 +5,16 @@
 //! they would otherwise dangle) and the tri-colour invariant checked after every mutator
 //! step while marking runs. And the oracle property: `retained_by_gc` equals the size of
 //! the set the object dominates, computed here independently from the snapshot edge view
-//! (`Heap::fields`) by naive removal reachability. `PROPTEST_CASES` raises the case count.
+//! (`Heap::fields`) by naive removal reachability; and the bit-parallel oracle
+//! (`retained_by_gc_many`, 64 objects per traversal) equals the one-marking-per-object
+//! oracle (`retained_by_gc_each`) on random mutator heaps with WeakMaps and weak slots.
+//! `PROPTEST_CASES` raises the case count.
 
 use std::collections::HashSet;
 
 use proptest::prelude::*;
-use sim::mark_compact_verifier::reachable;
 use sim::mutator::{Mutator, Op};
+use sim::verify::mark_compact_verifier::reachable;
 use sim::{Address, FieldKind, GcReason, Heap, Profile, RootKind, StressMode, Tagged};
 
 fn tiny() -> Profile {
@@ -100,6 +103,31 @@ proptest! {
         modern in any::<bool>(),
     ) {
         run_mode(StressMode::ALL[mode], &ops, &acts, modern)?;
+    }
+
+    #[test]
+    fn batched_oracle_equals_one_marking_per_object(
+        ops in prop::collection::vec(any::<u64>(), 1..600),
+        weak_stores in any::<bool>(),
+        repeat in any::<prop::sample::Index>(),
+    ) {
+        let mut heap = Heap::new(tiny());
+        let mode = if weak_stores { StressMode::Weak } else { StressMode::Scavenge };
+        heap.set_old_gen_config(mode.config(37));
+        let mut m = Mutator::new(&mut heap);
+        for (step, &x) in ops.iter().enumerate() {
+            m.step(&mut heap, Op::decode(x))
+                .map_err(|e| TestCaseError::fail(format!("step {step}: {e}")))?;
+        }
+        // Garbage objects too (answer 0), more than one batch of 64, and one object twice.
+        let mut objs: Vec<Address> = heap.objects().collect();
+        objs.push(objs[repeat.index(objs.len())]);
+        let batched = heap.retained_by_gc_many(&objs);
+        let each = heap.retained_by_gc_each(&objs);
+        for (i, (b, e)) in batched.iter().zip(&each).enumerate() {
+            prop_assert_eq!(b, e, "object {} of {}", i, objs.len());
+        }
+        m.finish(&mut heap);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! sweeping, compaction, weak references and ephemerons, incremental marking with its write
 //! barrier and black allocation, and the `retained_by_gc` oracle.
 
-use sim::mark_compact_verifier::reachable;
+use sim::verify::mark_compact_verifier::reachable;
 use sim::{Colour, GcKind, GcReason, Heap, OldGenConfig, Profile, SpaceId, Tagged};
 
 fn heap_with(config: OldGenConfig) -> Heap {

@@ -6,7 +6,7 @@
 //! garbage. Expected: A is copied by the root step; scanning A copies C; scanning C copies
 //! D; scanning D finds A's forwarding address; the pointers meet; B is left behind.
 
-use sim::trace::ScavengeStep;
+use sim::young_gen::trace::ScavengeStep;
 use sim::{GcReason, Heap, Profile, RootKind};
 
 #[test]

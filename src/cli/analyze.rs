@@ -5,6 +5,7 @@ use super::output::{out, outln};
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
+use analyzer::report::retainer_path::PathStep;
 use analyzer::report::{json, suspects, text, DomView};
 use analyzer::snapshot::Retainers;
 
@@ -25,7 +26,7 @@ child while it keeps 70 % of its parent's retained size. JSON: docs/leak-report.
 Exit status: 0 (also when there is no suspect); 1 with --fail-on-leak when there is a
 suspect; 2 for unreadable input or bad usage.")]
 pub struct Args {
-    /// The .heapsnapshot file. Without it, heapsim analyses the snapshot of a built-in
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are). Without it, heapsim analyses the snapshot of a built-in
     /// scenario run on its simulator (see --scenario).
     pub file: Option<PathBuf>,
     /// The built-in scenario to analyse when no FILE is given (`heapsim scenario --list`).
@@ -62,16 +63,41 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         Some(file) => super::load::load(file)?,
         None => demo_snapshot(&args.scenario, args.json)?,
     };
+    let report = Report {
+        threshold_pct: args.threshold,
+        top: args.top,
+        json: args.json,
+        files: args.file.iter().cloned().collect(),
+    };
+    let leaked = print_leak_report(snapshot, &report)?;
+    Ok(if args.fail_on_leak && leaked { 1 } else { 0 })
+}
+
+/// How [`print_leak_report`] reports.
+pub struct Report {
+    pub threshold_pct: f64,
+    pub top: Option<usize>,
+    pub json: bool,
+    /// The input files, named in the JSON document.
+    pub files: Vec<std::path::PathBuf>,
+}
+
+/// Prints the leak report of `snapshot` as `heapsim analyze` does; true when it names a
+/// suspect. (`heapsim run` prints its final snapshot's report through this too.)
+pub fn print_leak_report(
+    snapshot: analyzer::snapshot::HeapSnapshot,
+    report: &Report,
+) -> anyhow::Result<bool> {
     let a = Analysis::new(snapshot);
     let view = DomView::of(&a);
     let params = suspects::Params {
-        threshold_pct: args.threshold,
-        top: args.top.unwrap_or(usize::MAX),
+        threshold_pct: report.threshold_pct,
+        top: report.top.unwrap_or(usize::MAX),
         ..suspects::Params::default()
     };
     let found = suspects::find(&view, &params);
     let s = &a.snapshot;
-    let paths: Vec<Vec<json::PathStep>> = if found.is_empty() {
+    let paths: Vec<Vec<PathStep>> = if found.is_empty() {
         Vec::new()
     } else {
         let depth = analyzer::paths::depths(s);
@@ -84,13 +110,15 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 // and of those the first by edge names, so reports do not change from run
                 // to run with the order of retainers in the file.
                 let paths = analyzer::paths::shortest_paths(s, &depth, &retainers, x.node, 16);
-                let steps: Vec<Vec<json::PathStep>> =
-                    paths.iter().map(|p| json::retainer_steps(s, p)).collect();
-                fn key(p: &[json::PathStep]) -> (bool, Vec<&str>) {
+                let steps: Vec<Vec<PathStep>> = paths
+                    .iter()
+                    .map(|p| json::retainer_steps(&view, p))
+                    .collect();
+                fn key(p: &[PathStep]) -> (bool, Vec<&str>) {
                     let synthetic_start = !matches!(p.first(), Some(st) if !st.synthetic);
                     (
                         synthetic_start,
-                        p.iter().map(|st| st.edge.as_str()).collect(),
+                        p.iter().map(|st| st.label.as_str()).collect(),
                     )
                 }
                 steps
@@ -101,20 +129,17 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             })
             .collect()
     };
-    if args.json {
-        let report = json::leak_report(&view, &found, &paths);
+    if report.json {
+        let files: Vec<&std::path::Path> = report.files.iter().map(|f| f.as_path()).collect();
+        let report = json::Document::new(&files, json::leak_report(&view, &found, &paths));
         outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         out!(
             "{}",
-            text::leak_report(&view, &found, &paths, args.threshold)
+            text::leak_report(&view, &found, &paths, report.threshold_pct)
         );
     }
-    Ok(if args.fail_on_leak && !found.is_empty() {
-        1
-    } else {
-        0
-    })
+    Ok(!found.is_empty())
 }
 
 /// The snapshot of a built-in scenario: the simulator runs it and writes a Node 20 snapshot

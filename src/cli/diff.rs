@@ -76,8 +76,14 @@ fn two(args: &Args) -> anyhow::Result<i32> {
         |n| target.class_name(n),
     );
     if args.json {
-        let classes: Vec<json::ClassDeltaJson> = rows.iter().map(Into::into).collect();
-        let out = serde_json::json!({ "classes": classes, "warnings": warnings });
+        let classes: Vec<json::ClassDeltaJson> =
+            rows.iter().take(args.top).map(Into::into).collect();
+        let body = serde_json::json!({
+            "classes": classes,
+            "more_classes": rows.len() - classes.len(),
+            "warnings": warnings,
+        });
+        let out = json::Document::new(&[&args.base, &args.target], body);
         outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         out!("{}", text::comparison(&rows, args.top));
@@ -104,16 +110,20 @@ fn three(args: &Args, fin: &std::path::Path) -> anyhow::Result<i32> {
     let warnings = warn(warnings);
     let view = DomView::of(&a);
     let groups = diff::leak_groups(&fb.ids, &ft.ids, &view);
+    let groups_all = groups.len();
     if args.json {
         let groups: Vec<json::LeakGroupJson> = groups
             .iter()
             .take(args.top)
-            .map(|g| json::leak_group(&a.snapshot, g))
+            .map(|g| json::leak_group(&view, g))
             .collect();
-        let out = serde_json::json!({ "groups": groups, "warnings": warnings });
+        let more = groups_all - groups.len();
+        let body =
+            serde_json::json!({ "groups": groups, "more_groups": more, "warnings": warnings });
+        let out = json::Document::new(&[&args.base, &args.target, fin], body);
         outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        out!("{}", text::leak_groups(&a.snapshot, &groups, args.top));
+        out!("{}", text::leak_groups(&view, &groups, args.top));
     }
     Ok(0)
 }

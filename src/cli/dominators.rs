@@ -21,7 +21,7 @@ use serde::Serialize;
     (predecessors renumbered into DFS order), snca-par (renumbered, two threads), or all \
     (comma-separated lists work too). See docs/dominators.md.")]
 pub struct Args {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// Which algorithms to time: chk, lt, slt, snca, lt-pre, slt-pre, snca-pre, snca-par, a
     /// comma-separated list of them, or all.
@@ -60,7 +60,8 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let snapshot = super::load::load(&args.file)?;
     let report = time_algorithms(&snapshot, &algorithms);
     if args.json {
-        outln!("{}", serde_json::to_string_pretty(&report.0)?);
+        let out = analyzer::report::json::Document::new(&[&args.file], &report.0);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_text(&args, &report.0)?;
     }

@@ -8,24 +8,25 @@ use analyzer::devtools::names::display_name;
 use clap::{Args, ValueEnum};
 
 use super::common::analyse;
-use super::output::OutputFile;
+use super::output::Output;
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   heapsim export app.heapsnapshot > nodes.csv
-  heapsim export app.heapsnapshot --format jsonl -o nodes.jsonl
+  heapsim export app.heapsnapshot --to jsonl -o nodes.jsonl
   heapsim export app.heapsnapshot -o nodes.csv --force
+  zcat app.heapsnapshot.gz | heapsim export - --to jsonl -o -
 
 Columns: id,type,name,self_size,retained_size,distance,dominator_id. Sizes in bytes as
 DevTools computes them; distance -5 means unreachable, 100000000 and above system-only.
 CSV follows RFC 4180 (CRLF line ends, fields with , \" CR or LF quoted).")]
 pub struct ExportArgs {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Csv)]
-    pub format: Format,
-    /// Write to this file instead of standard output.
+    /// Row format (`--format` is an old spelling, still accepted).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Csv, alias = "format")]
+    pub to: Format,
+    /// Write to this file instead of standard output (`-`: standard output).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// Overwrite OUT if it exists.
@@ -80,32 +81,15 @@ fn write_rows(a: &Analysis, format: Format, out: &mut dyn Write) -> std::io::Res
 
 pub fn run(args: ExportArgs) -> anyhow::Result<i32> {
     // Claimed before the (long) analysis, so a wrong OUT fails fast.
-    let output = match &args.output {
-        Some(out) => Some(OutputFile::create(out, args.force, &[&args.file])?),
-        None => None,
-    };
+    let mut output = Output::create(args.output.as_deref(), args.force, &[&args.file])?;
     let a = analyse(&args.file)?;
-    let written = match output {
-        Some(mut f) => {
-            let rows = write_rows(
-                &a,
-                args.format,
-                &mut BufWriter::with_capacity(1 << 20, f.file()),
-            );
-            rows.map(|()| Some(f))
-        }
-        None => write_rows(
-            &a,
-            args.format,
-            &mut BufWriter::with_capacity(1 << 20, std::io::stdout().lock()),
-        )
-        .map(|()| None),
-    };
-    match written {
-        Ok(Some(f)) => f.commit().map(|()| 0),
-        Ok(None) => Ok(0),
-        Err(e) => Err(anyhow::Error::from(e).context("writing the export")),
-    }
+    write_rows(
+        &a,
+        args.to,
+        &mut BufWriter::with_capacity(1 << 20, output.writer()),
+    )
+    .map_err(|e| anyhow::Error::from(e).context("writing the export"))?;
+    output.commit().map(|()| 0)
 }
 
 #[cfg(test)]

@@ -1,24 +1,27 @@
 //! `heapsim generate`: build a V8-shaped heap on the simulator and write its snapshot plus
 //! the ground truth (`FILE.truth.json`) — test data of any size for heap tools.
 
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufWriter, IsTerminal};
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use format::{Format, Progress};
-use sim::snapshot::shapes::{self, Shape};
+use scenarios::shapes::{self, Shape};
+use scenarios::truth::{write_truth, TruthFile};
 use sim::snapshot::{truth, write_heap_snapshot, SnapshotOptions};
 use sim::{Heap, Profile};
 
-use super::output::OutputFile;
+use super::load::is_stdio;
+use super::output::{Output, OutputFile};
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:\n  \
     heapsim generate --objects 1000000 -o app.heapsnapshot\n  \
     heapsim generate --shape chains --objects 2000000 --format node24 -o chains.heapsnapshot\n  \
-    heapsim generate --shape weak --no-gc --seed 7 -o weak.heapsnapshot --force")]
+    heapsim generate --shape weak --no-gc --seed 7 -o weak.heapsnapshot --force\n  \
+    heapsim generate --objects 50000 -o - | heapsim summary -")]
 pub struct GenerateArgs {
     /// Number of objects to allocate (counts every heap object created, including backing
     /// stores and garbage).
@@ -37,14 +40,14 @@ pub struct GenerateArgs {
     /// Skip the GC before the snapshot (unreachable objects appear in it).
     #[arg(long)]
     pub no_gc: bool,
-    /// Objects whose `retained_by_gc` goes into FILE.truth.json (each costs one marking of
-    /// the live heap); 0 writes no truth file.
+    /// Objects whose `retained_by_gc` goes into FILE.truth.json (every 64 cost about one
+    /// marking of the live heap); 0 writes no truth file.
     #[arg(long, default_value_t = 100)]
     pub truth_sample: usize,
     /// Overwrite existing output files.
     #[arg(long)]
     pub force: bool,
-    /// Output snapshot file.
+    /// Output snapshot file (`-`: standard output, and no truth file).
     #[arg(short = 'o', long = "output")]
     pub output: PathBuf,
 }
@@ -60,8 +63,8 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     };
     // Both outputs are claimed before minutes of heap building, so a bad or existing path
     // fails at once; they appear only when complete.
-    let mut file = OutputFile::create(&args.output, args.force, &[])?;
-    let truth_file = (args.truth_sample > 0)
+    let mut file = Output::create(Some(&args.output), args.force, &[])?;
+    let truth_file = (args.truth_sample > 0 && !is_stdio(&args.output))
         .then(|| OutputFile::create(&truth_path, args.force, &[]))
         .transpose()?;
     let tty = std::io::stderr().is_terminal();
@@ -75,7 +78,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     }
     let built = t0.elapsed();
 
-    let out = BufWriter::with_capacity(1 << 20, file.file());
+    let out = BufWriter::with_capacity(1 << 20, file.writer());
     let opts = SnapshotOptions {
         format: args.format,
         gc: !args.no_gc,
@@ -105,8 +108,9 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
 
     file.commit()?;
     let t2 = Instant::now();
+    let truth_written = truth_file.is_some();
     if let Some(mut truth_file) = truth_file {
-        let t = truth::sample(
+        let objects = truth::sample(
             &heap,
             &prepared.graph,
             &prepared.live,
@@ -114,12 +118,11 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
             args.truth_sample,
             args.seed,
         );
-        let mut w = BufWriter::new(truth_file.file());
-        serde_json::to_writer(&mut w, &t)?;
-        w.write_all(b"\n")?;
-        w.flush()
-            .with_context(|| format!("writing {}", truth_path.display()))?;
-        drop(w);
+        write_truth(
+            BufWriter::new(truth_file.file()),
+            &TruthFile::of_sample(objects),
+        )
+        .with_context(|| format!("writing {}", truth_path.display()))?;
         truth_file.commit()?;
     }
     eprintln!(
@@ -131,7 +134,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
         args.format,
         written.as_secs_f64(),
         built.as_secs_f64(),
-        if args.truth_sample > 0 {
+        if truth_written {
             format!(", truth in {:.1} s", t2.elapsed().as_secs_f64())
         } else {
             String::new()

@@ -7,16 +7,22 @@
 
 use clap::{Parser, Subcommand};
 
+mod allocations;
 mod analyze;
+mod anonymize;
+mod capture;
 mod common;
 mod diff;
 mod dominators;
 mod export;
 mod generate;
+mod growth;
+mod instances;
 mod load;
 mod oracle_check;
 mod output;
 mod path;
+mod run;
 mod scenario;
 mod show;
 mod stats;
@@ -24,6 +30,7 @@ mod stress;
 mod strings;
 mod summary;
 mod tree;
+mod watch;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -33,7 +40,8 @@ mod tree;
     long_about = None,
     after_help = "Start with `heapsim analyze FILE` (or `heapsim analyze` for the built-in demo).\n\
         Take a snapshot of a Node process with `node --heapsnapshot-signal=SIGUSR2 app.js`\n\
-        then `kill -USR2 PID`, or `require('v8').writeHeapSnapshot()`."
+        then `kill -USR2 PID`, or `require('v8').writeHeapSnapshot()`, or let\n\
+        `heapsim capture PID --analyze` attach to it and report while it keeps serving."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -44,6 +52,10 @@ pub struct Cli {
 pub enum Command {
     /// Leak report: suspects, accumulation points, retainer paths.
     Analyze(analyze::Args),
+    /// Take a heap snapshot of a running Node.js process (and report its leak).
+    Capture(capture::Args),
+    /// Snapshots of a running Node.js process over time, then what they leak.
+    Watch(watch::Args),
     /// DevTools' Summary view: objects grouped by class, with sizes and distances.
     Summary(summary::SummaryArgs),
     /// DevTools' Statistics view: bytes by category (code, strings, arrays, native…).
@@ -56,12 +68,18 @@ pub enum Command {
     Tree(tree::Args),
     /// Compare two snapshots, or group leaks across three.
     Diff(diff::Args),
+    /// Collections and classes that grew in every step of N snapshots (memlab's unbound growth).
+    Growth(growth::Args),
     /// Duplicated strings and the bytes they waste.
     Strings(strings::Args),
     /// One row per node (id, type, name, sizes, distance, dominator) as CSV or JSON lines.
     Export(export::ExportArgs),
+    /// A shareable copy of a snapshot: string contents replaced, graph and sizes kept.
+    Anonymize(anonymize::Args),
     /// Time the dominator algorithms on a snapshot and check that they agree.
     Dominators(dominators::Args),
+    /// Run a scenario script on the simulated heap: snapshots, GC logs, the leak report.
+    Run(run::RunArgs),
     /// Run a scripted leak scenario on the simulator and write its snapshot and truth.
     Scenario(scenario::ScenarioArgs),
     /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
@@ -74,8 +92,11 @@ pub enum Command {
 pub fn run(cli: Cli) -> i32 {
     let result: anyhow::Result<i32> = match cli.command {
         Command::Analyze(a) => analyze::run(a),
+        Command::Capture(a) => capture::run(a),
+        Command::Watch(a) => watch::run(a),
         Command::Tree(a) => tree::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Growth(a) => growth::run(a),
         Command::Strings(a) => strings::run(a),
         Command::Dominators(a) => dominators::run(a),
         Command::Generate(a) => generate::run(a),
@@ -84,7 +105,9 @@ pub fn run(cli: Cli) -> i32 {
         Command::Show(args) => show::run(args),
         Command::Path(args) => path::run(args),
         Command::Export(args) => export::run(args),
+        Command::Anonymize(a) => anonymize::run(a),
         Command::Stress(a) => stress::run(a),
+        Command::Run(a) => run::run(a),
         Command::Scenario(a) => scenario::run(a),
     };
     match result {

@@ -6,6 +6,8 @@
 //!   until the new one is whole. A path that resolves to one of the command's inputs — the
 //!   same file, through a symlink or a hard link (same device and inode) — is refused, with
 //!   or without `--force`. Without `--force` an existing file is never replaced.
+//! - **`-o -` is standard output** ([`Output`]), as for every Unix tool; without `-o` the
+//!   same.
 //! - **A closed standard output ends the command quietly.** `heapsim summary X | head -1`
 //!   must not panic: [`outln!`]/[`out!`] return the write error instead of panicking as
 //!   `println!` does, and [`super::run`] turns a broken pipe into a quiet exit 0 (as `cat`
@@ -40,6 +42,41 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
             .downcast_ref::<io::Error>()
             .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Where a command's `-o OUT` goes: a file claimed at once ([`OutputFile`]), or standard
+/// output for `-` or no `-o`.
+pub enum Output {
+    File(OutputFile),
+    Stdout,
+}
+
+impl Output {
+    /// Claims `path` as [`OutputFile::create`] does; `None` and `-` mean standard output.
+    pub fn create(path: Option<&Path>, force: bool, inputs: &[&Path]) -> anyhow::Result<Self> {
+        match path {
+            Some(p) if !super::load::is_stdio(p) => {
+                Ok(Output::File(OutputFile::create(p, force, inputs)?))
+            }
+            _ => Ok(Output::Stdout),
+        }
+    }
+
+    /// The raw sink (buffer it).
+    pub fn writer(&mut self) -> Box<dyn Write + '_> {
+        match self {
+            Output::File(f) => Box::new(f.file()),
+            Output::Stdout => Box::new(io::stdout().lock()),
+        }
+    }
+
+    /// Makes a file output appear at its path ([`OutputFile::commit`]).
+    pub fn commit(self) -> anyhow::Result<()> {
+        match self {
+            Output::File(f) => f.commit(),
+            Output::Stdout => Ok(()),
+        }
+    }
 }
 
 /// An output file under construction: a temporary file beside `path` that becomes `path`

@@ -4,10 +4,13 @@ use super::output::outln;
 use std::path::PathBuf;
 
 use analyzer::devtools::names::display_name;
-use analyzer::paths::{paths_to, RetainerPath};
-use analyzer::report::chains::{self, Segment};
+use analyzer::paths::paths_to;
+use analyzer::report::chains::Segment;
+use analyzer::report::labels::object_name;
+use analyzer::report::retainer_path::{self, PathJson, PathStep};
+use analyzer::report::{json, DomView};
 use clap::Args;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::common::{analyse, find, parse_id};
 
@@ -16,13 +19,15 @@ use super::common::{analyse, find, parse_id};
   heapsim path app.heapsnapshot @234743
   heapsim path app.heapsnapshot @234743 --max 10 --json
 
-Paths skip weak edges and are printed as JavaScript-like chains, e.g.
-`global.client._events.error[17]`: properties as `.name` (or `[\"odd name\"]`),
-elements as `[i]`, closure variables and internal links as `.name`. A path that starts in
-V8's GC roots begins with the root's name, e.g. `(Handle scope)[3].next`. A block of steps
-repeated 3 times or more is written once: `global.list(.next)×40000.value`.")]
+Paths skip weak edges and are written as in `heapsim analyze`: the first node, then one
+step per edge — `global → client → _events → error → [17]`. Properties and variables by
+name, elements and numbered root slots as `[i]`, a function's scope as the function and
+where it is defined (`handler → context of handler (server.js:12) → client`). A path that
+starts in V8's GC roots begins with the root's name, e.g. `(Handle scope) → [3] → next`.
+A block of steps repeated 3 times or more is written once with its count, indices as `[]`:
+`global → list → (next) ×40000 → value`, its ids as `(@5 → …)×40000 … @80003`.")]
 pub struct PathArgs {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// The object's id, as DevTools prints it (`@4321`).
     #[arg(value_parser = parse_id, value_name = "@ID")]
@@ -39,55 +44,43 @@ pub fn run(args: PathArgs) -> anyhow::Result<i32> {
     let a = analyse(&args.file)?;
     let v = find(&a, &args.file, args.id)?;
     let s = &a.snapshot;
+    let view = DomView::of(&a);
     let paths = paths_to(&a, v, args.max);
+    let steps: Vec<Vec<PathStep>> = paths
+        .iter()
+        .map(|p| json::retainer_steps(&view, p))
+        .collect();
     if args.json {
-        let list: Vec<Value> = paths
-            .iter()
-            .map(|p| {
-                let steps: Vec<Value> = p
-                    .steps
-                    .iter()
-                    .map(|st| {
-                        json!({
-                            "edge": st.edge.map(|e| s.edge_name(e)),
-                            "edge_type": st.edge.map(|e| s.edge_kind(e).v8_name()),
-                            "id": s.node_id(st.node),
-                            "type": s.node_type_name(st.node),
-                            "name": display_name(s, st.node),
-                        })
-                    })
-                    .collect();
-                json!({"chain": p.chain(&a), "steps": steps})
-            })
-            .collect();
-        let out = json!({
+        let body = json!({
             "id": args.id,
             "name": display_name(s, v),
-            "paths": list,
+            "class": object_name(&view, v),
+            "paths": steps.into_iter().map(PathJson::new).collect::<Vec<_>>(),
         });
+        let out = json::Document::new(&[&args.file], body);
         outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(0);
     }
-    if paths.is_empty() {
+    if steps.is_empty() {
         outln!(
             "@{} {} is not reachable from the root over non-weak edges",
             args.id,
-            display_name(s, v)
+            object_name(&view, v)
         );
         return Ok(0);
     }
-    for p in &paths {
-        outln!("{}", p.chain(&a));
-        outln!("    {}", id_line(s, p));
+    for p in &steps {
+        outln!("{}", retainer_path::text(p));
+        outln!("    {}", id_line(p));
     }
     Ok(0)
 }
 
 /// `@1 → @2 → (@3 → @4)×2999 … @9 → @10`: the ids of a path, a repeated block of steps
-/// shown by its first copy, its count and the id it ends at, as `chain()` folds it.
-fn id_line(s: &analyzer::snapshot::HeapSnapshot, p: &RetainerPath) -> String {
-    let id = |i: usize| format!("@{}", s.node_id(p.steps[i].node));
-    let parts: Vec<String> = chains::segments(&p.step_keys(s, 0))
+/// shown by its first copy, its count and the id it ends at, as the path's text folds it.
+fn id_line(p: &[PathStep]) -> String {
+    let id = |i: usize| format!("@{}", p[i].id);
+    let parts: Vec<String> = retainer_path::fold(p)
         .into_iter()
         .map(|seg| match seg {
             Segment::One(i) => id(i),

@@ -2,13 +2,15 @@
 //! snapshot, with the scenario's ground truth beside it (`FILE.truth.json`) — reference
 //! snapshots against which any heap analyzer can be checked.
 
-use super::output::{outln, OutputFile};
+use super::load::is_stdio;
+use super::output::{outln, Output, OutputFile};
 use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use format::Format;
+use scenarios::truth::{write_truth, TruthFile};
 use scenarios::{Params, ALL};
 
 #[derive(Args, Debug)]
@@ -34,7 +36,7 @@ pub struct ScenarioArgs {
     /// Overwrite existing output files.
     #[arg(long)]
     pub force: bool,
-    /// Output snapshot file.
+    /// Output snapshot file (`-`: standard output, and no truth file).
     #[arg(short = 'o', long = "output", required_unless_present = "list")]
     pub output: Option<PathBuf>,
 }
@@ -61,29 +63,33 @@ pub fn run(args: ScenarioArgs) -> Result<i32> {
         .snapshot(&params, args.format)
         .with_context(|| format!("scenario {}", scenario.name))?;
     // Both files are claimed before writing either, so a refusal leaves nothing behind.
-    let mut snapshot_file = OutputFile::create(&out, args.force, &[])?;
-    let mut truth_file = OutputFile::create(&truth_path, args.force, &[])?;
+    let mut snapshot_file = Output::create(Some(&out), args.force, &[])?;
+    let mut truth_file = (!is_stdio(&out))
+        .then(|| OutputFile::create(&truth_path, args.force, &[]))
+        .transpose()?;
     snapshot_file
+        .writer()
         .write_all(&bytes)
         .with_context(|| format!("{}", out.display()))?;
-    let t = scenario.truth;
-    let truth = serde_json::json!({
-        "scenario": scenario.name,
-        "requests": params.requests,
-        "suspect_class": t.map(|t| t.suspect_class),
-        "accumulation_class": t.map(|t| t.accumulation_class),
-        "leaked_class": t.map(|t| t.leaked_class),
-    });
-    truth_file
-        .write_all(format!("{truth:#}\n").as_bytes())
+    if let Some(truth_file) = &mut truth_file {
+        write_truth(
+            truth_file,
+            &TruthFile::of_scenario(scenario, params.requests),
+        )
         .with_context(|| format!("{}", truth_path.display()))?;
+    }
     snapshot_file.commit()?;
-    truth_file.commit()?;
-    eprintln!(
-        "wrote {} ({} bytes) and {}",
-        out.display(),
-        bytes.len(),
-        truth_path.display()
-    );
+    match truth_file {
+        Some(truth_file) => {
+            truth_file.commit()?;
+            eprintln!(
+                "wrote {} ({} bytes) and {}",
+                out.display(),
+                bytes.len(),
+                truth_path.display()
+            );
+        }
+        None => eprintln!("wrote {} bytes to standard output", bytes.len()),
+    }
     Ok(0)
 }

@@ -5,10 +5,13 @@
 use super::output::outln;
 use std::path::PathBuf;
 
-use analyzer::analysis::{Analysis, NodeResults};
+use analyzer::analysis::Analysis;
 use analyzer::devtools::names::display_name;
 use analyzer::object_view::ObjectView;
 use analyzer::paths::edge_accessor;
+use analyzer::report::json::Document;
+use analyzer::report::labels::{closure_location, object_name};
+use analyzer::report::DomView;
 use analyzer::snapshot::{EdgeIx, NodeIx};
 use analyzer::units::human_bytes;
 use clap::Args;
@@ -21,16 +24,21 @@ use super::common::{analyse, clip, distance_text, find, parse_id};
   heapsim show app.heapsnapshot @234743
   heapsim show app.heapsnapshot @234743 --depth 3 --limit 20
   heapsim show app.heapsnapshot @234743 --json
+  heapsim show app.heapsnapshot Client
+
+Instead of an id, a class name as `heapsim summary` prints it picks the class's only
+instance; when it has several, the error says how many (`summary --class NAME` lists them).
 
 Fields are the object's outgoing edges as DevTools lists them (weak ones marked); with
 --depth N each field's own fields are listed N levels deep. Retainers are the edges that
-point at the object. Sizes are DevTools' (hidden backing stores count into their owner).")]
+point at the object. Sizes are DevTools' (hidden backing stores count into their owner).
+A function is shown with where it is defined: `@75333 onError listeners.js:30 (closure)`.")]
 pub struct ShowArgs {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
-    /// The object's id, as DevTools prints it (`@4321`).
-    #[arg(value_parser = parse_id, value_name = "@ID")]
-    pub id: u32,
+    /// The object's id, as DevTools prints it (`@4321`), or a class with one instance.
+    #[arg(value_parser = parse_target, value_name = "@ID|CLASS")]
+    pub target: Target,
     /// Levels of fields to expand.
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub depth: usize,
@@ -42,18 +50,54 @@ pub struct ShowArgs {
     pub json: bool,
 }
 
+/// What `show` was asked for.
+#[derive(Clone, Debug)]
+pub enum Target {
+    Id(u32),
+    Class(String),
+}
+
+/// `@123` and `123` are ids; anything else that is not `@…` names a class.
+fn parse_target(text: &str) -> Result<Target, String> {
+    match parse_id(text) {
+        Ok(id) => Ok(Target::Id(id)),
+        Err(e) if text.starts_with('@') || text.is_empty() => Err(e),
+        Err(_) => Ok(Target::Class(text.to_string())),
+    }
+}
+
 fn node_json(a: &Analysis, v: NodeIx) -> Value {
     let s = &a.snapshot;
     json!({
         "id": s.node_id(v),
         "type": s.node_type_name(v),
         "name": display_name(s, v),
-        "class": a.class_name(v),
+        "class": object_name(&DomView::of(a), v),
         "self_size": s.self_size(v),
         "retained_size": a.tree.retained[v as usize],
         "distance": a.distance[v as usize],
         "dominator_id": s.node_id(a.tree.idom[v as usize]),
+        "location": closure_location(s, v),
     })
+}
+
+/// The name a line shows: DevTools' display name, `(anonymous)` for an unnamed function,
+/// and where a function is defined (`onError listeners.js:30`), as `analyze` reports it.
+fn shown_name(a: &Analysis, v: NodeIx) -> String {
+    let s = &a.snapshot;
+    let name = display_name(s, v);
+    if s.node_kind(v) != format::NodeKind::Closure {
+        return clip(&name, 80);
+    }
+    let name = if name.is_empty() {
+        "(anonymous)".into()
+    } else {
+        clip(&name, 80)
+    };
+    match closure_location(s, v) {
+        Some(at) => format!("{name} {at}"),
+        None => name,
+    }
 }
 
 fn node_line(a: &Analysis, v: NodeIx) -> String {
@@ -61,7 +105,7 @@ fn node_line(a: &Analysis, v: NodeIx) -> String {
     format!(
         "@{} {} ({})  self {}  retained {}  distance {}",
         s.node_id(v),
-        clip(&display_name(s, v), 80),
+        shown_name(a, v),
         s.node_type_name(v),
         human_bytes(s.self_size(v)),
         human_bytes(a.tree.retained[v as usize]),
@@ -77,10 +121,14 @@ fn edge_text(a: &Analysis, e: EdgeIx) -> String {
 
 pub fn run(args: ShowArgs) -> anyhow::Result<i32> {
     let a = analyse(&args.file)?;
-    let v = find(&a, &args.file, args.id)?;
+    let v = match &args.target {
+        Target::Id(id) => find(&a, &args.file, *id)?,
+        Target::Class(name) => super::instances::only_instance(&a, &args.file, name)?,
+    };
     let view = ObjectView::build(&a.snapshot, v, args.depth, args.limit);
     if args.json {
-        outln!("{}", serde_json::to_string_pretty(&view_json(&a, &view))?);
+        let out = Document::new(&[&args.file], view_json(&a, &view));
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_text(&a, &view)?;
     }
@@ -116,7 +164,7 @@ fn view_json(a: &Analysis, view: &ObjectView) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut doc = json!({
         "node": node_json(a, view.node),
         "edge_count": view.edge_count,
         "retainer_count": view.retainer_count,
@@ -124,7 +172,18 @@ fn view_json(a: &Analysis, view: &ObjectView) -> Value {
         "more_fields": view.more_fields,
         "retainers": retainers,
         "more_retainers": view.more_retainers(),
-    })
+    });
+    let stack = allocation_stack(a, view.node);
+    if !stack.is_empty() {
+        doc["allocation_stack"] = json!(stack);
+    }
+    doc
+}
+
+/// Node `v`'s allocation stack, innermost frame first (empty without allocation tracking).
+fn allocation_stack(a: &Analysis, v: NodeIx) -> Vec<String> {
+    let s = &a.snapshot;
+    s.traces.stack_of(&s.strings, &s.nodes.trace_node_id, v)
 }
 
 fn print_text(a: &Analysis, view: &ObjectView) -> std::io::Result<()> {
@@ -132,9 +191,13 @@ fn print_text(a: &Analysis, view: &ObjectView) -> std::io::Result<()> {
     outln!("{}", node_line(a, v));
     outln!(
         "  class {}  dominator @{}",
-        a.class_name(v),
+        object_name(&DomView::of(a), v),
         s.node_id(a.tree.idom[v as usize])
     );
+    let stack = allocation_stack(a, v);
+    if !stack.is_empty() {
+        outln!("  allocated at {}", stack.join(" ← "));
+    }
     outln!("Fields ({}):", view.edge_count);
     // Tree order by an explicit stack; (entry, true) prints the entry's "… more" line
     // after its children.

@@ -16,7 +16,7 @@ use super::common::{analyse, table};
 Categories as in Chrome DevTools' Statistics view: code, strings, JS arrays, typed arrays,
 system objects, and native (embedder) memory; `other` is the rest of the V8 heap.")]
 pub struct StatsArgs {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// Print JSON (see docs/json.md).
     #[arg(long)]
@@ -27,7 +27,8 @@ pub fn run(args: StatsArgs) -> anyhow::Result<i32> {
     let a = analyse(&args.file)?;
     let st = analyzer::devtools::statistics::statistics(&a);
     if args.json {
-        outln!("{}", serde_json::to_string_pretty(&st)?);
+        let out = analyzer::report::json::Document::new(&[&args.file], &st);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(0);
     }
     let row = |name: &str, v: u64| {

@@ -99,7 +99,9 @@ pub fn run(args: StressArgs) -> anyhow::Result<i32> {
             gc_interval: args.gc_interval,
             report: &report,
         };
-        outln!("{}", serde_json::to_string_pretty(&json)?);
+        // No input file: the heap is the simulator's.
+        let out = analyzer::report::json::Document::new(&[], &json);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_text(&args, &report)?;
     }

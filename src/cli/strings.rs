@@ -17,7 +17,7 @@ Examples:
 Wasted bytes = all copies' size minus one copy. Strings over 1024 characters are compared
 by their first 1024 (V8 writes no more into snapshots).")]
 pub struct Args {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// Only strings with at least N copies (N ≥ 2).
     #[arg(long, value_name = "N", default_value_t = 2)]
@@ -25,7 +25,7 @@ pub struct Args {
     /// Show at most N strings.
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = super::common::at_least_one)]
     pub top: usize,
-    /// Print JSON instead of text (all strings, --top ignored).
+    /// Print JSON instead of text (see docs/json.md).
     #[arg(long)]
     pub json: bool,
 }
@@ -40,10 +40,16 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let s = super::load::load(&args.file)?;
     let d = strings::duplicates(&s, args.min_count);
     if args.json {
-        let list: Vec<json::DuplicateStringJson> =
-            d.iter().map(|x| json::duplicate(&s, x)).collect();
+        let list: Vec<json::DuplicateStringJson> = d
+            .iter()
+            .take(args.top)
+            .map(|x| json::duplicate(&s, x))
+            .collect();
         let wasted: u64 = d.iter().map(|x| x.wasted_size).sum();
-        let out = serde_json::json!({ "wasted_size": wasted, "strings": list });
+        let more = d.len() - list.len();
+        let body =
+            serde_json::json!({ "wasted_size": wasted, "strings": list, "more_strings": more });
+        let out = json::Document::new(&[&args.file], body);
         outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         out!("{}", text::duplicates(&s, &d, args.top));

@@ -15,14 +15,17 @@ use super::common::parse_id;
 Examples:
   heapsim tree app.heapsnapshot
   heapsim tree app.heapsnapshot @234743 --depth 3
-  heapsim tree app.heapsnapshot --min-size 1000000 --json
+  heapsim tree app.heapsnapshot --min-size 1MB --json
+  heapsim tree app.heapsnapshot.gz --min-size 1.5MiB
 
 A folded row such as `Timeout ×20000, 4.1 MB  [largest @1234]` stands for 20000 siblings
-of one class; expand it with `heapsim tree FILE @1234` (one member) or --no-fold.
+of one class (named as in `heapsim summary`: `{headers, html} ×500` for plain objects of one
+shape); expand it with `heapsim tree FILE @1234` (one member) or --no-fold.
 A chain row such as `(next) ×40000, 3.1 MB  [last @5678]` stands for a linked list (one
-pattern of edges repeated); the rows below it are the children of its last node.")]
+pattern of edges repeated, written as in `heapsim path`); the rows below it are the
+children of its last node.")]
 pub struct Args {
-    /// The .heapsnapshot file.
+    /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
     /// Start at this object (`@123` or `123`); default: the synthetic root.
     #[arg(value_name = "@ID")]
@@ -30,8 +33,9 @@ pub struct Args {
     /// Levels to show below the start.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub depth: u32,
-    /// Hide rows retaining fewer bytes (default: 0.1 % of the heap).
-    #[arg(long, value_name = "BYTES")]
+    /// Hide rows retaining less than SIZE (`1000`, `800kB`, `1MB`, `1.5MiB`; default: 0.1 %
+    /// of the heap).
+    #[arg(long, value_name = "SIZE", value_parser = analyzer::units::parse_bytes)]
     pub min_size: Option<u64>,
     /// At most this many rows per parent.
     #[arg(long, value_name = "N", default_value_t = 25, value_parser = super::common::at_least_one)]
@@ -69,11 +73,12 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     };
     let rows = cluster_tree::build(&view, start, &params);
     if args.json {
-        let out = serde_json::json!({
+        let body = serde_json::json!({
             "root": a.snapshot.node_id(start),
             "total_size": view.tree.total(),
             "rows": json::tree_rows(&view, &rows),
         });
+        let out = json::Document::new(&[&args.file], body);
         outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         out!("{}", text::tree(&view, &rows));

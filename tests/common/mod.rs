@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use format::{Format, WriteStats};
-use sim::snapshot::shapes::{self, Shape};
+use scenarios::shapes::{self, Shape};
 use sim::snapshot::{write_heap_snapshot, Prepared, SnapshotOptions};
 use sim::{Heap, Profile, Tagged};
 

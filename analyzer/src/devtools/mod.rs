@@ -13,7 +13,8 @@
 //! 5. [`classes`] — the class key of every node, by the name rules of [`names`] (which
 //!    also gives every view its display names).
 //!
-//! The views computed on demand from the result: [`summary`] (the Summary view) and
+//! The views computed on demand from the result: [`summary`] (the Summary view), [`instances`]
+//! (a Summary row opened into its objects) and
 //! [`statistics`] (the Statistics view).
 
 pub mod classes;
@@ -21,6 +22,7 @@ pub mod detachedness;
 pub mod distances;
 pub mod ephemeron;
 pub mod essential;
+pub mod instances;
 pub mod names;
 pub mod shallow;
 pub mod statistics;

@@ -24,13 +24,16 @@ use std::collections::HashMap;
 /// One Summary row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ClassRow {
+    /// DevTools' class name (`class` in JSON, as in every other report).
+    #[serde(rename = "class")]
     pub name: String,
     pub count: u64,
     pub self_size: u64,
     pub retained_size: u64,
     pub distance: i32,
-    /// DevTools' public class key (`,Client` or `12,3,4,Client`).
-    #[serde(skip)]
+    /// DevTools' public class key (`,Client` or `12,3,4,Client`): stable across snapshots
+    /// of one process, and distinct for two classes of one name (split by location).
+    #[serde(rename = "class_key")]
     pub key: String,
     /// The class key id ([`super::classes::Classes::keys`]) behind the row.
     #[serde(skip)]

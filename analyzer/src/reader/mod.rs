@@ -4,7 +4,8 @@
 //! DevTools reads it in `HeapSnapshotLoader.ts`):
 //! `{"snapshot":{"meta":…,"node_count":…,"edge_count":…}, "nodes":[…], "edges":[…],
 //! "trace_function_infos":[…], "trace_tree":[…], "samples":[…], "locations":[…],
-//! "strings":[…]}`. Everything about the layout comes from `snapshot.meta` (see
+//! "strings":[…]}`. The allocation traces (`trace_function_infos`, `trace_tree`) are kept
+//! ([`traces`], [`crate::allocation`]); `samples` is skipped. Everything about the layout comes from `snapshot.meta` (see
 //! [`crate::meta`]); keys are accepted in any order and unknown keys are skipped.
 //!
 //! How it stays fast and small:
@@ -17,6 +18,8 @@
 //!   thread scans the first fifth as two interleaved pieces (one scan alone is bound by the
 //!   latency of finding where each number ends) and appends it to the columns, while a helper
 //!   thread scans the rest, also as two interleaved pieces; pieces are appended in file order;
+//! * gzip and zstd files are decoded on the reading thread as they stream in
+//!   ([`compression`]), recognised by their magic bytes, never by their name;
 //! * vectors are pre-sized from the header counts, but never beyond what the file's size can
 //!   hold (each number takes at least two bytes), so a lying header cannot allocate.
 //!
@@ -25,15 +28,18 @@
 //! node width and in range, type and string indices are in range. Errors name the array
 //! position and, while the bytes are still at hand, the byte offset.
 
+mod compression;
 mod error;
 mod header;
 pub mod scanner;
 mod sinks;
 mod stream;
+mod traces;
 
 use std::io::IsTerminal;
 use std::path::Path;
 
+use compression::Compression;
 pub use error::{ReadError, ReadErrorKind};
 use sinks::{EdgeSink, LocationSink, NodeSink, RawSink, Sink, SinkError};
 use stream::{SliceSource, Source, Stream};
@@ -48,7 +54,7 @@ pub struct ReadOptions {
     pub progress: bool,
 }
 
-/// Reads a snapshot file.
+/// Reads a snapshot file: plain, gzip or zstd, told apart by its first bytes.
 pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<HeapSnapshot, ReadError> {
     let md = std::fs::metadata(path).map_err(|e| ReadError::io(format!("cannot open: {e}")))?;
     if md.is_dir() {
@@ -66,11 +72,57 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<HeapSnapshot, ReadEr
         );
         pb
     });
-    let result = std::thread::scope(|s| {
+    let (kind, input) = compression::sniff(file)?;
+    let result = if kind == Compression::None {
+        read_threaded(input, len, progress.as_ref())
+    } else {
+        // The bar counts compressed bytes, the only size known in advance.
+        let counted: Box<dyn std::io::Read + Send> = match &progress {
+            Some(pb) => Box::new(pb.wrap_read(input)),
+            None => Box::new(input),
+        };
+        read_threaded(compression::decoder(kind, counted)?, UNKNOWN_LEN, None)
+    };
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    result
+}
+
+/// Reads a snapshot from a stream of unknown length, such as standard input: plain, gzip
+/// or zstd, told apart by its first bytes.
+pub fn read_input(input: impl std::io::Read + Send) -> Result<HeapSnapshot, ReadError> {
+    let (kind, input) = compression::sniff(input)?;
+    read_stream(compression::decoder(kind, input)?, UNKNOWN_LEN)
+}
+
+/// The size assumed for an input whose length is not known in advance (a pipe, a
+/// compressed file): the header's counts pre-size the columns only up to what this many
+/// bytes could hold, so a lying header cannot allocate; larger snapshots still read, their
+/// columns growing as they fill.
+const UNKNOWN_LEN: u64 = 1 << 30;
+
+/// Reads a snapshot from a byte stream as it arrives (a socket, a pipe, the chunks of a
+/// live capture), with the same chunked parser as [`read_path`]. `max_len` bounds the
+/// allocations made from the header's counts, as a file's size does: pass the most bytes
+/// the stream can carry, or `u64::MAX` when its source is trusted to state true counts.
+pub fn read_stream(
+    input: impl std::io::Read + Send,
+    max_len: u64,
+) -> Result<HeapSnapshot, ReadError> {
+    read_threaded(input, max_len, None)
+}
+
+/// Runs the parser over `input` read by a second thread ([`stream::read_loop`]).
+fn read_threaded(
+    input: impl std::io::Read + Send,
+    len: u64,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<HeapSnapshot, ReadError> {
+    std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel(2);
         let (spare_tx, spare_rx) = std::sync::mpsc::channel();
-        let pb = progress.as_ref();
-        s.spawn(move || stream::read_loop(file, tx, spare_rx, pb));
+        s.spawn(move || stream::read_loop(input, tx, spare_rx, progress));
         let src = stream::ThreadSource {
             rx,
             spare_tx,
@@ -81,11 +133,7 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<HeapSnapshot, ReadEr
         // The parser (and with it the receiving end) is dropped before the scope joins the
         // reading thread, which then stops at its next send.
         Parser::new(src).run()
-    });
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
-    }
-    result
+    })
 }
 
 /// Reads a snapshot held in memory.
@@ -108,6 +156,9 @@ const PARALLEL_MIN: usize = 256 * 1024;
 /// the 12 M-node benchmark file: at 20 % both cores carry about the same CPU time.
 const SPLIT_PERCENT: usize = 20;
 
+/// Bytes of `trace_tree` (one entry per distinct allocation stack) kept for decoding.
+const MAX_TRACE_TREE: usize = 1 << 30;
+
 /// Bytes of a number array without a `,` after which the input is rejected.
 const MAX_CARRY: usize = stream::HEAD;
 
@@ -122,6 +173,8 @@ struct Parser<S: Source> {
     raw_nodes: Option<RawSink>,
     raw_edges: Option<RawSink>,
     raw_locations: Option<RawSink>,
+    trace_functions: Option<RawSink>,
+    trace_tree: Option<Vec<u8>>,
     strings: Option<StringTable>,
     seen: Vec<String>,
     /// Scan outputs of the (up to) four pieces of a segment, reused.
@@ -182,6 +235,8 @@ impl<S: Source> Parser<S> {
             raw_nodes: None,
             raw_edges: None,
             raw_locations: None,
+            trace_functions: None,
+            trace_tree: None,
             strings: None,
             seen: Vec::new(),
             outs: Default::default(),
@@ -326,6 +381,18 @@ impl<S: Source> Parser<S> {
                     self.raw_locations = Some(sink);
                 }
             }
+            "trace_function_infos" => {
+                self.open_array(key)?;
+                let mut sink = RawSink::default();
+                self.numbers(key, &mut sink)?;
+                self.trace_functions = Some(sink);
+            }
+            "trace_tree" => {
+                self.trace_tree = Some(
+                    self.st
+                        .capture_value_up_to("\"trace_tree\"", MAX_TRACE_TREE)?,
+                );
+            }
             "strings" => {
                 self.open_array(key)?;
                 self.strings = Some(self.read_strings()?);
@@ -410,7 +477,8 @@ impl<S: Source> Parser<S> {
             if !self.st.advance(keep)? {
                 // The end of the input: what is left must close the array.
                 let (pos, end) = (self.st.pos, self.st.c.end);
-                let total = self.total;
+                // Where the data ended: a stream's length is known only now.
+                let total = self.st.offset_of(end);
                 let truncated = || {
                     ReadError::syntax(
                         format!("truncated file: the \"{name}\" array is not closed"),
@@ -423,7 +491,7 @@ impl<S: Source> Parser<S> {
                         Ok(())
                     }
                     Ok(Segment::Open) => Err(truncated()),
-                    Err(e) if e.offset() == Some(self.total) => Err(truncated()),
+                    Err(e) if e.offset() == Some(total) => Err(truncated()),
                     Err(e) => Err(e),
                 };
             }
@@ -703,12 +771,15 @@ impl<S: Source> Parser<S> {
                 l.locations
             }
         };
-        Ok(HeapSnapshot::from_parts(
-            meta,
-            nodes.nodes,
-            edges.edges,
-            strings,
-            locations,
-        ))
+        let traces = traces::decode(
+            &meta,
+            self.trace_functions.take().map(|r| r.numbers),
+            self.trace_tree.take(),
+            strings.len(),
+        )?;
+        let mut snapshot =
+            HeapSnapshot::from_parts(meta, nodes.nodes, edges.edges, strings, locations);
+        snapshot.traces = traces;
+        Ok(snapshot)
     }
 }

@@ -409,17 +409,27 @@ impl<S: Source> Stream<S> {
     /// Skips one JSON value of any shape (sections heapsim does not use), without recursion.
     /// Strings and bracket nesting are checked; scalars are taken as runs of their bytes.
     pub fn skip_value(&mut self, what: &str) -> Result<(), ReadError> {
-        self.walk_value(what, None)
+        self.walk_value(what, None, 0)
     }
 
     /// Copies one JSON value's bytes (for the small `snapshot` header handed to serde_json).
     pub fn capture_value(&mut self, what: &str) -> Result<Vec<u8>, ReadError> {
+        self.capture_value_up_to(what, MAX_CAPTURE)
+    }
+
+    /// [`Self::capture_value`] for values allowed up to `max` bytes.
+    pub fn capture_value_up_to(&mut self, what: &str, max: usize) -> Result<Vec<u8>, ReadError> {
         let mut v = Vec::new();
-        self.walk_value(what, Some(&mut v))?;
+        self.walk_value(what, Some(&mut v), max)?;
         Ok(v)
     }
 
-    fn walk_value(&mut self, what: &str, mut copy: Option<&mut Vec<u8>>) -> Result<(), ReadError> {
+    fn walk_value(
+        &mut self,
+        what: &str,
+        mut copy: Option<&mut Vec<u8>>,
+        max: usize,
+    ) -> Result<(), ReadError> {
         let mut stack: Vec<u8> = Vec::new();
         let mut scratch = Vec::new();
         loop {
@@ -427,9 +437,9 @@ impl<S: Source> Stream<S> {
                 return Err(self.unexpected(None, &format!("the rest of {what}")));
             };
             if let Some(v) = copy.as_deref_mut() {
-                if v.len() > MAX_CAPTURE {
+                if v.len() > max {
                     return Err(ReadError::syntax(
-                        format!("{what} is larger than {} MB", MAX_CAPTURE >> 20),
+                        format!("{what} is larger than {} MB", max >> 20),
                         self.offset(),
                     ));
                 }

@@ -57,7 +57,7 @@ pub fn find(view: &DomView, suspect: NodeIx, ratio: f64) -> Accumulation {
             _ => break,
         }
     }
-    let repeat = chains::ending(view, &chain, &mut Labeler::new());
+    let repeat = chains::ending(view, &chain, &mut Labeler::new(view.classes));
     let point = match &repeat {
         Some(c) => c.head,
         None => chain
@@ -100,9 +100,11 @@ mod tests {
         }
         let s = b.finish();
         let d = non_weak_tree(&s);
+        let c = crate::devtools::classes::Classes::build(&s);
         let v = DomView {
             snapshot: &s,
             tree: &d,
+            classes: &c,
         };
         let a = find(&v, client, BIG_DROP_RATIO);
         assert_eq!(a.chain, vec![client, events, arr, store]);

@@ -19,7 +19,8 @@
 //!   step), the pattern, the number of links, its last node, and its size (the head's
 //!   retained size: every link dominates the rest).
 
-use super::labels::{self, LabelIx, Labeler};
+use super::labels::{LabelIx, Labeler};
+use super::retainer_path;
 use super::DomView;
 use crate::snapshot::{EdgeIx, HeapSnapshot, NodeIx};
 use format::EdgeKind;
@@ -206,8 +207,10 @@ fn chain_of(view: &DomView, walk: &[NodeIx], r: Repeat) -> Chain {
     let head = walk[r.start];
     let pattern = (r.start..r.start + r.period)
         .map(|i| match edge_between(s, walk[i], walk[i + 1]) {
-            Some(e) if s.edge_kind(e).has_index_name() => "[]".to_string(),
-            Some(e) => labels::edge_label(s, e),
+            Some(e) => {
+                let label = retainer_path::step_label(view, e, walk[i]);
+                retainer_path::repeated_label(&label).to_string()
+            }
             None => "…".to_string(),
         })
         .collect();
@@ -280,6 +283,7 @@ fn follow(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::devtools::classes::Classes;
     use crate::report::non_weak_tree;
     use crate::snapshot::SnapshotBuilder;
     use format::NodeKind;
@@ -319,29 +323,10 @@ mod tests {
         assert_eq!(segments(&k("ab")), vec![Segment::One(0), Segment::One(1)]);
     }
 
-    #[test]
-    fn report_paths_write_a_repeated_block_once() {
-        use crate::report::json::PathStep;
-        let step = |edge: &str, name: &str| PathStep {
-            edge: edge.into(),
-            id: 1,
-            name: name.into(),
-            synthetic: false,
-        };
-        let mut steps = vec![step("", "global"), step("list", "Node")];
-        for i in 0..40 {
-            steps.push(step("next", "Node"));
-            steps.push(step(&format!("[{i}]"), "Item"));
-        }
-        steps.push(step("value", "Object"));
-        assert_eq!(
-            crate::report::text::path(&steps),
-            "global → list → (next → []) ×40 → value"
-        );
-    }
-
     /// root → holder → thing₀ → someMethod → Context → thing₁ → … → thing_n, each thing
-    /// also holding a 100-byte string; plus five unrelated objects.
+    /// also holding a 100-byte string; plus five unrelated objects. thing_n's `longStr` and
+    /// `someMethod` lead to an object the root holds, so every thing has one DevTools class
+    /// (`{longStr, someMethod}`) and thing_n retains only itself.
     fn replace_thing(n: usize) -> (HeapSnapshot, NodeIx, Vec<NodeIx>, Vec<NodeIx>) {
         let mut b = SnapshotBuilder::new();
         let root = b.node(NodeKind::Synthetic, "", 0);
@@ -361,6 +346,10 @@ mod tests {
             b.edge(ctx, EdgeKind::Context, "originalThing", next);
             things.push(next);
         }
+        let shared = b.node(NodeKind::Object, "Shared", 1);
+        b.edge(root, EdgeKind::Element, "7", shared);
+        b.edge(things[n], EdgeKind::Property, "longStr", shared);
+        b.edge(things[n], EdgeKind::Property, "someMethod", shared);
         let others = ["A", "B", "C", "D", "E"]
             .iter()
             .enumerate()
@@ -376,16 +365,20 @@ mod tests {
     #[test]
     fn a_walk_ending_in_a_chain_reports_its_head_pattern_and_length() {
         let (s, holder, things, others) = replace_thing(50);
-        let d = non_weak_tree(&s);
+        let (d, classes) = (non_weak_tree(&s), Classes::build(&s));
         let v = DomView {
             snapshot: &s,
             tree: &d,
+            classes: &classes,
         };
-        let mut l = Labeler::new();
+        let mut l = Labeler::new(&classes);
         let c = starting_at(&v, things[0], &mut l).expect("a chain");
         assert_eq!(c.head, things[0]);
         assert_eq!(s.node_name(c.first), "someMethod");
-        assert_eq!(c.pattern_text(), "someMethod → context → originalThing");
+        assert_eq!(
+            c.pattern_text(),
+            "someMethod → context of someMethod → originalThing"
+        );
         assert_eq!(c.links, 50);
         assert_eq!(c.last, things[50]);
         assert_eq!(c.retained_size, 50 * 190 + 20);

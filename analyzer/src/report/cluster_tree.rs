@@ -83,7 +83,7 @@ pub struct Row {
 
 /// The folded tree below `start`, as rows in display order.
 pub fn build(view: &DomView, start: NodeIx, p: &Params) -> Vec<Row> {
-    let mut labeler = Labeler::new();
+    let mut labeler = Labeler::new(view.classes);
     let mut rows = Vec::new();
     let mut pending: Vec<Row> = Vec::new();
     // Rows still to emit; children are pushed in reverse so the largest pops first.
@@ -230,9 +230,11 @@ mod tests {
         b.edge(holder, EdgeKind::Property, "huge", huge);
         let s = b.finish();
         let d = non_weak_tree(&s);
+        let c = crate::devtools::classes::Classes::build(&s);
         let v = DomView {
             snapshot: &s,
             tree: &d,
+            classes: &c,
         };
         let rows = build(&v, holder, &Params::default());
         let shape: Vec<(u32, RowKind, u64)> = rows

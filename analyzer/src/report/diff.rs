@@ -59,7 +59,7 @@ pub struct ClassDelta {
 
 /// DevTools' Comparison view of `target` against `base`, largest size delta first;
 /// classes without change are left out. `base_class` / `target_class` name a node's class
-/// (DevTools' class names in the CLI; [`Labeler`] labels in tests).
+/// (DevTools' class names, [`crate::devtools::classes::Classes::name`]).
 pub fn compare<'a, 'b>(
     base: &HeapSnapshot,
     base_class: impl Fn(NodeIx) -> &'a str,
@@ -130,9 +130,8 @@ pub fn compare<'a, 'b>(
 /// One step of a representative retainer path: the edge taken and the node reached.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
-    /// Edge as a property-path step (`_events`, `[3]`); empty for the root.
-    pub edge: String,
-    pub kind: EdgeKind,
+    /// The edge into the node; `None` for the root.
+    pub edge: Option<EdgeIx>,
     pub node: NodeIx,
 }
 
@@ -202,8 +201,7 @@ pub fn tree_path(s: &HeapSnapshot, parent: &[EdgeIx], v: NodeIx) -> Vec<Step> {
     while parent[cur as usize] != u32::MAX {
         let e = parent[cur as usize];
         steps.push(Step {
-            edge: labels::edge_label(s, e),
-            kind: s.edge_kind(e),
+            edge: Some(e),
             node: cur,
         });
         cur = edge_source(s, e);
@@ -212,8 +210,7 @@ pub fn tree_path(s: &HeapSnapshot, parent: &[EdgeIx], v: NodeIx) -> Vec<Step> {
         return Vec::new();
     }
     steps.push(Step {
-        edge: String::new(),
-        kind: EdgeKind::Other,
+        edge: None,
         node: 0,
     });
     steps.reverse();
@@ -279,7 +276,7 @@ pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<Le
     let s = view.snapshot;
     let n = s.node_count();
     let (parent, order) = bfs_tree(s);
-    let mut labeler = Labeler::new();
+    let mut labeler = Labeler::new(view.classes);
     let shape = path_shapes(s, &parent, &order, &mut labeler);
     // group[v]: the leak group key of a leaked node, 0 for the others.
     let group: Vec<u64> = (0..n as NodeIx)
@@ -372,6 +369,7 @@ fn counted_members(view: &DomView, group: &[u64]) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::devtools::classes::Classes;
     use crate::report::lineage::Fingerprint;
     use crate::report::non_weak_tree;
     use crate::snapshot::SnapshotBuilder;
@@ -408,25 +406,8 @@ mod tests {
     fn comparison_counts_new_and_deleted_per_class() {
         let base = snap(2, 3);
         let target = snap(5, 1);
-        let (mut lb, mut lt) = (Labeler::new(), Labeler::new());
-        let names_b: Vec<String> = (0..base.node_count() as NodeIx)
-            .map(|n| {
-                let l = lb.of(&base, n);
-                lb.label(l).to_string()
-            })
-            .collect();
-        let names_t: Vec<String> = (0..target.node_count() as NodeIx)
-            .map(|n| {
-                let l = lt.of(&target, n);
-                lt.label(l).to_string()
-            })
-            .collect();
-        let rows = compare(
-            &base,
-            |n| names_b[n as usize].as_str(),
-            &target,
-            |n| names_t[n as usize].as_str(),
-        );
+        let (cb, ct) = (Classes::build(&base), Classes::build(&target));
+        let rows = compare(&base, |n| cb.name(n), &target, |n| ct.name(n));
         let get = |c: &str| rows.iter().find(|r| r.class == c).unwrap().clone();
         let req = get("Request");
         assert_eq!(
@@ -474,10 +455,11 @@ mod tests {
     fn map_slots_are_one_step_and_a_list_is_counted_once() {
         let (base, target) = (sessions(2), sessions(10));
         let fin = sessions(10);
-        let d = non_weak_tree(&fin);
+        let (d, c) = (non_weak_tree(&fin), Classes::build(&fin));
         let v = DomView {
             snapshot: &fin,
             tree: &d,
+            classes: &c,
         };
         let groups = leak_groups(
             &Fingerprint::of(&base).ids,
@@ -499,9 +481,11 @@ mod tests {
         let target = snap(6, 1);
         let fin = snap(8, 1);
         let d = non_weak_tree(&fin);
+        let c = Classes::build(&fin);
         let v = DomView {
             snapshot: &fin,
             tree: &d,
+            classes: &c,
         };
         let groups = leak_groups(
             &Fingerprint::of(&base).ids,
@@ -515,8 +499,16 @@ mod tests {
         assert_eq!(groups[0].retained_size, 4 * (32 + 24 + 64));
         let req = groups.iter().find(|g| g.class == "Request").unwrap();
         assert_eq!((req.count, req.retained_size), (4, 4 * 64));
-        let edges: Vec<&str> = groups[0].path.iter().map(|s| s.edge.as_str()).collect();
-        assert_eq!(edges[..4], ["", "[1]", "listeners", "elements"]);
+        let edges: Vec<Option<String>> = groups[0]
+            .path
+            .iter()
+            .map(|st| st.edge.map(|e| fin.edge_name(e).into_owned()))
+            .collect();
+        let named = |n: &str| Some(n.to_string());
+        assert_eq!(
+            edges[..4],
+            [None, named("1"), named("listeners"), named("elements")]
+        );
         assert_eq!(
             groups[0].path.last().unwrap().node,
             groups[0].representative

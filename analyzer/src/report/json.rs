@@ -1,37 +1,55 @@
-//! The JSON forms of the reports (`--json`), documented in `docs/leak-report.md`.
+//! The JSON forms of the reports (`--json`), documented in `docs/json.md` and
+//! `docs/leak-report.md`.
 //!
-//! Field names are snake_case, sizes exact bytes, ids V8's node ids. The leak report's
-//! shape is pinned by a test (`tests/leak_report.rs`): add fields only with a doc update.
+//! One vocabulary for every command: `id` is the node a record is about, `sample_id` one
+//! member of a group standing for the rest, `name` DevTools' display name of a node, `class`
+//! the class a node or group is counted under ([`super::labels`]), `type` V8's node type;
+//! sizes are exact bytes, field names snake_case. Every document starts with
+//! `schema_version` and the input `files` ([`Document`]). Shapes are pinned by tests
+//! (`tests/json_schema.rs`): add fields only with a doc update, and bump [`SCHEMA_VERSION`]
+//! when a field changes meaning or goes away.
 
 use serde::Serialize;
 
 use super::cluster_tree::{Row, RowKind};
 use super::diff::{ClassDelta, LeakGroup};
+use super::retainer_path::{self, PathJson, PathStep};
 use super::strings::DuplicateString;
 use super::suspects::{Suspect, SuspectKind};
-use super::DomView;
+use super::{labels, DomView};
+use crate::devtools::names::display_name;
 use crate::snapshot::{HeapSnapshot, NodeIx};
 
-/// One step of a retainer path: the edge taken and the node it reaches.
+/// Version of the JSON vocabulary below (1 was the unversioned output before it).
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// A JSON document: the version and the inputs, then the command's own fields.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct PathStep {
-    /// The edge into this node as a property-path step (`_events`, `[17]`); empty for the
-    /// first node (a child of the synthetic root).
-    pub edge: String,
-    pub id: u32,
-    pub name: String,
-    /// The node is synthetic (`(GC roots)`, `(Handle scope)`, ...): text output collapses a
-    /// leading run of them to the last one.
-    #[serde(skip)]
-    pub synthetic: bool,
+pub struct Document<T: Serialize> {
+    pub schema_version: u32,
+    /// The input files as given on the command line, in order (empty for the built-in demo).
+    pub files: Vec<String>,
+    #[serde(flatten)]
+    pub body: T,
+}
+
+impl<T: Serialize> Document<T> {
+    pub fn new(files: &[&std::path::Path], body: T) -> Document<T> {
+        Document {
+            schema_version: SCHEMA_VERSION,
+            files: files.iter().map(|f| f.display().to_string()).collect(),
+            body,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NodeRef {
     pub id: u32,
-    pub name: String,
     #[serde(rename = "type")]
     pub kind: String,
+    pub name: String,
+    pub class: String,
     pub retained_size: u64,
 }
 
@@ -40,16 +58,18 @@ pub struct GroupJson {
     pub class: String,
     pub count: u64,
     pub retained_size: u64,
+    pub sample_id: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SuspectJson {
+    /// The object; for a class-group suspect its largest instance.
     pub id: u32,
-    pub name: String,
-    /// The node's V8 type (`object`, `closure`, ...), or `class group` for a class-group
-    /// suspect (then `id` is its largest instance and `name` the class).
+    /// The node's V8 type (`object`, `closure`, ...), or `class group`.
     #[serde(rename = "type")]
     pub kind: String,
+    pub name: String,
+    pub class: String,
     pub retained_size: u64,
     pub percent: f64,
     pub accumulation: NodeRef,
@@ -57,7 +77,7 @@ pub struct SuspectJson {
     /// absent when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain: Option<ChainJson>,
-    pub path: Vec<PathStep>,
+    pub path: PathJson,
     pub groups: Vec<GroupJson>,
 }
 
@@ -65,7 +85,8 @@ pub struct SuspectJson {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ChainJson {
     pub head: NodeRef,
-    /// One link's edges, in order (`["someMethod", "context", "originalThing"]`).
+    /// One link's steps, in order, as retainer paths write them ([`retainer_path`]:
+    /// `["someMethod", "context of someMethod (app.js:5)", "originalThing"]`, indices `[]`).
     pub pattern: Vec<String>,
     pub links: u64,
     pub last: NodeRef,
@@ -83,8 +104,9 @@ pub fn node_ref(view: &DomView, n: NodeIx) -> NodeRef {
     let s = view.snapshot;
     NodeRef {
         id: s.node_id(n),
-        name: super::labels::object_name(s, n),
         kind: s.node_type_name(n).to_string(),
+        name: display_name(s, n).into_owned(),
+        class: labels::object_name(view, n),
         retained_size: view.tree.retained[n as usize],
     }
 }
@@ -108,19 +130,18 @@ pub fn leak_report(
             .iter()
             .enumerate()
             .map(|(i, x)| {
-                let (name, kind) = match &x.kind {
-                    SuspectKind::Object => (
-                        super::labels::object_name(s, x.node),
-                        s.node_type_name(x.node).to_string(),
-                    ),
+                let node = node_ref(view, x.node);
+                let (kind, class) = match &x.kind {
+                    SuspectKind::Object => (node.kind, node.class),
                     SuspectKind::ClassGroup { label, .. } => {
-                        (label.clone(), "class group".to_string())
+                        ("class group".to_string(), label.clone())
                     }
                 };
                 SuspectJson {
-                    id: s.node_id(x.node),
-                    name,
+                    id: node.id,
                     kind,
+                    name: node.name,
+                    class,
                     retained_size: x.retained_size,
                     percent: round2(x.percent),
                     accumulation: node_ref(view, x.accumulation.point),
@@ -131,7 +152,7 @@ pub fn leak_report(
                         last: node_ref(view, c.last),
                         retained_size: c.retained_size,
                     }),
-                    path: paths.get(i).cloned().unwrap_or_default(),
+                    path: PathJson::new(paths.get(i).cloned().unwrap_or_default()),
                     groups: x
                         .groups
                         .iter()
@@ -139,6 +160,7 @@ pub fn leak_report(
                             class: g.label.clone(),
                             count: g.count,
                             retained_size: g.retained_size,
+                            sample_id: s.node_id(g.largest),
                         })
                         .collect(),
                 }
@@ -151,13 +173,22 @@ pub fn leak_report(
 pub struct TreeRowJson {
     pub depth: u32,
     /// `object` for one node, `group` for folded siblings, `chain` for a repeating chain
-    /// (`name` its pattern, `count` its links, `id` its last node), `more` for rows cut off.
+    /// (`pattern` one link, `count` its links, `id` its last node), `more` for rows cut off.
     pub row: &'static str,
-    /// The node, the group's largest member, the chain's last node (absent for `more`).
+    /// The node of an `object` row; a `chain` row's last link (the rows below it are that
+    /// node's children).
     pub id: Option<u32>,
-    pub name: String,
+    /// The largest member of a `group` row.
+    pub sample_id: Option<u32>,
     #[serde(rename = "type")]
     pub kind: Option<String>,
+    /// DevTools' display name of an `object` row's node.
+    pub name: Option<String>,
+    /// The class of an `object` or `group` row, the links' class of a `chain` row.
+    pub class: Option<String>,
+    /// A `chain` row's repeating steps (`next → []`); absent on other rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
     pub count: u64,
     pub self_size: Option<u64>,
     pub retained_size: u64,
@@ -171,8 +202,11 @@ pub fn tree_rows(view: &DomView, rows: &[Row]) -> Vec<TreeRowJson> {
                 depth: r.depth,
                 row: "object",
                 id: Some(s.node_id(*node)),
-                name: super::labels::object_name(s, *node),
+                sample_id: None,
                 kind: Some(s.node_type_name(*node).to_string()),
+                name: Some(display_name(s, *node).into_owned()),
+                class: Some(labels::object_name(view, *node)),
+                pattern: None,
                 count: 1,
                 self_size: Some(s.self_size(*node)),
                 retained_size: r.retained_size,
@@ -184,9 +218,12 @@ pub fn tree_rows(view: &DomView, rows: &[Row]) -> Vec<TreeRowJson> {
             } => TreeRowJson {
                 depth: r.depth,
                 row: "group",
-                id: Some(s.node_id(*largest)),
-                name: label.clone(),
+                id: None,
+                sample_id: Some(s.node_id(*largest)),
                 kind: Some(s.node_type_name(*largest).to_string()),
+                name: None,
+                class: Some(label.clone()),
+                pattern: None,
                 count: *count,
                 self_size: None,
                 retained_size: r.retained_size,
@@ -199,8 +236,11 @@ pub fn tree_rows(view: &DomView, rows: &[Row]) -> Vec<TreeRowJson> {
                 depth: r.depth,
                 row: "chain",
                 id: Some(s.node_id(*last)),
-                name: pattern.clone(),
+                sample_id: None,
                 kind: Some(s.node_type_name(*last).to_string()),
+                name: None,
+                class: Some(labels::object_name(view, *last)),
+                pattern: Some(pattern.clone()),
                 count: *links,
                 self_size: None,
                 retained_size: r.retained_size,
@@ -209,8 +249,11 @@ pub fn tree_rows(view: &DomView, rows: &[Row]) -> Vec<TreeRowJson> {
                 depth: r.depth,
                 row: "more",
                 id: None,
-                name: String::new(),
+                sample_id: None,
                 kind: None,
+                name: None,
+                class: None,
+                pattern: None,
                 count: *count,
                 self_size: None,
                 retained_size: r.retained_size,
@@ -249,17 +292,17 @@ pub struct LeakGroupJson {
     pub class: String,
     pub count: u64,
     pub retained_size: u64,
-    pub representative: u32,
-    pub path: Vec<PathStep>,
+    pub sample_id: u32,
+    pub path: PathJson,
 }
 
-pub fn leak_group(s: &HeapSnapshot, g: &LeakGroup) -> LeakGroupJson {
+pub fn leak_group(view: &DomView, g: &LeakGroup) -> LeakGroupJson {
     LeakGroupJson {
         class: g.class.clone(),
         count: g.count,
         retained_size: g.retained_size,
-        representative: s.node_id(g.representative),
-        path: path_steps(s, &g.path),
+        sample_id: view.snapshot.node_id(g.representative),
+        path: PathJson::new(path_steps(view, &g.path)),
     }
 }
 
@@ -269,7 +312,7 @@ pub struct DuplicateStringJson {
     pub count: u64,
     pub total_size: u64,
     pub wasted_size: u64,
-    pub example_id: u32,
+    pub sample_id: u32,
     pub truncated: bool,
 }
 
@@ -279,43 +322,19 @@ pub fn duplicate(s: &HeapSnapshot, d: &DuplicateString) -> DuplicateStringJson {
         count: d.count,
         total_size: d.total_size,
         wasted_size: d.wasted_size,
-        example_id: s.node_id(d.example),
+        sample_id: s.node_id(d.example),
         truncated: d.truncated,
     }
 }
 
-/// JSON steps of a BFS-tree path ([`super::diff::tree_path`]), without the synthetic root.
-pub fn path_steps(s: &HeapSnapshot, path: &[super::diff::Step]) -> Vec<PathStep> {
-    path.iter()
-        .skip(1)
-        .enumerate()
-        .map(|(i, st)| PathStep {
-            edge: if i == 0 {
-                String::new()
-            } else {
-                st.edge.clone()
-            },
-            id: s.node_id(st.node),
-            name: super::labels::object_name(s, st.node),
-            synthetic: s.node_kind(st.node) == format::NodeKind::Synthetic,
-        })
-        .collect()
+/// Steps of a BFS-tree path ([`super::diff::tree_path`]), without the synthetic root.
+pub fn path_steps(view: &DomView, path: &[super::diff::Step]) -> Vec<PathStep> {
+    retainer_path::steps(view, path.iter().skip(1).map(|st| (st.edge, st.node)))
 }
 
-/// JSON steps of one of [`crate::paths`]' shortest retainer paths.
-pub fn retainer_steps(s: &HeapSnapshot, path: &crate::paths::RetainerPath) -> Vec<PathStep> {
-    path.steps
-        .iter()
-        .map(|st| PathStep {
-            edge: st
-                .edge
-                .map(|e| super::labels::edge_label(s, e))
-                .unwrap_or_default(),
-            id: s.node_id(st.node),
-            name: super::labels::object_name(s, st.node),
-            synthetic: s.node_kind(st.node) == format::NodeKind::Synthetic,
-        })
-        .collect()
+/// Steps of one of [`crate::paths`]' shortest retainer paths.
+pub fn retainer_steps(view: &DomView, path: &crate::paths::RetainerPath) -> Vec<PathStep> {
+    retainer_path::steps(view, path.steps.iter().map(|st| (st.edge, st.node)))
 }
 
 #[cfg(test)]
@@ -341,22 +360,22 @@ mod tests {
         }
         let s = b.finish();
         let d = non_weak_tree(&s);
+        let c = crate::devtools::classes::Classes::build(&s);
         let v = DomView {
             snapshot: &s,
             tree: &d,
+            classes: &c,
         };
         let found = suspects::find(&v, &suspects::Params::default());
-        let path = vec![PathStep {
-            edge: String::new(),
-            id: s.node_id(client),
-            name: "Client".into(),
-            synthetic: false,
-        }];
-        let r = leak_report(&v, &found, &[path]);
+        let path = retainer_path::steps(&v, [(None, client)]);
+        let r = Document::new(
+            &[std::path::Path::new("app.heapsnapshot")],
+            leak_report(&v, &found, &[path]),
+        );
         let text = serde_json::to_string(&r).unwrap();
         assert_eq!(
             text,
-            r#"{"total_size":472,"node_count":7,"suspects":[{"id":3,"name":"Client","type":"object","retained_size":472,"percent":100.0,"accumulation":{"id":5,"name":"Array","type":"object","retained_size":432},"path":[{"edge":"","id":3,"name":"Client"}],"groups":[{"class":"closure \"onError\"","count":4,"retained_size":400}]}]}"#
+            r#"{"schema_version":2,"files":["app.heapsnapshot"],"total_size":472,"node_count":7,"suspects":[{"id":3,"type":"object","name":"Client","class":"Client","retained_size":472,"percent":100.0,"accumulation":{"id":5,"type":"object","name":"Array","class":"Array","retained_size":432},"path":{"text":"Client","steps":[{"edge":null,"edge_type":null,"id":3,"type":"object","name":"Client","class":"Client"}]},"groups":[{"class":"closure \"onError\"","count":4,"retained_size":400,"sample_id":7}]}]}"#
         );
     }
 }

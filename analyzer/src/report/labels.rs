@@ -1,12 +1,14 @@
-//! How reports name objects and groups of objects.
+//! How reports name objects and groups of objects: one vocabulary for every command.
 //!
 //! A leak report groups thousands of dominated objects into rows like
 //! `20000 × closure "onError" home.js:12`, so the grouping key must tell apart what a user
-//! would tell apart: objects by constructor name (V8 writes it as the node name), closures by
-//! function name *and* the place they were defined (the same name in two files is two
-//! different leaks), strings, numbers and V8 internals by type. The key is a few integers
-//! (`kind`, name string index, script node, line), mapped once per distinct key to a label
-//! index — no per-node string allocation, so labelling 12 M nodes is one hash lookup each.
+//! would tell apart, in the words `heapsim summary` (DevTools' Summary view) uses:
+//! objects by their DevTools class ([`crate::devtools::classes`]: constructor name, `{a, b}`
+//! for plain objects of a common shape, `(string)`, `(system)` …), closures by function name
+//! *and* the place they were defined (the same name in two files is two different leaks;
+//! DevTools puts both under `Function`), compiled code as `(compiled code) "name"`. Objects
+//! cost one array lookup (label per class key); closures and code one hash lookup of a few
+//! integers (`kind`, name string index, script node, line) — no per-node string allocation.
 //!
 //! A closure's file comes from the graph itself: V8 links `closure —shared→
 //! SharedFunctionInfo —script_or_debug_info→ Script`, and writes the script node under its
@@ -15,6 +17,8 @@
 
 use std::collections::HashMap;
 
+use super::DomView;
+use crate::devtools::classes::Classes;
 use crate::snapshot::{HeapSnapshot, NodeIx};
 use format::{EdgeKind, NodeKind};
 
@@ -47,27 +51,12 @@ fn named_edge(s: &HeapSnapshot, n: NodeIx, name: &str) -> Option<NodeIx> {
         .map(|e| s.edge_to(e))
 }
 
-/// An edge as a step of a property path: `name` for properties, variables and internal
-/// links, `[17]` for elements and hidden links.
-pub fn edge_label(s: &HeapSnapshot, e: crate::snapshot::EdgeIx) -> String {
-    if s.edge_kind(e).has_index_name() {
-        return format!("[{}]", s.edges.name_or_index[e as usize]);
-    }
-    let name = s.edge_name_str(e).unwrap_or("");
-    // V8 names some root links by number (`(Stack roots)` slots): index syntax reads better.
-    if !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()) {
-        format!("[{name}]")
-    } else {
-        shorten(name, 60)
-    }
-}
-
 /// The last path component of a script name (`/srv/app/home.js` → `home.js`).
 pub fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
-fn shorten(s: &str, max: usize) -> String {
+pub(crate) fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {
@@ -77,96 +66,119 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
-/// How a single object is called in a sentence: `"Client"` for objects, the function name
-/// for closures, the type in parentheses for everything else.
-pub fn object_name(s: &HeapSnapshot, n: NodeIx) -> String {
+/// How reports call one object: its DevTools class ([`crate::devtools::classes`], what
+/// `heapsim summary` lists: `Client`, `{headers, html}`, `(string)`), except where the class
+/// says less than the node's own name: a closure is called by its function name (every
+/// closure's class is `Function`), compiled code by the function it belongs to, and V8's
+/// backing stores and roots by their names (`(object elements)`, `(Handle scope)`).
+pub fn object_name(view: &DomView, n: NodeIx) -> String {
+    let s = view.snapshot;
     let name = s.node_name(n);
     match s.node_kind(n) {
-        NodeKind::Object | NodeKind::Native | NodeKind::Closure if !name.is_empty() => {
-            shorten(name, 80)
-        }
-        NodeKind::Closure => "(anonymous)".to_string(),
-        NodeKind::Array | NodeKind::Hidden | NodeKind::Synthetic if !name.is_empty() => {
-            shorten(name, 80)
-        }
-        _ => format!("({})", s.node_type_name(n)),
+        NodeKind::Closure if name.is_empty() => "(anonymous)".to_string(),
+        NodeKind::Closure => shorten(name, 80),
+        NodeKind::Code => code_label(s, n),
+        NodeKind::Array | NodeKind::Synthetic if !name.is_empty() => shorten(name, 80),
+        _ => shorten(view.classes.name(n), 80),
     }
 }
 
-/// Labels nodes by group key, caching one label per distinct key.
-#[derive(Debug, Default)]
-pub struct Labeler {
+/// Compiled code and SharedFunctionInfos under DevTools' class, with the function's name:
+/// `(compiled code) "onError"`, so they never read as one more listener beside the
+/// `closure "onError"` group.
+fn code_label(s: &HeapSnapshot, n: NodeIx) -> String {
+    let name = s.node_name(n);
+    if name.is_empty() {
+        CODE_CLASS.to_string()
+    } else if name.starts_with("system / ") || name.starts_with('(') {
+        // V8's own code objects (`system / ScopeInfo`, `(CompileLazy builtin handle)`).
+        format!("{CODE_CLASS} {}", shorten(name, 60))
+    } else {
+        format!("{CODE_CLASS} \"{}\"", shorten(name, 60))
+    }
+}
+
+/// DevTools' class of every `code` node.
+const CODE_CLASS: &str = "(compiled code)";
+
+/// Where a closure was defined, for one object: `listeners.js:30`, or `None` when the
+/// snapshot links no script.
+pub fn closure_location(s: &HeapSnapshot, n: NodeIx) -> Option<String> {
+    let (script, line) = closure_site(s, n)?;
+    let file = file_name(s.node_name(script));
+    match (file.is_empty(), line) {
+        (true, _) => None,
+        (false, 0) => Some(file.to_string()),
+        (false, l) => Some(format!("{file}:{l}")),
+    }
+}
+
+/// Labels nodes by group, caching one label per distinct group: objects by DevTools class
+/// name (one per class key, so a node costs an array lookup), closures by function name and
+/// definition site, code by function name.
+#[derive(Debug)]
+pub struct Labeler<'a> {
+    classes: &'a Classes,
+    /// Label of each class key, `NONE` until first met.
+    by_class: Vec<LabelIx>,
+    /// Closures and code: (node type, name string, script node, line).
     keys: HashMap<(u8, u32, u32, u32), LabelIx>,
+    /// Label of each text, so two class keys with one name (a class split by source
+    /// location) share a group.
+    by_text: HashMap<String, LabelIx>,
     labels: Vec<String>,
 }
 
-impl Labeler {
-    pub fn new() -> Labeler {
-        Labeler::default()
+const NONE: LabelIx = LabelIx::MAX;
+
+impl<'a> Labeler<'a> {
+    pub fn new(classes: &'a Classes) -> Labeler<'a> {
+        Labeler {
+            classes,
+            by_class: vec![NONE; classes.len()],
+            keys: HashMap::new(),
+            by_text: HashMap::new(),
+            labels: Vec::new(),
+        }
     }
 
     /// The group of node `n`.
     pub fn of(&mut self, s: &HeapSnapshot, n: NodeIx) -> LabelIx {
-        let kind = s.node_kind(n);
         let raw = s.nodes.kind[n as usize];
-        let key = match kind {
+        let key = match s.node_kind(n) {
             NodeKind::Closure => {
                 let (script, line) = closure_site(s, n).unwrap_or((u32::MAX, 0));
                 (raw, s.nodes.name[n as usize], script, line)
             }
-            // Strings and numbers group by type: their "name" is their content.
-            NodeKind::String
-            | NodeKind::ConsString
-            | NodeKind::SlicedString
-            | NodeKind::Number
-            | NodeKind::BigInt
-            | NodeKind::Symbol
-            | NodeKind::Regexp => (raw, 0, 0, 0),
-            _ => (raw, s.nodes.name[n as usize], 0, 0),
+            NodeKind::Code => (raw, s.nodes.name[n as usize], 0, 0),
+            _ => {
+                let c = self.classes.of[n as usize] as usize;
+                if self.by_class[c] == NONE {
+                    self.by_class[c] = self.intern(self.classes.name(n).to_string());
+                }
+                return self.by_class[c];
+            }
         };
         if let Some(&l) = self.keys.get(&key) {
             return l;
         }
-        let text = Self::render(s, n, kind, key.2, key.3);
-        let l = self.labels.len() as LabelIx;
-        self.labels.push(text);
+        let text = match s.node_kind(n) {
+            NodeKind::Code => code_label(s, n),
+            _ => closure_label(s, n),
+        };
+        let l = self.intern(text);
         self.keys.insert(key, l);
         l
     }
 
-    fn render(s: &HeapSnapshot, n: NodeIx, kind: NodeKind, script: u32, line: u32) -> String {
-        match kind {
-            NodeKind::Closure => {
-                let name = s.node_name(n);
-                let name = if name.is_empty() { "(anonymous)" } else { name };
-                let mut t = format!("closure \"{}\"", shorten(name, 60));
-                if script != u32::MAX {
-                    let file = file_name(s.node_name(script));
-                    if !file.is_empty() {
-                        t.push(' ');
-                        t.push_str(file);
-                        if line > 0 {
-                            t.push_str(&format!(":{line}"));
-                        }
-                    }
-                }
-                t
-            }
-            NodeKind::String | NodeKind::ConsString | NodeKind::SlicedString => "(string)".into(),
-            NodeKind::Number => "(number)".into(),
-            NodeKind::BigInt => "(bigint)".into(),
-            NodeKind::Symbol => "(symbol)".into(),
-            NodeKind::Regexp => "(regexp)".into(),
-            NodeKind::Object | NodeKind::Native => object_name(s, n),
-            _ => {
-                let name = s.node_name(n);
-                if name.is_empty() {
-                    format!("({})", s.node_type_name(n))
-                } else {
-                    shorten(name, 60)
-                }
-            }
+    fn intern(&mut self, text: String) -> LabelIx {
+        if let Some(&l) = self.by_text.get(&text) {
+            return l;
         }
+        let l = self.labels.len() as LabelIx;
+        self.by_text.insert(text.clone(), l);
+        self.labels.push(text);
+        l
     }
 
     pub fn label(&self, l: LabelIx) -> &str {
@@ -180,6 +192,18 @@ impl Labeler {
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }
+}
+
+/// `closure "onError" listeners.js:30`.
+fn closure_label(s: &HeapSnapshot, n: NodeIx) -> String {
+    let name = s.node_name(n);
+    let name = if name.is_empty() { "(anonymous)" } else { name };
+    let mut t = format!("closure \"{}\"", shorten(name, 60));
+    if let Some(at) = closure_location(s, n) {
+        t.push(' ');
+        t.push_str(&at);
+    }
+    t
 }
 
 #[cfg(test)]
@@ -207,8 +231,15 @@ mod tests {
         b.location(f2, 3, 11, 4);
         b.location(f3, 4, 0, 0);
         let o = b.node(NodeKind::Object, "Client", 10);
+        let p1 = b.node(NodeKind::Object, "Object", 10);
+        let p2 = b.node(NodeKind::Object, "Object", 10);
+        for p in [p1, p2] {
+            b.edge(p, EdgeKind::Property, "headers", o);
+            b.edge(p, EdgeKind::Property, "html", o);
+        }
         let s = b.finish();
-        let mut l = Labeler::new();
+        let classes = Classes::build(&s);
+        let mut l = Labeler::new(&classes);
         let (a, b2, c) = (l.of(&s, f1), l.of(&s, f2), l.of(&s, f3));
         assert_eq!(a, b2);
         assert_ne!(a, c);
@@ -216,6 +247,12 @@ mod tests {
         assert_eq!(l.label(c), "closure \"onError\" api.js:1");
         let lo = l.of(&s, o);
         assert_eq!(l.label(lo), "Client");
+        // Plain objects by DevTools' interface name, code as code.
+        let lp = l.of(&s, p1);
+        assert_eq!(l.of(&s, p2), lp);
+        assert_eq!(l.label(lp), "{headers, html}");
+        let lc = l.of(&s, sfi);
+        assert_eq!(l.label(lc), "(compiled code) \"onError\"");
         assert!(is_internal(&s, sfi));
         assert!(!is_internal(&s, o));
     }

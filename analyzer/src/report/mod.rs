@@ -10,13 +10,17 @@
 //! * [`accumulation`] — where a suspect's memory piles up (MAT's accumulation point);
 //! * [`chains`] — repeating patterns of edges (linked lists, closure-context chains), found
 //!   and folded;
-//! * [`labels`] — how reports name objects and groups of objects;
+//! * [`labels`] — how reports name objects and groups of objects (DevTools' classes);
+//! * [`retainer_path`] — how every command writes a retainer path;
 //! * [`cluster_tree`] — the dominator tree with same-class siblings folded;
 //! * [`diff`] — DevTools' Comparison view and memlab's three-snapshot leak grouping;
 //! * [`lineage`] — whether two snapshots can be from one process, in that order;
+//! * [`growth`] — collections and classes that grew in every step of N snapshots (memlab's
+//!   unbound-collection analysis);
 //! * [`strings`] — duplicated strings and the bytes they waste;
 //! * [`text`] — the plain-text rendering users read, including the talk's suspect sentence.
 
+use crate::devtools::classes::Classes;
 use crate::domtree::DomTree;
 use crate::snapshot::HeapSnapshot;
 
@@ -24,14 +28,17 @@ pub mod accumulation;
 pub mod chains;
 pub mod cluster_tree;
 pub mod diff;
+pub mod growth;
 pub mod json;
 pub mod labels;
 pub mod lineage;
+pub mod retainer_path;
 pub mod strings;
 pub mod suspects;
 pub mod text;
 
-/// What every report reads: one snapshot and its dominator tree ([`DomTree`]).
+/// What every report reads: one snapshot, its dominator tree ([`DomTree`]) and DevTools'
+/// class of every node ([`Classes`], the names reports use, see [`labels`]).
 ///
 /// The tree spans all nodes: `idom[root] == root`, and DevTools attaches weakly-retained
 /// and unreachable nodes to the root.
@@ -39,6 +46,7 @@ pub mod text;
 pub struct DomView<'a> {
     pub snapshot: &'a HeapSnapshot,
     pub tree: &'a DomTree,
+    pub classes: &'a Classes,
 }
 
 impl<'a> DomView<'a> {
@@ -47,6 +55,7 @@ impl<'a> DomView<'a> {
         DomView {
             snapshot: &a.snapshot,
             tree: &a.tree,
+            classes: &a.classes,
         }
     }
 

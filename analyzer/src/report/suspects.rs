@@ -145,7 +145,7 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
         .map(|e| s.edge_to(e))
         .collect();
 
-    let mut labeler = Labeler::new();
+    let mut labeler = Labeler::new(view.classes);
     let mut objects: Vec<NodeIx> = Vec::new();
     // Per class over the frontier: (count, retained sum, largest instance, its retained).
     let mut classes: HashMap<LabelIx, (u64, u64, NodeIx, u64)> = HashMap::new();
@@ -237,7 +237,7 @@ fn keywords(view: &DomView, acc: &Accumulation) -> Vec<String> {
         if labels::is_internal(s, n) {
             continue;
         }
-        let name = labels::object_name(s, n);
+        let name = labels::object_name(view, n);
         if !out.contains(&name) {
             out.push(name);
         }
@@ -345,9 +345,11 @@ mod tests {
     fn passes_through_roots_contexts_and_global_to_the_first_big_object() {
         let (s, client, arr) = heap(2);
         let d = non_weak_tree(&s);
+        let c = crate::devtools::classes::Classes::build(&s);
         let v = DomView {
             snapshot: &s,
             tree: &d,
+            classes: &c,
         };
         let found = find(&v, &Params::default());
         assert_eq!(found.len(), 1, "{found:?}");
@@ -366,9 +368,11 @@ mod tests {
     fn many_small_instances_form_a_class_group_suspect() {
         let (s, client, _) = heap(30);
         let d = non_weak_tree(&s);
+        let c = crate::devtools::classes::Classes::build(&s);
         let v = DomView {
             snapshot: &s,
             tree: &d,
+            classes: &c,
         };
         let p = Params {
             min_group_count: 10,
@@ -394,9 +398,11 @@ mod tests {
     fn nothing_above_the_threshold_means_no_suspect() {
         let (s, ..) = heap(2);
         let d = non_weak_tree(&s);
+        let c = crate::devtools::classes::Classes::build(&s);
         let v = DomView {
             snapshot: &s,
             tree: &d,
+            classes: &c,
         };
         let found = find(
             &v,

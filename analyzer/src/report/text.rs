@@ -8,16 +8,16 @@
 //! ```
 //!
 //! then `Keywords:` (class names from the suspect to the accumulation point), `Path:` (the
-//! shortest retainer path in property syntax) and the accumulated objects grouped by class
+//! shortest retainer path, [`retainer_path::text`]) and the accumulated objects grouped by class
 //! (`20 000 × closure "onError" home.js:12 — 13.9 MB`). Exact bytes appear where the talk
 //! has them; everything else uses [`human_bytes`].
 
 use std::fmt::Write;
 
-use super::chains::{self, Chain, Segment};
+use super::chains::Chain;
 use super::cluster_tree::{Row, RowKind};
 use super::diff::{ClassDelta, LeakGroup};
-use super::json::PathStep;
+use super::retainer_path::{self, PathStep};
 use super::strings::DuplicateString;
 use super::suspects::{Suspect, SuspectKind};
 use super::{labels, DomView};
@@ -29,60 +29,11 @@ pub fn count(n: u64) -> String {
     thousands(n).replace(',', " ")
 }
 
-/// A retainer path in property syntax: `(GC roots) → … → client → _events → error`.
-/// Paths longer than 12 steps keep their first 3 and last 8 steps.
-pub fn path(steps: &[PathStep]) -> String {
-    if steps.is_empty() {
-        return "(no strong path from a GC root: retained through weak references only)".into();
-    }
-    // A leading run of synthetic roots reads as its last member: `(Handle scope) → …`.
-    let lead = steps.iter().take_while(|s| s.synthetic).count();
-    let start = lead.saturating_sub(1).min(steps.len() - 1);
-    let mut parts: Vec<String> = Vec::with_capacity(steps.len());
-    parts.push(steps[start].name.clone());
-    parts.extend(folded_edges(&steps[start + 1..]));
-    if parts.len() > 12 {
-        let tail = parts.split_off(parts.len() - 8);
-        parts.truncate(3);
-        parts.push("…".into());
-        parts.extend(tail);
-    }
-    parts.join(" → ")
-}
-
-/// The edges of `steps`, a repeated block written once: `(next) ×40000` (see
-/// [`chains::segments`]; element indices count as one step name).
-fn folded_edges(steps: &[PathStep]) -> Vec<String> {
-    let keys: Vec<(&str, &str)> = steps
-        .iter()
-        .map(|st| {
-            let index = st.edge.starts_with('[') && st.edge.ends_with(']');
-            (
-                if index { "[]" } else { st.edge.as_str() },
-                st.name.as_str(),
-            )
-        })
-        .collect();
-    chains::segments(&keys)
-        .into_iter()
-        .map(|seg| match seg {
-            Segment::One(i) => steps[i].edge.clone(),
-            Segment::Repeat(r) => {
-                let block: Vec<&str> = keys[r.start..r.start + r.period]
-                    .iter()
-                    .map(|k| k.0)
-                    .collect();
-                format!("({}) ×{}", block.join(" → "), r.times)
-            }
-        })
-        .collect()
-}
-
 fn instance(view: &DomView, n: u32) -> String {
     let s = view.snapshot;
     format!(
         "\"{}\" {} @{}",
-        labels::object_name(s, n),
+        labels::object_name(view, n),
         match s.node_kind(n) {
             format::NodeKind::Closure => "closure",
             _ => "instance",
@@ -169,7 +120,7 @@ pub fn leak_report(
         }
         let _ = writeln!(o, "  Keywords: {}", x.keywords.join(", "));
         if let Some(p) = paths.get(i) {
-            let _ = writeln!(o, "  Path: {}", path(p));
+            let _ = writeln!(o, "  Path: {}", retainer_path::text(p));
         }
         if !x.groups.is_empty() {
             let what = match x.kind {
@@ -207,7 +158,7 @@ pub fn tree(view: &DomView, rows: &[Row]) -> String {
             RowKind::Node { node } => writeln!(
                 o,
                 "{indent}{} @{}  self {}, retained {} ({pct:.1} %)",
-                labels::object_name(s, *node),
+                labels::object_name(view, *node),
                 s.node_id(*node),
                 human_bytes(s.self_size(*node)),
                 human_bytes(r.retained_size)
@@ -296,7 +247,8 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 /// memlab-style leak groups; at most `top`.
-pub fn leak_groups(s: &HeapSnapshot, groups: &[LeakGroup], top: usize) -> String {
+pub fn leak_groups(view: &DomView, groups: &[LeakGroup], top: usize) -> String {
+    let s = view.snapshot;
     let mut o = String::new();
     if groups.is_empty() {
         let _ = writeln!(
@@ -315,7 +267,8 @@ pub fn leak_groups(s: &HeapSnapshot, groups: &[LeakGroup], top: usize) -> String
             human_bytes(g.retained_size),
             s.node_id(g.representative)
         );
-        let _ = writeln!(o, "  Path: {}", path(&super::json::path_steps(s, &g.path)));
+        let steps = super::json::path_steps(view, &g.path);
+        let _ = writeln!(o, "  Path: {}", retainer_path::text(&steps));
     }
     if groups.len() > top {
         let _ = writeln!(o, "… {} more groups", groups.len() - top);

@@ -1,11 +1,10 @@
 //! `console.log` / `warn` / `error` with Node's `util.inspect` formatting for the values of
 //! the subset (`'str'` inside containers, `[ 1, 2 ]`, `{ a: 1 }`, `Client { … }`,
-//! `[Function: name]`, `Map(1) { 'k' => 1 }`), and `process` with `memoryUsage()` read
-//! from the simulated heap.
+//! `[Function: name]`, `Map(1) { 'k' => 1 }`).
 
-use sim::{Handle, InstanceType, SpaceId, Tagged};
+use sim::{Handle, InstanceType, Tagged};
 
-use super::{global, method, property};
+use super::{global, method};
 use crate::eval::{Interp, JsResult, NativeCall};
 use crate::value::{number_to_string, Kind};
 
@@ -17,17 +16,7 @@ pub fn install(it: &mut Interp<'_>) -> JsResult<()> {
     method(it, c, "info", log, 0)?;
     method(it, c, "warn", log, 0)?;
     method(it, c, "error", log, 0)?;
-    global(it, "console", c)?;
-    let p = it.object_with_prototype(op)?;
-    method(it, p, "memoryUsage", memory_usage, 0)?;
-    let env = it.plain_object(4)?;
-    property(it, p, "env", env)?;
-    let argv = it.array(&[])?;
-    property(it, p, "argv", argv)?;
-    let platform = it.string("linux")?;
-    property(it, p, "platform", platform)?;
-    global(it, "process", p)?;
-    Ok(())
+    global(it, "console", c)
 }
 
 fn log(it: &mut Interp<'_>, c: &NativeCall<'_>) -> JsResult<Handle> {
@@ -151,40 +140,4 @@ fn braces(parts: &[String], open: char, close: char) -> String {
     } else {
         format!("{open}\n  {}\n{close}", parts.join(",\n  "))
     }
-}
-
-fn memory_usage(it: &mut Interp<'_>, _c: &NativeCall<'_>) -> JsResult<Handle> {
-    let h = &it.heap;
-    let used: usize = [
-        SpaceId::New,
-        SpaceId::Old,
-        SpaceId::Code,
-        SpaceId::Map,
-        SpaceId::LargeObject,
-    ]
-    .iter()
-    .map(|&s| h.space_used(s))
-    .sum();
-    let total: usize = [
-        SpaceId::New,
-        SpaceId::Old,
-        SpaceId::Code,
-        SpaceId::Map,
-        SpaceId::LargeObject,
-    ]
-    .iter()
-    .map(|&s| h.space_committed(s))
-    .sum();
-    let o = it.plain_object(5)?;
-    for (name, v) in [
-        ("rss", total as f64),
-        ("heapTotal", total as f64),
-        ("heapUsed", used as f64),
-        ("external", 0.0),
-        ("arrayBuffers", 0.0),
-    ] {
-        let n = it.number(v)?;
-        property(it, o, name, n)?;
-    }
-    Ok(o)
 }

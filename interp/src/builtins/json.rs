@@ -25,12 +25,18 @@ fn stringify(it: &mut Interp<'_>, c: &NativeCall<'_>) -> JsResult<Handle> {
         Some(i) if it.kind(it.heap.get(i)) == Kind::String => it.to_text(it.heap.get(i)),
         _ => String::new(),
     };
+    match to_json(it, v, &indent)? {
+        Some(text) => it.string(&text),
+        None => Ok(it.undefined()),
+    }
+}
+
+/// `v` as JSON text indented by `indent`, or `None` when it has no JSON form.
+pub fn to_json(it: &mut Interp<'_>, v: Handle, indent: &str) -> JsResult<Option<String>> {
     let mut out = String::new();
     let mut stack = Vec::new();
-    if !write(it, it.heap.get(v), &indent, 0, &mut out, &mut stack)? {
-        return Ok(it.undefined());
-    }
-    it.string(&out)
+    let written = write(it, it.heap.get(v), indent, 0, &mut out, &mut stack)?;
+    Ok(written.then_some(out))
 }
 
 fn quote(s: &str, out: &mut String) {

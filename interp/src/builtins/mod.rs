@@ -14,6 +14,8 @@ pub mod errors;
 pub mod json;
 pub mod math;
 pub mod object;
+pub mod process;
+pub mod promise;
 pub mod string;
 
 use sim::object::map;
@@ -57,13 +59,26 @@ pub fn constructor(
     params: u32,
     proto: Handle,
 ) -> JsResult<Handle> {
+    let ctor = class(it, name, f, params, proto)?;
+    global(it, name, ctor)?;
+    Ok(ctor)
+}
+
+/// A native constructor `name` whose `prototype` is `proto` (and `proto.constructor` it),
+/// not installed anywhere.
+pub fn class(
+    it: &mut Interp<'_>,
+    name: &str,
+    f: NativeFn,
+    params: u32,
+    proto: Handle,
+) -> JsResult<Handle> {
     let ctor = it.native_function(name, f, params)?;
     let (cv, pv) = (it.heap.get(ctor), it.heap.get(proto));
     it.heap
         .set_field(cv, sim::object::closure::PROTOTYPE_OR_INITIAL_MAP, pv);
     let c = it.realm.names.constructor;
     it.set(proto, c, ctor)?;
-    global(it, name, ctor)?;
     Ok(ctor)
 }
 
@@ -82,6 +97,8 @@ pub fn install(it: &mut Interp<'_>) -> JsResult<()> {
     it.realm.names.prototype = it.intern("prototype")?;
     it.realm.names.constructor = it.intern("constructor")?;
     it.realm.names.message = it.intern("message")?;
+    it.realm.names.name = it.intern("name")?;
+    it.realm.names.size = it.intern("size")?;
     // Object.prototype: the end of every chain.
     let m = it.heap.new_class_map("Object", 4)?;
     let op = it.heap.alloc_object(m)?;
@@ -101,9 +118,11 @@ pub fn install(it: &mut Interp<'_>) -> JsResult<()> {
     string::install(it, op)?;
     errors::install(it, op)?;
     collections::install(it, op)?;
+    promise::install(it, op)?;
     math::install(it, op)?;
     json::install(it)?;
     console::install(it)?;
+    crate::hooks::install(it)?;
     let g = it.heap.global();
     let g = it.heap.handle(g);
     global(it, "globalThis", g)?;

@@ -15,8 +15,8 @@
 //! `JSObject::NewElementsCapacity`: `old + old/2 + 16`.
 
 use super::InstanceType;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::{AllocSpace, Heap, HeapError};
-use crate::tagged::{Address, Tagged};
 
 pub const JS_ARRAY_WORDS: usize = 4;
 /// Word index of a `JSArray`'s length.
@@ -55,11 +55,14 @@ impl Heap {
                 space: "fixed array",
                 requested: len.saturating_mul(8),
                 used: self.old_generation_size(),
-                limit: self.profile.max_old_generation,
+                limit: self.managed.profile.max_old_generation,
             });
         }
         let a = self.allocate_raw(16 + 8 * len, space)?;
-        self.init_object(a, &[self.root_map_word(ty), Tagged::smi(len as i32).0]);
+        self.init_object(
+            a,
+            &[self.managed.root_map_word(ty), Tagged::smi(len as i32).0],
+        );
         let u = self.undefined_value().0;
         self.words_at_mut(a + 16, len).fill(u);
         Ok(Tagged::strong(a))
@@ -107,7 +110,7 @@ impl Heap {
         let a = self.allocate_raw(JS_ARRAY_WORDS * 8, AllocSpace::Young)?;
         let efa = self.empty_fixed_array().0;
         let words = [
-            self.root_map_word(InstanceType::JSArray),
+            self.managed.root_map_word(InstanceType::JSArray),
             efa,
             self.get(he).0,
             Tagged::smi(len as i32).0,

@@ -18,8 +18,8 @@
 //! and column are what a snapshot's `locations` report for the closure.
 
 use super::InstanceType;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::{AllocSpace, Heap, HeapError};
-use crate::tagged::{Address, Tagged};
 
 pub const JS_FUNCTION_WORDS: usize = 8;
 pub const SHARED: usize = 3;
@@ -59,9 +59,9 @@ impl Heap {
             let s = self.internalize(script)?;
             let hs = self.handle(s);
             let a = self.allocate_raw(SFI_WORDS * 8, AllocSpace::Code)?;
-            let code = self.roots.list(crate::RootKind::Builtins)[1];
+            let code = self.managed.roots.list(crate::RootKind::Builtins)[1];
             let words = [
-                self.root_map_word(InstanceType::SharedFunctionInfo),
+                self.managed.root_map_word(InstanceType::SharedFunctionInfo),
                 self.get(hn).0,
                 code.0,
                 self.get(hs).0,
@@ -92,9 +92,9 @@ impl Heap {
             self.native_context()
         };
         let efa = self.empty_fixed_array().0;
-        let code = self.roots.list(crate::RootKind::Builtins)[0];
+        let code = self.managed.roots.list(crate::RootKind::Builtins)[0];
         let words = [
-            self.root_map_word(InstanceType::JSFunction),
+            self.managed.root_map_word(InstanceType::JSFunction),
             efa,
             efa,
             shared.0,

@@ -11,8 +11,8 @@
 //! | 4..  | instructions     | raw bytes (filled with `int3`, 0xCC: never executed) |
 
 use super::InstanceType;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::{AllocSpace, Heap, HeapError};
-use crate::tagged::{Address, Tagged};
 
 pub const HEADER_WORDS: usize = 4;
 pub const INSTRUCTION_SIZE: usize = 1;
@@ -42,7 +42,7 @@ impl Heap {
             let payload = super::round_words(instruction_size);
             let a = self.allocate_raw(8 * (HEADER_WORDS + payload), AllocSpace::Code)?;
             let words = [
-                self.root_map_word(InstanceType::Code),
+                self.managed.root_map_word(InstanceType::Code),
                 Tagged::smi(instruction_size as i32).0,
                 Tagged::smi(kind as i32).0,
                 self.get(hn).0,

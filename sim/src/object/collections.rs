@@ -20,14 +20,14 @@
 //! is rebuilt (twice the buckets when at least half the entries are live, else the same
 //! size), which drops deleted entries and keeps insertion order. Keys compare by
 //! SameValueZero: strings by content, numbers by value, other objects by identity; an
-//! object's hash is its stable id ([`crate::ids`]), as stable across moves as V8's identity
+//! object's hash is its stable id ([`crate::heap::ids`]), as stable across moves as V8's identity
 //! hash. An ephemeron table's values are reported with their key so issue 6 can apply the
 //! ephemeron rule; the scavenger treats them strongly, as V8's scavenger does.
 
 use super::InstanceType;
+use crate::heap::roots::Handle;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::{AllocSpace, Heap, HeapError};
-use crate::roots::Handle;
-use crate::tagged::{Address, Tagged};
 
 pub const JS_COLLECTION_WORDS: usize = 4;
 pub const TABLE: usize = 3;

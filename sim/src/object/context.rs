@@ -17,8 +17,8 @@
 //! as an internal edge, which is how a leak through a closure's captured scope shows up.
 
 use super::InstanceType;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::{AllocSpace, Heap, HeapError};
-use crate::tagged::{Address, Tagged};
 
 pub const HEADER_SLOTS: usize = 4;
 pub const SCOPE_INFO: usize = 2;

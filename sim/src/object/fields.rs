@@ -25,8 +25,8 @@
 //! [`FieldKind::Weak`] whatever its slot.
 
 use super::{context, js_object, Field, FieldKind, FieldName, InstanceType};
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::Heap;
-use crate::tagged::{Address, Tagged};
 
 type Statics = &'static [(usize, &'static str)];
 

@@ -20,8 +20,8 @@
 //! `HeapNumber` (16 bytes): map, value (raw IEEE double).
 
 use super::InstanceType;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::{AllocSpace, Heap, HeapError};
-use crate::tagged::{Address, Tagged};
 
 pub const HEADER_WORDS: usize = 3;
 pub const PROPERTIES: usize = 1;
@@ -73,7 +73,7 @@ impl Heap {
         self.init_object(
             a,
             &[
-                self.root_map_word(InstanceType::HeapNumber),
+                self.managed.root_map_word(InstanceType::HeapNumber),
                 value.to_bits(),
             ],
         );
@@ -236,7 +236,7 @@ impl Heap {
     /// `obj[name]` for a named own property, if present. Does not allocate.
     pub fn get_property(&self, obj: Tagged, name: &str) -> Option<Tagged> {
         let &i = self.string_table.get(name)?;
-        let n = self.roots.list(crate::RootKind::StringTable)[i];
+        let n = self.managed.roots.list(crate::RootKind::StringTable)[i];
         self.named_properties(obj.addr())
             .into_iter()
             .find(|&(k, _)| k == n)

@@ -25,8 +25,8 @@
 //! normalization).
 
 use super::InstanceType;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::{Heap, HeapError};
-use crate::tagged::{Address, Tagged};
 
 pub const INSTANCE_TYPE: usize = 1;
 pub const INSTANCE_SIZE: usize = 2;
@@ -60,7 +60,7 @@ impl Heap {
         let constructor = self.get(hc);
         self.close_handle_scope(scope);
         let a = a?;
-        let meta = self.meta_map_word();
+        let meta = self.managed.meta_map_word();
         let empty = self.empty_fixed_array();
         let null = self.null_value();
         let words = [
@@ -104,10 +104,16 @@ impl Heap {
     /// and kept alive by the `(Strong roots)` list thereafter.
     pub fn class_map(&mut self, name: &str, inobject: usize) -> Result<Tagged, HeapError> {
         if let Some(&i) = self.class_maps.get(&(name.to_string(), inobject)) {
-            return Ok(self.roots.list(crate::roots::RootKind::StrongRootList)[i]);
+            return Ok(self
+                .managed
+                .roots
+                .list(crate::heap::roots::RootKind::StrongRootList)[i]);
         }
         let m = self.new_class_map(name, inobject)?;
-        let l = self.roots.list_mut(crate::roots::RootKind::StrongRootList);
+        let l = self
+            .managed
+            .roots
+            .list_mut(crate::heap::roots::RootKind::StrongRootList);
         l.push(m);
         let i = l.len() - 1;
         self.class_maps.insert((name.to_string(), inobject), i);
@@ -115,11 +121,6 @@ impl Heap {
     }
 
     /// The instance type a map describes.
-    pub fn map_instance_type(&self, map: Address) -> InstanceType {
-        let v = self.word(map, INSTANCE_TYPE).smi_value();
-        InstanceType::from_u8(v as u8).expect("corrupt map: unknown instance type")
-    }
-
     pub fn map_inobject_properties(&self, map: Address) -> usize {
         self.word(map, INOBJECT_PROPERTIES).smi_value() as usize
     }

@@ -27,7 +27,7 @@ pub mod js_object;
 pub mod map;
 pub mod string;
 
-use crate::tagged::Tagged;
+use crate::heap::tagged::Tagged;
 
 /// The type tag stored in a map (as a Smi in [`map::INSTANCE_TYPE`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]

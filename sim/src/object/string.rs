@@ -19,8 +19,8 @@
 //! strings in old space listed in the string table, the `(Internalized strings)` root.
 
 use super::InstanceType;
+use crate::heap::tagged::{Address, Tagged};
 use crate::heap::{AllocSpace, Heap, HeapError};
-use crate::tagged::{Address, Tagged};
 
 pub const LENGTH: usize = 1;
 pub const HASH: usize = 2;
@@ -66,7 +66,7 @@ impl Heap {
         self.init_object(
             a,
             &[
-                self.root_map_word(ty),
+                self.managed.root_map_word(ty),
                 Tagged::smi(units.len() as i32).0,
                 Tagged::smi(0).0,
             ],
@@ -88,11 +88,11 @@ impl Heap {
     /// The unique old-space copy of `s`, listed in the string table.
     pub fn internalize(&mut self, s: &str) -> Result<Tagged, HeapError> {
         if let Some(&i) = self.string_table.get(s) {
-            return Ok(self.roots.list(crate::RootKind::StringTable)[i]);
+            return Ok(self.managed.roots.list(crate::RootKind::StringTable)[i]);
         }
         let units: Vec<u16> = s.encode_utf16().collect();
         let t = self.alloc_seq_string(&units, AllocSpace::Old)?;
-        let l = self.roots.list_mut(crate::RootKind::StringTable);
+        let l = self.managed.roots.list_mut(crate::RootKind::StringTable);
         l.push(t);
         self.string_table.insert(s.to_string(), l.len() - 1);
         Ok(t)
@@ -126,7 +126,7 @@ impl Heap {
         self.close_handle_scope(scope);
         let a = a?;
         let words = [
-            self.root_map_word(InstanceType::ConsString),
+            self.managed.root_map_word(InstanceType::ConsString),
             Tagged::smi(len as i32).0,
             Tagged::smi(0).0,
             first.0,
@@ -175,7 +175,7 @@ impl Heap {
             let a = self.allocate_raw(CONS_WORDS * 8, AllocSpace::Young)?;
             let parent = self.get(hp);
             let words = [
-                self.root_map_word(InstanceType::SlicedString),
+                self.managed.root_map_word(InstanceType::SlicedString),
                 Tagged::smi(len as i32).0,
                 Tagged::smi(0).0,
                 parent.0,

@@ -38,11 +38,11 @@ use format::{
 
 use super::index::Bits;
 use super::reach::GcGraph;
+use crate::heap::roots::RootKind;
+use crate::heap::tagged::Address;
 use crate::heap::{Heap, RootIndex};
 use crate::object::code::CodeKind;
 use crate::object::{FieldName, InstanceType};
-use crate::roots::RootKind;
-use crate::tagged::Address;
 
 /// Which objects of a heap appear in its snapshot, and their node ordinals.
 pub struct Included {
@@ -124,7 +124,7 @@ pub fn sub_root_for(format: Format, kind: RootKind) -> usize {
 
 /// The snapshot id of an object with simulator id `sim_id` in `format`.
 pub fn snapshot_id(format: Format, sim_id: u32) -> u32 {
-    sim_id - crate::ids::FIRST_OBJECT_ID + format.first_object_id()
+    sim_id - crate::heap::ids::FIRST_OBJECT_ID + format.first_object_id()
 }
 
 /// How a node is named: a fixed text, a heap string (cached by address), or text built

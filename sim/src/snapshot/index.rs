@@ -10,8 +10,8 @@
 //! static trees and graphs", FOCS 1989). That costs about 1.5 bits per heap word instead of
 //! a hash map entry per object, and answers in O(1) with two memory reads.
 
+use crate::heap::tagged::Address;
 use crate::heap::Heap;
-use crate::tagged::Address;
 
 const CHUNK_SHIFT: u32 = 32;
 

@@ -21,9 +21,9 @@
 use std::collections::HashMap;
 
 use super::index::{Bits, ObjectIndex};
+use crate::heap::tagged::Address;
 use crate::heap::Heap;
 use crate::object::{FieldKind, FieldName};
-use crate::tagged::Address;
 
 const WEAK: u32 = 1 << 31;
 
@@ -111,7 +111,7 @@ impl GcGraph {
             eph.into_iter().map(|(k, v, t)| (t, k, v)).collect();
         eph_by_table.sort_unstable();
         let mut roots = Vec::new();
-        for (ki, kind) in crate::roots::RootKind::ALL.iter().enumerate() {
+        for (ki, kind) in crate::heap::roots::RootKind::ALL.iter().enumerate() {
             for slot in heap.roots().list(*kind) {
                 if slot.is_heap_object() && !slot.is_weak() {
                     if let Some(o) = index.ordinal(slot.addr()) {

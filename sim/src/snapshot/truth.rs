@@ -13,7 +13,9 @@
 //! coincide, i.e. except around WeakMaps: dropping a WeakMap's table frees values whose
 //! keys stay alive, while DevTools attributes such a value to its key alone.
 //!
-//! Each object costs one marking of the live heap, so large heaps get a sample.
+//! The oracle answers 64 objects per traversal of the live heap (its bit-parallel lanes,
+//! `sim/src/oracle/lanes.rs`), so a sample of hundreds costs a few markings;
+//! [`retained_by_gc`] here marks once per object and is meant for checking.
 
 use super::graph::{describe_node, snapshot_id};
 use super::index::Bits;
@@ -21,18 +23,13 @@ use super::reach::GcGraph;
 use super::Format;
 use crate::heap::Heap;
 
-/// One object's truth record (`FILE.truth.json`: `{"objects": [{"id","name","retained_by_gc"}]}`).
+/// One object's truth record, an entry of `FILE.truth.json`'s `objects` (the file is
+/// written by the `scenarios` crate's `truth` module).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TruthEntry {
     pub id: u32,
     pub name: String,
     pub retained_by_gc: u64,
-}
-
-/// The truth file.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Truth {
-    pub objects: Vec<TruthEntry>,
 }
 
 /// `retained_by_gc` of object ordinal `o`: 0 for an object a full GC frees anyway.
@@ -52,7 +49,7 @@ pub fn sample(
     format: Format,
     max: usize,
     seed: u64,
-) -> Truth {
+) -> Vec<TruthEntry> {
     let live_count = live.count_ones() as usize;
     let mut chosen = Bits::new(g.len() as usize);
     if max >= live_count {
@@ -102,7 +99,7 @@ pub fn sample(
     }
     let addrs: Vec<_> = picked.iter().map(|p| p.0).collect();
     let oracle = heap.retained_by_gc_many(&addrs);
-    let objects = picked
+    picked
         .into_iter()
         .zip(oracle)
         .map(|((_, id, name), r)| TruthEntry {
@@ -110,6 +107,5 @@ pub fn sample(
             name,
             retained_by_gc: r.bytes,
         })
-        .collect();
-    Truth { objects }
+        .collect()
 }

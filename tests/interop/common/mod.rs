@@ -363,3 +363,33 @@ pub fn memlab(tc: &Toolchain, snapshot: &Path) -> MemlabCheck {
         root_retained_size: u("root_retained_size"),
     }
 }
+
+/// Whether heapsim reads `snapshot` as DevTools' worker does: the same graph (every node's
+/// id, type, name, sizes, distance, dominator) and the same Summary classes. `Err` is the
+/// failure text, for suites that check a snapshot they did not write with
+/// [`generate`] (live captures).
+pub fn devtools_agrees(tc: &Toolchain, snapshot: &Path) -> Result<(), String> {
+    let (summary, nodes) = devtools_both(tc, snapshot);
+    if !summary.problems.is_empty() {
+        return Err(format!(
+            "DevTools reports a broken snapshot: {:?}",
+            summary.problems
+        ));
+    }
+    let a = heapsim::analyse(snapshot);
+    let nodes_report = compare::compare_nodes(&nodes, &heapsim::node_rows(&a));
+    let classes_report = compare::compare_classes(&summary.classes, &heapsim::class_rows(&a));
+    let mut failure = String::new();
+    if !nodes_report.is_clean() {
+        let path_of = |ordinal: usize| heapsim::retainer_path(&a, ordinal as u32);
+        failure += &compare::describe_nodes(&nodes_report, &path_of);
+    }
+    if !classes_report.is_clean() {
+        failure += &compare::describe_classes(&classes_report);
+    }
+    if failure.is_empty() {
+        Ok(())
+    } else {
+        Err(failure)
+    }
+}

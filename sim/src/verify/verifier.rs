@@ -1,0 +1,585 @@
+//! The heap verifier, the simulator's counterpart of V8's `--verify-heap`
+//! (`Heap::Verify`, `src/heap/heap.cc`, and the `*Verify` methods of `objects-debug.cc`).
+//!
+//! [`crate::Heap::verify`] checks the heap's structure at any quiescent point:
+//! * every space can be walked object by object: each map word points at a map (an object
+//!   whose own map is the meta map), each size stays inside its page or semi-space;
+//! * every pointer — in objects and in roots — points at the start of a live object in a
+//!   live space, and never into from-space;
+//! * every old-to-new pointer is in the remembered set.
+//!
+//! Around a scavenge ([`crate::Heap::set_verify_heap`]) it also checks what the collection
+//! must preserve. [`PreGc::capture`] records, before the GC, every object the scavenger must
+//! keep — those reachable from the roots, plus the whole old generation (a scavenge treats
+//! all old objects as live) — by stable id, with its contents where each pointer is
+//! replaced by its target's id. [`check_after_scavenge`] then requires that afterwards:
+//! * the heap holds exactly those objects (nothing lost, nothing unreachable kept) with
+//!   identical contents (nothing altered by the move);
+//! * every young survivor that had already survived once (below the age mark) is now in
+//!   old space and every other one is still young — promotion exactly after the second
+//!   survival (unless old space was full, which the event reports);
+//! * the structural checks above hold.
+
+use crate::heap::memory::{chunk_base, chunk_of};
+use crate::heap::space::SpaceId;
+use crate::heap::tagged::{map_word, Address, Tagged};
+use crate::heap::Heap;
+use crate::object::InstanceType;
+
+/// A verifier finding: which GC (0 = a direct call) and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct VerifyError {
+    pub gc: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.gc == 0 {
+            write!(f, "heap verification failed: {}", self.message)
+        } else {
+            write!(
+                f,
+                "heap verification failed after GC #{}: {}",
+                self.gc, self.message
+            )
+        }
+    }
+}
+
+impl std::error::Error for VerifyError {}
+
+/// Counts of the verification runs made with `set_verify_heap(true)`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VerifierStats {
+    pub checks: u64,
+    pub failures: Vec<VerifyError>,
+}
+
+impl Heap {
+    /// Checks the heap's structure (see the module doc).
+    pub fn verify(&self) -> Result<(), VerifyError> {
+        verify_structure(self, 0)
+    }
+}
+
+/// A set of addresses as one bitmap per chunk (one bit per word): flat and allocation-light.
+#[derive(Default)]
+struct AddrSet {
+    bits: Vec<Vec<u64>>,
+}
+
+impl AddrSet {
+    fn insert(&mut self, heap: &Heap, a: Address) -> bool {
+        let c = chunk_of(a);
+        if self.bits.len() <= c {
+            self.bits.resize(c + 1, Vec::new());
+        }
+        let b = &mut self.bits[c];
+        if b.is_empty() {
+            b.resize(heap.managed.mem.chunk(c).words.len().div_ceil(64), 0);
+        }
+        let w = crate::heap::memory::word_offset(a);
+        let m = 1u64 << (w % 64);
+        let fresh = b[w / 64] & m == 0;
+        b[w / 64] |= m;
+        fresh
+    }
+
+    fn contains(&self, a: Address) -> bool {
+        let w = crate::heap::memory::word_offset(a);
+        self.bits
+            .get(chunk_of(a))
+            .and_then(|b| b.get(w / 64))
+            .is_some_and(|x| x & (1 << (w % 64)) != 0)
+    }
+}
+
+fn err(gc: usize, message: String) -> VerifyError {
+    VerifyError { gc, message }
+}
+
+/// Whether `addr` is a plausible map: inside a mapped chunk, holding the meta map.
+fn is_map(heap: &Heap, addr: Address) -> bool {
+    addr.is_multiple_of(8)
+        && heap
+            .managed
+            .mem
+            .space_of(addr)
+            .is_some_and(|s| s == SpaceId::Map || s == SpaceId::Old)
+        && heap.managed.mem.read(addr) == heap.managed.meta_map_word()
+}
+
+pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError> {
+    // Walk every space, collecting object starts.
+    let mut ranges: Vec<(SpaceId, usize, usize)> = vec![(
+        SpaceId::New,
+        heap.managed.new_space.to_chunk(),
+        heap.managed.new_space.top,
+    )];
+    for s in [
+        &heap.managed.old_space,
+        &heap.managed.code_space,
+        &heap.managed.map_space,
+    ] {
+        ranges.extend(s.pages.iter().zip(&s.tops).map(|(&c, &t)| (s.id, c, t)));
+    }
+    ranges.extend(heap.managed.lo_space.chunks.iter().map(|&c| {
+        (
+            SpaceId::LargeObject,
+            c,
+            heap.managed.mem.chunk(c).words.len() * 8,
+        )
+    }));
+    let mut starts = AddrSet::default();
+    let mut objects: Vec<Address> = Vec::new();
+    for &(space, c, end) in &ranges {
+        let mut off = 0usize;
+        while off < end {
+            let a = chunk_base(c) + off as u64;
+            let mw = heap.managed.mem.read(a);
+            if map_word::is_forwarding(mw) {
+                return Err(err(
+                    gc,
+                    format!(
+                        "{} object {a:#x} has a forwarding address {mw:#x} in its map word",
+                        space.v8_name()
+                    ),
+                ));
+            }
+            if !Tagged(mw).is_strong() || !is_map(heap, Tagged(mw).addr()) {
+                return Err(err(
+                    gc,
+                    format!(
+                        "{} object {a:#x} has map word {mw:#x}, which is not a map",
+                        space.v8_name()
+                    ),
+                ));
+            }
+            let b = heap.body(a);
+            if b.size_words == 0 || off + b.size_bytes() > end {
+                return Err(err(
+                    gc,
+                    format!(
+                        "{} {} at {a:#x} has size {} past its space's end",
+                        space.v8_name(),
+                        b.ty.v8_name(),
+                        b.size_bytes()
+                    ),
+                ));
+            }
+            if space == SpaceId::LargeObject && off + b.size_bytes() != end {
+                return Err(err(
+                    gc,
+                    format!("large object {a:#x} does not fill its chunk"),
+                ));
+            }
+            if !b.ty.is_filler() {
+                starts.insert(heap, a);
+                objects.push(a);
+            }
+            off += b.size_bytes();
+        }
+    }
+    let from = heap.managed.new_space.from_chunk();
+    let check_target = |what: &dyn Fn() -> String, v: Tagged| -> Result<(), VerifyError> {
+        if !v.is_heap_object() {
+            return Ok(());
+        }
+        let t = v.addr();
+        if chunk_of(t) == from {
+            return Err(err(
+                gc,
+                format!("{} points into from-space ({t:#x})", what()),
+            ));
+        }
+        if !starts.contains(t) {
+            return Err(err(
+                gc,
+                format!(
+                    "{} points at {t:#x}, which is not the start of a live object",
+                    what()
+                ),
+            ));
+        }
+        Ok(())
+    };
+    for &a in &objects {
+        let b = heap.body(a);
+        let old = !heap.managed.new_space.contains(a);
+        for i in 1..b.tagged_end {
+            let v = heap.word(a, i);
+            check_target(&|| format!("field {i} of {} {a:#x}", b.ty.v8_name()), v)?;
+            if old
+                && v.is_heap_object()
+                && heap.managed.new_space.contains(v.addr())
+                && !heap.is_remembered(a + 8 * i as u64)
+            {
+                return Err(err(gc, format!("old-to-new pointer in field {i} of {} {a:#x} (to {:#x}) is not in the remembered set", b.ty.v8_name(), v.addr())));
+            }
+        }
+    }
+    for kind in crate::heap::roots::RootKind::ALL {
+        for (i, &v) in heap.managed.roots.list(kind).iter().enumerate() {
+            check_target(&|| format!("root {} #{i}", kind.snapshot_name()), v)?;
+        }
+    }
+    Ok(())
+}
+
+/// One object as the verifier remembers it; its words are `PreGc::words[start..start+len]`
+/// with pointers replaced by `id << 2 | tag` of their target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Record {
+    ty: InstanceType,
+    start: usize,
+    len: usize,
+    young: bool,
+    survived_once: bool,
+}
+
+/// What a scavenge must preserve, captured before it runs. Flat: records indexed by id
+/// (ids are dense odd numbers), contents in one word arena.
+#[derive(Clone, Debug)]
+pub struct PreGc {
+    /// `(id - FIRST_OBJECT_ID) / 2` → record index + 1 (0: not live).
+    index: Vec<u32>,
+    records: Vec<Record>,
+    words: Vec<u64>,
+    young_bytes: usize,
+}
+
+/// Appends the canonical words of the object at `a` to `out`; `Err` names a pointer
+/// target without an id.
+fn canonical(heap: &Heap, a: Address, out: &mut Vec<u64>) -> Result<(), Address> {
+    let b = heap.body(a);
+    for (i, &w) in heap.words_at(a, b.size_words).iter().enumerate() {
+        let v = Tagged(w);
+        if i < b.tagged_end && v.is_heap_object() {
+            let id = heap.existing_object_id(v.addr()).ok_or(v.addr())?;
+            out.push(((id as u64) << 2) | (v.0 & 3));
+        } else {
+            out.push(w);
+        }
+    }
+    Ok(())
+}
+
+fn slot_of(id: u32) -> usize {
+    ((id - crate::heap::ids::FIRST_OBJECT_ID) / 2) as usize
+}
+
+impl PreGc {
+    /// Records the objects a scavenge must keep (assigning ids to them).
+    pub fn capture(heap: &mut Heap) -> PreGc {
+        // The live set: all old objects, plus young objects reachable from roots and old
+        // objects (breadth-first with an explicit queue).
+        let mut live: Vec<Address> = heap
+            .objects()
+            .filter(|&a| !heap.managed.new_space.contains(a))
+            .collect();
+        let mut seen = AddrSet::default();
+        let mut queue: Vec<Address> = Vec::new();
+        let push_young = |v: Tagged, seen: &mut AddrSet, queue: &mut Vec<Address>| {
+            if v.is_heap_object()
+                && heap.managed.new_space.contains(v.addr())
+                && seen.insert(heap, v.addr())
+            {
+                queue.push(v.addr());
+            }
+        };
+        for kind in crate::heap::roots::RootKind::ALL {
+            for &v in heap.managed.roots.list(kind) {
+                push_young(v, &mut seen, &mut queue);
+            }
+        }
+        for &a in &live {
+            let b = heap.body(a);
+            for &w in &heap.words_at(a, b.tagged_end)[1..] {
+                push_young(Tagged(w), &mut seen, &mut queue);
+            }
+        }
+        let mut qi = 0;
+        while qi < queue.len() {
+            let a = queue[qi];
+            qi += 1;
+            let b = heap.body(a);
+            for &w in &heap.words_at(a, b.tagged_end)[1..] {
+                push_young(Tagged(w), &mut seen, &mut queue);
+            }
+        }
+        live.extend(&queue);
+        for &a in &live {
+            heap.object_id(a);
+        }
+        let mut pre = PreGc {
+            index: vec![0; heap.ids.assigned() as usize],
+            records: Vec::with_capacity(live.len()),
+            words: Vec::new(),
+            young_bytes: 0,
+        };
+        for &a in &live {
+            let start = pre.words.len();
+            canonical(heap, a, &mut pre.words).expect("live objects point at live objects");
+            let young = heap.managed.new_space.contains(a);
+            if young {
+                pre.young_bytes += heap.size_of(a);
+            }
+            let id = heap.existing_object_id(a).expect("assigned above");
+            pre.records.push(Record {
+                ty: heap.instance_type(a),
+                start,
+                len: pre.words.len() - start,
+                young,
+                survived_once: young && heap.survived_once(a),
+            });
+            pre.index[slot_of(id)] = pre.records.len() as u32;
+        }
+        pre
+    }
+
+    fn get(&self, id: u32) -> Option<&Record> {
+        let i = *self.index.get(slot_of(id))?;
+        (i > 0).then(|| &self.records[i as usize - 1])
+    }
+
+    /// Number of objects the GC must keep.
+    pub fn live_objects(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Bytes of young objects the GC must keep.
+    pub fn live_young_bytes(&self) -> usize {
+        self.young_bytes
+    }
+}
+
+/// Checks a heap right after a scavenge against what was captured before it.
+pub fn check_after_scavenge(heap: &Heap, pre: &PreGc) -> Result<(), VerifyError> {
+    let gc = heap.events.len();
+    let last = heap.events.last().expect("called after a GC");
+    verify_structure(heap, gc)?;
+    let mut found = 0usize;
+    let mut scratch = Vec::new();
+    for a in heap.objects() {
+        let ty = heap.instance_type(a);
+        let Some(id) = heap.existing_object_id(a) else {
+            return Err(err(
+                gc,
+                format!(
+                    "{} {a:#x} in {} was not live before the GC but survived it",
+                    ty.v8_name(),
+                    space_name(heap, a)
+                ),
+            ));
+        };
+        let Some(r) = pre.get(id) else {
+            return Err(err(
+                gc,
+                format!(
+                    "{} @{id} at {a:#x} was unreachable before the GC but survived it",
+                    ty.v8_name()
+                ),
+            ));
+        };
+        found += 1;
+        scratch.clear();
+        canonical(heap, a, &mut scratch).map_err(|t| {
+            err(
+                gc,
+                format!(
+                    "{} @{id} points at {t:#x}, an object without an id",
+                    ty.v8_name()
+                ),
+            )
+        })?;
+        let before = &pre.words[r.start..r.start + r.len];
+        if r.ty != ty || before != &scratch[..] {
+            let i = before
+                .iter()
+                .zip(&scratch)
+                .position(|(x, y)| x != y)
+                .unwrap_or(before.len().min(scratch.len()));
+            return Err(err(
+                gc,
+                format!(
+                    "{} @{id} changed across the GC (first difference at word {i})",
+                    ty.v8_name()
+                ),
+            ));
+        }
+        if r.young {
+            let young_now = heap.managed.new_space.contains(a);
+            if r.survived_once && young_now && last.promotion_failures == 0 {
+                return Err(err(
+                    gc,
+                    format!(
+                        "{} @{id} survived its second scavenge but was not promoted",
+                        ty.v8_name()
+                    ),
+                ));
+            }
+            if !r.survived_once && !young_now {
+                return Err(err(
+                    gc,
+                    format!(
+                        "{} @{id} was promoted after its first scavenge",
+                        ty.v8_name()
+                    ),
+                ));
+            }
+            if young_now && !heap.survived_once(a) {
+                return Err(err(
+                    gc,
+                    format!(
+                        "{} @{id} survived but sits above the age mark",
+                        ty.v8_name()
+                    ),
+                ));
+            }
+        }
+    }
+    if found != pre.records.len() {
+        return Err(err(
+            gc,
+            format!(
+                "{} live objects before the GC, {} after: live objects were lost",
+                pre.records.len(),
+                found
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn space_name(heap: &Heap, a: Address) -> &'static str {
+    heap.space_of(a).map_or("no space", |s| s.v8_name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{GcReason, Profile};
+
+    fn heap_with_pair() -> (Heap, crate::Handle, crate::Handle) {
+        let mut heap = Heap::new(Profile::v8_6().with_semi_space(64 * 1024, 64 * 1024));
+        let _scope = heap.open_handle_scope();
+        let a = heap.alloc_object_of_class("A", 2).unwrap();
+        let ha = heap.handle(a);
+        let b = heap.alloc_string("payload").unwrap();
+        let hb = heap.handle(b);
+        let a = heap.get(ha);
+        heap.set_property(a, "b", heap.get(hb)).unwrap();
+        (heap, ha, hb)
+    }
+
+    #[test]
+    fn a_clean_heap_verifies() {
+        let (heap, _, _) = heap_with_pair();
+        heap.verify().unwrap();
+    }
+
+    #[test]
+    fn an_unrecorded_old_to_new_pointer_is_caught() {
+        let (mut heap, _, hb) = heap_with_pair();
+        let g = heap.global().addr();
+        // A raw store that bypasses the write barrier.
+        heap.managed.mem.write(
+            g + 8 * crate::object::js_object::PROPERTIES as u64,
+            heap.get(hb).0,
+        );
+        let e = heap.verify().unwrap_err();
+        assert!(e.message.contains("not in the remembered set"), "{e}");
+    }
+
+    #[test]
+    fn an_interior_pointer_is_caught() {
+        let (mut heap, ha, hb) = heap_with_pair();
+        let inner = Tagged::strong(heap.get(hb).addr() + 8);
+        heap.managed.mem.write(heap.get(ha).addr() + 8 * 3, inner.0);
+        let e = heap.verify().unwrap_err();
+        assert!(e.message.contains("not the start of a live object"), "{e}");
+    }
+
+    #[test]
+    fn a_pointer_into_from_space_is_caught() {
+        let (mut heap, ha, _) = heap_with_pair();
+        let stale = heap.get(ha);
+        heap.scavenge(GcReason::Explicit);
+        heap.managed
+            .roots
+            .list_mut(crate::RootKind::Extensions)
+            .push(stale);
+        let e = heap.verify().unwrap_err();
+        assert!(e.message.contains("from-space"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_map_word_is_caught() {
+        let (mut heap, _, hb) = heap_with_pair();
+        heap.managed.mem.write(
+            heap.get(hb).addr(),
+            Tagged::strong(heap.undefined_value().addr()).0,
+        );
+        let e = heap.verify().unwrap_err();
+        assert!(e.message.contains("not a map"), "{e}");
+    }
+
+    #[test]
+    fn altered_lost_and_resurrected_objects_are_caught() {
+        let (mut heap, ha, hb) = heap_with_pair();
+        // Altered: a field changes between capture and check.
+        let pre = PreGc::capture(&mut heap);
+        let a = heap.get(ha);
+        heap.set_field(a, 3, Tagged::smi(7));
+        heap.scavenge(GcReason::Explicit);
+        let e = check_after_scavenge(&heap, &pre).unwrap_err();
+        assert!(
+            e.message.contains("changed across the GC") || e.message.contains("lost"),
+            "{e}"
+        );
+
+        // Lost: a live object becomes unreachable behind the verifier's back.
+        let (mut heap, _, _) = heap_with_pair();
+        let c = heap.alloc_string("only rooted by a handle").unwrap();
+        let hc = heap.handle(c);
+        let pre = PreGc::capture(&mut heap);
+        let u = heap.undefined_value();
+        heap.set_handle(hc, u);
+        heap.scavenge(GcReason::Explicit);
+        let e = check_after_scavenge(&heap, &pre).unwrap_err();
+        assert!(e.message.contains("lost"), "{e}");
+
+        // Resurrected: an object allocated after the capture survives it.
+        let _ = hb;
+        let (mut heap, _, _) = heap_with_pair();
+        let pre = PreGc::capture(&mut heap);
+        let s = heap.alloc_string("late").unwrap();
+        heap.handle(s);
+        heap.scavenge(GcReason::Explicit);
+        let e = check_after_scavenge(&heap, &pre).unwrap_err();
+        assert!(e.message.contains("was not live before the GC"), "{e}");
+    }
+
+    #[test]
+    fn a_missed_promotion_is_caught() {
+        let (mut heap, _, _) = heap_with_pair();
+        heap.scavenge(GcReason::Explicit);
+        let pre = PreGc::capture(&mut heap);
+        // Pretend nothing had survived: the scavenger then keeps survivors young.
+        heap.managed.new_space.age_mark = 0;
+        heap.scavenge(GcReason::Explicit);
+        let e = check_after_scavenge(&heap, &pre).unwrap_err();
+        assert!(e.message.contains("was not promoted"), "{e}");
+    }
+
+    #[test]
+    fn verify_heap_mode_counts_checks() {
+        let (mut heap, _, _) = heap_with_pair();
+        heap.set_verify_heap(true);
+        heap.scavenge(GcReason::Explicit);
+        heap.scavenge(GcReason::Explicit);
+        assert_eq!(heap.verifier_stats().checks, 2);
+        assert!(heap.verifier_stats().failures.is_empty());
+    }
+}

@@ -1,0 +1,231 @@
+//! `heapsim run`: a scenario script on the simulated V8 heap, in memlab's phases (the
+//! harness is `interp::harness`, the contract `docs/scenario-runtime.md`). Writes each
+//! snapshot the run takes into the output folder, `gc.log` (the `--trace-gc` lines),
+//! `gc.jsonl` (one GC event per line) and `expect.json` (the script's expectations), then
+//! prints the leak report of the last snapshot as `heapsim analyze` prints it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::Args;
+use format::Format;
+use scenarios::scripts::{self, SCRIPTS};
+use sim::snapshot::{write_heap_snapshot, SnapshotOptions};
+use sim::{Heap, Profile};
+
+use super::analyze::{print_leak_report, Report};
+use super::output::{outln, OutputFile};
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:\n  \
+    heapsim run                           # the listeners scenario into ./heapsim-out/\n  \
+    heapsim run --list\n  \
+    heapsim run hot-reload -o out --repeat 100\n  \
+    heapsim run my-leak.js --format node24 --trace-gc\n\n\
+    A script exporting { setup, action, back, repeat } runs as setup → full GC → baseline →\n\
+    repeat × (action, back) → full GC → target → back → full GC → final; without an\n\
+    action it takes its own snapshots with snapshot(name). Exit status: 0; 2 for a script\n\
+    error (file:line:column, the line, a caret) or bad usage; 134 when the simulated heap\n\
+    runs out of memory (the snapshots taken so far are kept).")]
+pub struct RunArgs {
+    /// A script file, or the name of a shipped scenario (see --list). Default: listeners.
+    pub script: Option<String>,
+    /// List the shipped scenarios and exit.
+    #[arg(long)]
+    pub list: bool,
+    /// Output folder (created if missing).
+    #[arg(short = 'o', long = "output", default_value = "heapsim-out")]
+    pub output: PathBuf,
+    /// Snapshot layout: node20, node22, node24.
+    #[arg(long, default_value = "node20")]
+    pub format: Format,
+    /// Heap profile: v8-6 or modern.
+    #[arg(long, default_value = "modern")]
+    pub profile: String,
+    /// Override the script's `repeat` count.
+    #[arg(long, value_name = "N")]
+    pub repeat: Option<u64>,
+    /// Also print `gc.log`'s lines (one `--trace-gc` line per GC) on stderr.
+    #[arg(long)]
+    pub trace_gc: bool,
+    /// Seed of `Math.random`.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Instruction budget; exhausting it is a script error (bounds infinite loops).
+    #[arg(long, value_name = "N")]
+    pub max_steps: Option<u64>,
+    /// GC stress: a scavenge every N allocations, the heap verifier on around every GC.
+    #[arg(long, value_name = "N")]
+    pub gc_interval: Option<u64>,
+    /// Overwrite existing output files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The script to run: its `__filename` and source.
+struct Script {
+    path: String,
+    source: String,
+    embedded: bool,
+}
+
+pub fn run(args: RunArgs) -> anyhow::Result<i32> {
+    if args.list {
+        for s in &SCRIPTS {
+            outln!("{:<18} {}", s.name, s.summary());
+        }
+        return Ok(0);
+    }
+    let profile = Profile::from_name(&args.profile).ok_or_else(|| {
+        anyhow::anyhow!(
+            "--profile: unknown profile {:?} (v8-6 or modern)",
+            args.profile
+        )
+    })?;
+    let script = resolve(args.script.as_deref().unwrap_or(SCRIPTS[0].name))?;
+    std::fs::create_dir_all(&args.output)
+        .with_context(|| format!("{}: cannot create the output folder", args.output.display()))?;
+    let mut heap = Heap::new(profile);
+    heap.set_gc_interval(args.gc_interval);
+    heap.set_verify_heap(args.gc_interval.is_some());
+    let written = std::rc::Rc::new(std::cell::RefCell::new(Vec::<PathBuf>::new()));
+    let bump = bumpalo::Bump::new();
+    let mut it = match interp::run::interpreter(heap, &bump) {
+        Ok(it) => it,
+        Err(e) => return Ok(script_failed(&e)),
+    };
+    it.rng = sim::mutator::SplitMix64(args.seed);
+    it.max_steps = args.max_steps.unwrap_or(u64::MAX);
+    // The script's own output, printed as it runs; a closed stdout is the reader's choice,
+    // so a failed write is ignored here and the run goes on to write its files.
+    it.on_console = Some(Box::new(|line| {
+        let _ = writeln!(std::io::stdout().lock(), "{line}");
+    }));
+    it.host.on_stderr = Some(Box::new(|line| eprintln!("{line}")));
+    if script.embedded {
+        it.loader.read = Some(Box::new(|p| scripts::read(p).map(str::to_string)));
+    }
+    let (dir, format, force, sink_written) = (
+        args.output.clone(),
+        args.format,
+        args.force,
+        written.clone(),
+    );
+    it.host.snapshot = Some(Box::new(move |heap, name| {
+        let path = dir.join(format!("{name}.heapsnapshot"));
+        write_snapshot(heap, &path, format, force).map_err(|e| format!("{e:#}"))?;
+        sink_written.borrow_mut().push(path);
+        Ok(())
+    }));
+    // The logs are claimed before the run, so a refusal costs no run and leaves nothing.
+    let logs = LOGS
+        .iter()
+        .map(|name| OutputFile::create(&args.output.join(name), args.force, &[]))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let result = interp::harness::run(&mut it, &script.path, &script.source, args.repeat);
+    write_logs(logs, &it.heap, args.trace_gc, &it.host.expectations)?;
+    if let Err(e) = result {
+        return Ok(script_failed(&e));
+    }
+    if args.gc_interval.is_some() {
+        let failures = &it.heap.verifier_stats().failures;
+        if let Some(f) = failures.first() {
+            eprintln!("heapsim: heap verifier failed after a GC: {f:?}");
+            return Ok(1);
+        }
+    }
+    let last = written.borrow().last().cloned();
+    let Some(last) = last else {
+        eprintln!(
+            "heapsim: {} took no snapshot; nothing to report",
+            script.path
+        );
+        return Ok(0);
+    };
+    let snapshot = super::load::load(&last)?;
+    print_leak_report(
+        snapshot,
+        &Report {
+            threshold_pct: analyzer::report::suspects::DEFAULT_THRESHOLD_PCT,
+            top: None,
+            json: false,
+            files: vec![last.clone()],
+        },
+    )?;
+    Ok(0)
+}
+
+/// A file path (it exists or ends in `.js`) or a shipped scenario's name.
+fn resolve(arg: &str) -> anyhow::Result<Script> {
+    let path = Path::new(arg);
+    if path.exists() || arg.ends_with(".js") {
+        let source =
+            std::fs::read_to_string(path).with_context(|| format!("{arg}: cannot read"))?;
+        return Ok(Script {
+            path: arg.to_string(),
+            source,
+            embedded: false,
+        });
+    }
+    let Some(s) = scripts::find(arg) else {
+        let names: Vec<_> = SCRIPTS.iter().map(|s| s.name).collect();
+        bail!(
+            "unknown scenario `{arg}` (a .js file or one of: {})",
+            names.join(", ")
+        );
+    };
+    Ok(Script {
+        path: s.file.path.to_string(),
+        source: s.file.source.to_string(),
+        embedded: true,
+    })
+}
+
+fn script_failed(e: &interp::ScriptError) -> i32 {
+    eprintln!("{e}");
+    e.exit_code()
+}
+
+fn write_snapshot(heap: &mut Heap, path: &Path, format: Format, force: bool) -> anyhow::Result<()> {
+    let mut file = OutputFile::create(path, force, &[])?;
+    let opts = SnapshotOptions { format, gc: true };
+    let mut w = std::io::BufWriter::new(&mut file);
+    write_heap_snapshot(heap, &mut w, &opts, None)
+        .and_then(|_| w.flush())
+        .with_context(|| format!("{}", path.display()))?;
+    drop(w);
+    file.commit()
+}
+
+/// The files every run writes besides its snapshots, in [`write_logs`]' order.
+const LOGS: [&str; 3] = ["gc.log", "gc.jsonl", "expect.json"];
+
+/// `gc.log` (the `--trace-gc` lines, also printed with `--trace-gc`), `gc.jsonl` (one GC
+/// event a line) and `expect.json` (the script's expectation records).
+fn write_logs(
+    files: Vec<OutputFile>,
+    heap: &Heap,
+    trace_gc: bool,
+    expectations: &[String],
+) -> anyhow::Result<()> {
+    let mut log = String::new();
+    let mut jsonl = String::new();
+    for e in heap.events() {
+        let line = e.trace_gc_line();
+        if trace_gc {
+            eprintln!("{line}");
+        }
+        log.push_str(&line);
+        log.push('\n');
+        jsonl.push_str(&serde_json::to_string(e)?);
+        jsonl.push('\n');
+    }
+    let expect = format!("[{}]\n", expectations.join(", "));
+    for ((mut f, text), name) in files.into_iter().zip([log, jsonl, expect]).zip(LOGS) {
+        f.write_all(text.as_bytes())
+            .with_context(|| format!("{name}: cannot write"))?;
+        f.commit()?;
+    }
+    Ok(())
+}
