@@ -143,6 +143,22 @@ fn every_command_s_json_has_the_documented_shape_version_and_files() {
                 "warnings": ["string"]}),
         ),
         (
+            vec!["summary", c, "--class", "Client", "--top", "1"],
+            vec![c],
+            json!({"class": "string", "count": "integer", "instances": [{"id": "integer",
+                "self_size": "integer", "retained_size": "integer", "distance": "integer"}]}),
+        ),
+        (
+            vec!["growth", a, b, c, "--top", "1"],
+            vec![a, b, c],
+            json!({"snapshots": ["string"], "collection_count": "integer",
+                "collections": [{"id": "integer", "class": "string", "size_unit": "string",
+                    "sizes": ["integer"], "growth": ["integer"], "retained_size": "integer",
+                    "path": "string"}],
+                "class_count": "integer",
+                "classes": [{"class": "string", "counts": ["integer"], "growth": ["integer"]}]}),
+        ),
+        (
             vec!["dominators", c, "--algorithm", "lt"],
             vec![c],
             json!({"nodes": "integer", "edges": "integer",
@@ -232,4 +248,51 @@ fn summary_class_keys_tell_every_row_apart() {
     unique.dedup();
     assert_eq!(unique.len(), keys.len(), "{keys:?}");
     assert!(keys.contains(&",Client"), "{keys:?}");
+}
+
+/// A chain (`generate --shape chains`: linked lists of `Node`s): the suspect's `chain` and
+/// tree's `chain` row, the fields only chains have.
+#[test]
+fn chains_have_the_documented_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("chains.heapsnapshot");
+    let f = file.to_str().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
+        .args([
+            "generate",
+            "--shape",
+            "chains",
+            "--objects",
+            "20000",
+            "-o",
+            f,
+        ])
+        .output()
+        .expect("run heapsim generate");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = heapsim(&["analyze", f, "--json"]);
+    let node_ref = json!({"id": "integer", "type": "string", "name": "string",
+        "class": "string", "retained_size": "integer"});
+    assert_eq!(
+        shape(&r["suspects"][0]["chain"]),
+        json!({"head": node_ref, "pattern": ["string"], "links": "integer",
+            "last": node_ref, "retained_size": "integer"}),
+        "{r:#}"
+    );
+    let head = format!("@{}", r["suspects"][0]["chain"]["head"]["id"]);
+    let t = heapsim(&["tree", f, &head, "--depth", "1", "--json"]);
+    assert_eq!(
+        shape(&t["rows"][1]),
+        json!({"depth": "integer", "row": "string", "id": "integer", "sample_id": "null",
+            "type": "string", "name": "null", "class": "string", "pattern": "string",
+            "count": "integer", "self_size": "null", "retained_size": "integer"}),
+        "{t:#}"
+    );
+    assert_eq!(t["rows"][1]["row"], "chain");
+    // Only chain rows have a pattern.
+    assert!(t["rows"][0].get("pattern").is_none(), "{t:#}");
 }

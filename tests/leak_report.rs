@@ -110,12 +110,13 @@ fn vue_modules() -> Option<PathBuf> {
 /// Runs a leak program; `Err` carries the reason when Node itself failed.
 fn run_node(
     node: &str,
+    flags: &[&str],
     prog: &str,
     args: &[&Path],
     node_path: Option<&Path>,
 ) -> Result<(), String> {
     let mut cmd = Command::new(node);
-    cmd.arg(program(prog)).args(args);
+    cmd.args(flags).arg(program(prog)).args(args);
     if let Some(p) = node_path {
         cmd.env("NODE_PATH", p);
     }
@@ -150,15 +151,26 @@ fn json(args: &[&str]) -> Value {
 /// Writes `prog`'s snapshot with `node` into `dir` and returns its path.
 fn snapshot(node: &str, prog: &str, dir: &Path, node_path: Option<&Path>) -> PathBuf {
     let file = dir.join(format!("{prog}.heapsnapshot"));
-    run_node(node, prog, &[&file], node_path).unwrap_or_else(|e| panic!("{e}"));
+    run_node(node, &[], prog, &[&file], node_path).unwrap_or_else(|e| panic!("{e}"));
     file
 }
 
 /// Runs `prog OUTDIR arg`, which writes memlab's base / target / final snapshots; returns
 /// the directory (removed when dropped) and the three paths.
 fn three_snapshots(node: &str, prog: &str, arg: &str) -> (tempfile::TempDir, [String; 3]) {
+    three_snapshots_with(node, &[], prog, arg)
+}
+
+/// [`three_snapshots`] with Node `flags` (`--track-heap-objects`).
+fn three_snapshots_with(
+    node: &str,
+    flags: &[&str],
+    prog: &str,
+    arg: &str,
+) -> (tempfile::TempDir, [String; 3]) {
     let dir = tempfile::tempdir().unwrap();
-    run_node(node, prog, &[dir.path(), Path::new(arg)], None).unwrap_or_else(|e| panic!("{e}"));
+    run_node(node, flags, prog, &[dir.path(), Path::new(arg)], None)
+        .unwrap_or_else(|e| panic!("{e}"));
     let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
     let files = [
         p("base.heapsnapshot"),
@@ -590,6 +602,76 @@ fn three_snapshots_put_sessions_in_a_map_or_an_array_in_one_group() {
             );
         }
     }
+}
+
+/// The frames of a JSON stack (`{"count", "self_size", "frames"}`).
+fn frames(stack: &Value) -> Vec<&str> {
+    stack["frames"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no frames in {stack:#}"))
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect()
+}
+
+/// Whether some stack of `stacks` (a JSON array) allocated a Session in `login`: its
+/// innermost frames are `login sessions.js:…` or the inlined `Session sessions.js:… ←
+/// login sessions.js:…`.
+fn a_stack_in_login(stacks: &Value) -> bool {
+    stacks.as_array().into_iter().flatten().any(|st| {
+        let f = frames(st);
+        let at = |i: usize, name: &str| {
+            f.get(i)
+                .is_some_and(|x| x.starts_with(&format!("{name} ")) && x.contains("sessions.js:"))
+        };
+        st["count"].as_u64().is_some_and(|c| c > 0)
+            && (at(0, "login") || (at(0, "Session") && at(1, "login")))
+    })
+}
+
+#[test]
+fn allocation_stacks_per_suspect_and_per_leak_group() {
+    let nodes = nodes();
+    if nodes.is_empty() {
+        return no_node();
+    }
+    for (version, node) in &nodes {
+        let tracked = ["--track-heap-objects"];
+        let (_dir, [b, t, f]) = three_snapshots_with(node, &tracked, "sessions.js", "map");
+        // The suspect's accumulated objects (the Map's sessions), by allocation stack.
+        let r = json(&["analyze", &f, "--json"]);
+        let s = first_suspect(&r);
+        assert_eq!(s["groups"][0]["class"], "Session", "{version}: {s:#}");
+        assert!(a_stack_in_login(&s["stacks"]), "{version}: {s:#}");
+        let text = heapsim(&["analyze", &f]);
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| *l == "  Allocated at:")
+            .unwrap_or_else(|| panic!("{version}: {text}"));
+        assert!(
+            lines[at + 1].contains(" at ") && lines[at + 1].contains("sessions.js:"),
+            "{version}: {text}"
+        );
+        // The three-snapshot leak group of the same sessions.
+        let d = json(&["diff", &b, &t, &f, "--json"]);
+        let top = &d["groups"][0];
+        assert_eq!(top["class"], "Session", "{version}: {d:#}");
+        assert!(a_stack_in_login(&top["stacks"]), "{version}: {top:#}");
+        let text = heapsim(&["diff", &b, &t, &f, "--top", "1"]);
+        assert!(
+            text.contains("\n  Allocated at:\n    "),
+            "{version}: {text}"
+        );
+    }
+    // Without allocation tracking the reports have no stacks at all.
+    let (version, node) = &nodes[0];
+    let (_dir, [b, t, f]) = three_snapshots(node, "sessions.js", "map");
+    let r = json(&["analyze", &f, "--json"]);
+    assert!(r["suspects"][0].get("stacks").is_none(), "{version}: {r:#}");
+    let d = json(&["diff", &b, &t, &f, "--json"]);
+    assert!(d["groups"][0].get("stacks").is_none(), "{version}: {d:#}");
+    assert!(!heapsim(&["analyze", &f]).contains("Allocated at"));
 }
 
 /// `heapsim ARGS` that must succeed: its standard output as JSON, and its standard error.

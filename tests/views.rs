@@ -187,6 +187,11 @@ fn allocation_stacks_per_class_and_per_object() {
     on_every_node(|tc, version, dir, files| {
         let file = path_str(files.last().unwrap());
         let doc = json(&["summary", file, "--by-allocation", "--json"]);
+        assert_eq!(
+            (&doc["schema_version"], &doc["files"]),
+            (&serde_json::json!(2), &serde_json::json!([file])),
+            "Node {version}"
+        );
         let class = doc["classes"]
             .as_array()
             .unwrap()

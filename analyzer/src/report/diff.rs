@@ -27,6 +27,7 @@
 
 use std::collections::HashMap;
 
+use super::allocation_stacks::{self, Stack};
 use super::labels::{self, Labeler};
 use super::DomView;
 use crate::snapshot::{EdgeIx, HeapSnapshot, NodeIx};
@@ -147,6 +148,8 @@ pub struct LeakGroup {
     pub representative: NodeIx,
     /// Its shortest retainer path in FINAL, root first (empty if only weakly retained).
     pub path: Vec<Step>,
+    /// The members grouped by allocation stack; `None` when FINAL has no allocation traces.
+    pub stacks: Option<Vec<Stack>>,
 }
 
 /// Whether memlab would consider `n` something the program allocated.
@@ -311,9 +314,15 @@ pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<Le
             g.2 = v;
         }
     }
+    let mut members: HashMap<u64, Vec<NodeIx>> = HashMap::new();
+    if !s.traces.is_empty() {
+        for v in (0..n as NodeIx).filter(|&v| group[v as usize] != 0) {
+            members.entry(group[v as usize]).or_default().push(v);
+        }
+    }
     let mut out: Vec<LeakGroup> = groups
-        .into_values()
-        .map(|(count, retained, rep)| LeakGroup {
+        .into_iter()
+        .map(|(key, (count, retained, rep))| LeakGroup {
             class: {
                 let l = labeler.of(s, rep);
                 labeler.label(l).to_string()
@@ -322,6 +331,7 @@ pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<Le
             retained_size: retained,
             representative: rep,
             path: Vec::new(),
+            stacks: allocation_stacks::of(s, members.get(&key).into_iter().flatten().copied()),
         })
         .collect();
     out.sort_by(|a, b| {

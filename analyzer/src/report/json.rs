@@ -11,6 +11,7 @@
 
 use serde::Serialize;
 
+use super::allocation_stacks::Stack;
 use super::cluster_tree::{Row, RowKind};
 use super::diff::{ClassDelta, LeakGroup};
 use super::retainer_path::{self, PathJson, PathStep};
@@ -79,6 +80,9 @@ pub struct SuspectJson {
     pub chain: Option<ChainJson>,
     pub path: PathJson,
     pub groups: Vec<GroupJson>,
+    /// The accumulated objects by allocation stack; absent without allocation tracking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stacks: Option<Vec<Stack>>,
 }
 
 /// A chain of one repeating pattern of edges ([`super::chains::Chain`]).
@@ -163,6 +167,7 @@ pub fn leak_report(
                             sample_id: s.node_id(g.largest),
                         })
                         .collect(),
+                    stacks: x.stacks.clone(),
                 }
             })
             .collect(),
@@ -294,6 +299,9 @@ pub struct LeakGroupJson {
     pub retained_size: u64,
     pub sample_id: u32,
     pub path: PathJson,
+    /// The members by allocation stack; absent without allocation tracking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stacks: Option<Vec<Stack>>,
 }
 
 pub fn leak_group(view: &DomView, g: &LeakGroup) -> LeakGroupJson {
@@ -303,6 +311,7 @@ pub fn leak_group(view: &DomView, g: &LeakGroup) -> LeakGroupJson {
         retained_size: g.retained_size,
         sample_id: view.snapshot.node_id(g.representative),
         path: PathJson::new(path_steps(view, &g.path)),
+        stacks: g.stacks.clone(),
     }
 }
 

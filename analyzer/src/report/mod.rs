@@ -8,6 +8,8 @@
 //!
 //! * [`suspects`] — Eclipse MAT's "Leak Suspects" idea applied to V8 snapshots;
 //! * [`accumulation`] — where a suspect's memory piles up (MAT's accumulation point);
+//! * [`allocation_stacks`] — where a report's objects were allocated (DevTools' Allocation
+//!   stack);
 //! * [`chains`] — repeating patterns of edges (linked lists, closure-context chains), found
 //!   and folded;
 //! * [`labels`] — how reports name objects and groups of objects (DevTools' classes);
@@ -25,6 +27,7 @@ use crate::domtree::DomTree;
 use crate::snapshot::HeapSnapshot;
 
 pub mod accumulation;
+pub mod allocation_stacks;
 pub mod chains;
 pub mod cluster_tree;
 pub mod diff;

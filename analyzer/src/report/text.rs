@@ -14,6 +14,7 @@
 
 use std::fmt::Write;
 
+use super::allocation_stacks::Stack;
 use super::chains::Chain;
 use super::cluster_tree::{Row, RowKind};
 use super::diff::{ClassDelta, LeakGroup};
@@ -143,8 +144,47 @@ pub fn leak_report(
                 );
             }
         }
+        allocated_at(&mut o, x.stacks.as_deref());
     }
     o
+}
+
+/// Frames shown per allocation stack (JSON has them all).
+pub const FRAMES_SHOWN: usize = 4;
+
+/// `200 × 6.4 kB  at openSession growth.js:44:22 ← main growth.js:60:5 ← …`: one allocation
+/// stack, innermost frame first.
+pub fn stack_line(st: &Stack) -> String {
+    let mut shown: Vec<&str> = st
+        .frames
+        .iter()
+        .take(FRAMES_SHOWN)
+        .map(|f| f.as_str())
+        .collect();
+    if st.frames.len() > FRAMES_SHOWN {
+        shown.push("…");
+    }
+    format!(
+        "{} × {}  at {}",
+        thousands(st.count),
+        human_bytes(st.self_size),
+        shown.join(" ← ")
+    )
+}
+
+/// A report's `Allocated at:` lines, when the snapshot has allocation stacks.
+fn allocated_at(o: &mut String, stacks: Option<&[Stack]>) {
+    let Some(stacks) = stacks else {
+        return;
+    };
+    if stacks.is_empty() {
+        let _ = writeln!(o, "  Allocated at: (no allocation stack recorded)");
+        return;
+    }
+    let _ = writeln!(o, "  Allocated at:");
+    for st in stacks {
+        let _ = writeln!(o, "    {}", stack_line(st));
+    }
 }
 
 /// The folded dominator tree.
@@ -269,6 +309,7 @@ pub fn leak_groups(view: &DomView, groups: &[LeakGroup], top: usize) -> String {
         );
         let steps = super::json::path_steps(view, &g.path);
         let _ = writeln!(o, "  Path: {}", retainer_path::text(&steps));
+        allocated_at(&mut o, g.stacks.as_deref());
     }
     if groups.len() > top {
         let _ = writeln!(o, "… {} more groups", groups.len() - top);
