@@ -5,23 +5,14 @@
 //! three runs, not one process, so `diff` has a BASE, TARGET and FINAL and warns about
 //! them) and on the built-in demo: no tool is needed. The names themselves are checked on real Node snapshots in `tests/vocabulary.rs`.
 
+#[path = "common/cli.rs"]
+#[allow(dead_code)] // shared with other suites; each uses a part
+mod cli;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use cli::json as heapsim;
 use serde_json::{json, Value};
-
-fn heapsim(args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
-        .args(args)
-        .output()
-        .expect("run heapsim");
-    assert!(
-        out.status.success(),
-        "heapsim {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
 
 /// The keys and value types of a JSON value, arrays by their first element.
 fn shape(v: &Value) -> Value {
@@ -40,16 +31,9 @@ fn shape(v: &Value) -> Value {
 fn listener_snapshots(dir: &Path) -> [PathBuf; 3] {
     [100, 200, 300].map(|r| {
         let f = dir.join(format!("l{r}.heapsnapshot"));
-        let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
-            .args(["scenario", "listeners", "--requests", &r.to_string(), "-o"])
-            .arg(&f)
-            .output()
-            .expect("run heapsim scenario");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let requests = r.to_string();
+        let out = f.to_str().expect("UTF-8 temp path");
+        cli::run_ok(&["scenario", "listeners", "--requests", &requests, "-o", out]);
         f
     })
 }
@@ -255,25 +239,7 @@ fn summary_class_keys_tell_every_row_apart() {
 #[test]
 fn chains_have_the_documented_fields() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("chains.heapsnapshot");
-    let f = file.to_str().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
-        .args([
-            "generate",
-            "--shape",
-            "chains",
-            "--objects",
-            "20000",
-            "-o",
-            f,
-        ])
-        .output()
-        .expect("run heapsim generate");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let f = &cli::generated_chains(dir.path());
     let r = heapsim(&["analyze", f, "--json"]);
     let node_ref = json!({"id": "integer", "type": "string", "name": "string",
         "class": "string", "retained_size": "integer"});

@@ -28,10 +28,15 @@
 //! Text reports are pinned with insta (`tests/snapshots/`) for the PATH Node, with ids and
 //! sizes redacted (they change from run to run); everything else is asserted structurally.
 
+#[path = "common/cli.rs"]
+#[allow(dead_code)] // shared with other suites; each uses a part
+mod cli;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use cli::{json, stdout as heapsim};
 use serde_json::Value;
 
 fn repo() -> PathBuf {
@@ -128,24 +133,6 @@ fn run_node(
         ));
     }
     Ok(())
-}
-
-fn heapsim(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
-        .args(args)
-        .output()
-        .expect("run heapsim");
-    assert!(
-        out.status.success(),
-        "heapsim {args:?} exited {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 output")
-}
-
-fn json(args: &[&str]) -> Value {
-    serde_json::from_str(&heapsim(args)).expect("valid JSON")
 }
 
 /// Writes `prog`'s snapshot with `node` into `dir` and returns its path.
@@ -533,17 +520,7 @@ fn replace_thing_reports_the_closure_context_chain_not_its_last_link() {
 #[test]
 fn generated_linked_lists_are_reported_as_a_chain_of_next() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("chains.heapsnapshot");
-    let f = file.to_str().unwrap();
-    heapsim(&[
-        "generate",
-        "--shape",
-        "chains",
-        "--objects",
-        "20000",
-        "-o",
-        f,
-    ]);
+    let f = &cli::generated_chains(dir.path());
     let r = json(&["analyze", f, "--json"]);
     let (c, pattern) = chain_of_first_suspect(&r);
     assert_eq!(pattern, "next", "{r:#}");
@@ -676,11 +653,7 @@ fn allocation_stacks_per_suspect_and_per_leak_group() {
 
 /// `heapsim ARGS` that must succeed: its standard output as JSON, and its standard error.
 fn json_and_stderr(args: &[&str]) -> (Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
-        .args(args)
-        .output()
-        .expect("run heapsim");
-    assert!(out.status.success(), "heapsim {args:?}: {out:?}");
+    let out = cli::run_ok(args);
     let v = serde_json::from_slice(&out.stdout).expect("valid JSON");
     (v, String::from_utf8(out.stderr).expect("UTF-8"))
 }
