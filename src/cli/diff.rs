@@ -21,7 +21,9 @@ Two snapshots: objects are matched by id; per class the new, deleted and changed
 and sizes, largest size change first (DevTools' Comparison view).
 Three snapshots (memlab's method): take BASE, do the suspected action, take TARGET, undo
 it, take FINAL. Objects allocated between BASE and TARGET and still alive in FINAL are
-leaked; they are grouped by the shape of their retainer path and ranked by retained size.
+leaked; they are grouped by the shape of their retainer path (element indices and a Map's
+slots alike) and ranked by retained size. With allocation tracking in FINAL
+(`node --track-heap-objects`), each group lists the stacks that allocated its members.
 
 Standard error says what is compared, and warns when the snapshots cannot come from one
 process in that order: different V8 layouts, ids shared by different objects, new objects

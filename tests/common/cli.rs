@@ -15,6 +15,19 @@ pub fn run(args: &[&str]) -> Output {
         .expect("run heapsim")
 }
 
+/// `heapsim ARGS` with standard output a pipe whose reading end is already closed (what
+/// `heapsim … | head -1` becomes), standard error captured.
+pub fn into_closed_pipe(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_heapsim"))
+        .args(args)
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run heapsim")
+}
+
 /// `heapsim ARGS`, which must succeed: its output.
 pub fn run_ok(args: &[&str]) -> Output {
     let out = run(args);

@@ -22,6 +22,9 @@
 //! (a linked list is counted once, by its head; objects held by another leaked object still
 //! count, so a group's size is what freeing its members would free).
 //!
+//! In a FINAL taken with allocation tracking, each group also lists its members by
+//! allocation stack ([`super::allocation_stacks`]).
+//!
 //! Path shapes are hashed incrementally along one breadth-first tree (`shape(v) =
 //! mix(shape(parent), step(v))`), so grouping is linear even with million-deep chains.
 
