@@ -46,3 +46,55 @@ pub fn of(s: &HeapSnapshot, nodes: impl Iterator<Item = NodeIx>) -> Option<Vec<S
         .collect();
     Some(stacks)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allocation::{AllocationTraces, TraceFunction};
+    use crate::snapshot::SnapshotBuilder;
+    use format::NodeKind;
+
+    #[test]
+    fn objects_group_by_stack_largest_first_and_untracked_snapshots_have_none() {
+        let mut b = SnapshotBuilder::new();
+        let _root = b.node(NodeKind::Synthetic, "", 0);
+        let objects: Vec<NodeIx> = (0..6)
+            .map(|i| b.node(NodeKind::Object, "Session", 10 + i))
+            .collect();
+        let mut s = b.finish();
+        assert_eq!(of(&s, objects.iter().copied()), None);
+
+        let mut frame = |name: &str, line| TraceFunction {
+            name: s.strings.push(name),
+            script_name: s.strings.push("app.js"),
+            line,
+            column: 3,
+        };
+        let functions = vec![frame("(root)", 0), frame("main", 9), frame("login", 2)];
+        // Trace nodes 1 (root) → 2 main → 3 login, and 4 main's own allocations.
+        s.traces = AllocationTraces::new(
+            functions,
+            vec![1, 2, 3, 4],
+            vec![u32::MAX, 0, 1, 0],
+            vec![0, 1, 2, 1],
+        );
+        // Objects 1–3 allocated in login, 4 in main, 5 untracked, 6 in login too.
+        s.nodes.trace_node_id = vec![0, 3, 3, 3, 4, 0, 3];
+        let stacks = of(&s, objects.iter().copied()).unwrap();
+        assert_eq!(
+            stacks,
+            vec![
+                Stack {
+                    count: 4,
+                    self_size: 10 + 11 + 12 + 15,
+                    frames: vec!["login app.js:2:3".into(), "main app.js:9:3".into()],
+                },
+                Stack {
+                    count: 1,
+                    self_size: 13,
+                    frames: vec!["main app.js:9:3".into()],
+                },
+            ]
+        );
+    }
+}
