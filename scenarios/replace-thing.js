@@ -18,9 +18,10 @@ function replaceThing() {
   };
   global.theThing = {
     // The original's `new Array(1000000).join('*')`: one new big flat string per thing.
-    // V8's `repeat` builds a rope whose halves are shared, so `slice` flattens it, and
-    // the varying count keeps the call from being folded into one constant.
-    longStr: '*'.repeat(4000 + (replacements % 16)).slice(1),
+    // V8's `repeat` (and `join`) build a rope whose halves are shared, and `slice` keeps a
+    // view of it; `toUpperCase` copies it into one flat string of its own. The varying
+    // count keeps the call from being folded into one constant.
+    longStr: 'x'.repeat(4000 + (replacements % 16)).toUpperCase(),
     someMethod: function someMethod() {
       return replacements;
     },
@@ -39,7 +40,7 @@ expect.leak({
   suspect: '{longStr, someMethod}',
   accumulation: '{longStr, someMethod}',
   path: 'theThing',
-  leaked: 'someMethod',
+  leaked: '(string)',
 });
 
 module.exports = { action: replaceThing, back, repeat: 1000 };

@@ -1,14 +1,11 @@
 //! `heapsim generate` end to end: the snapshot and its truth file, determinism per seed,
 //! refusing to overwrite, and bad usage (exit 2, one line).
 
-use std::process::Command;
+#[path = "common/cli.rs"]
+#[allow(dead_code)] // shared with other suites; each uses a part
+mod cli;
 
-fn heapsim(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_heapsim"))
-        .args(args)
-        .output()
-        .expect("heapsim runs")
-}
+use cli::run as heapsim;
 
 #[test]
 fn generate_writes_snapshot_and_truth_and_refuses_to_overwrite() {

@@ -1,8 +1,8 @@
 //! How the CLI takes its inputs and options, on real snapshots written at test time by
 //! Node (`tests/leaks/listeners.js` and `control.js`): gzip and zstd files and standard
 //! input read as the plain file, sizes with units, `export --to` (and its old spelling
-//! `--format`), `-o -`, count options that refuse 0, and `analyze --fail-on-leak`'s exit
-//! status.
+//! `--format`), `-o -`, count options that refuse 0, `analyze --fail-on-leak`'s exit
+//! status, and that no command writes over its input or panics on a closed stdout.
 //!
 //! Needs Node from `scripts/setup-interop.sh` (`testkit`: skipped with a SKIPPED line
 //! without it, failed under CI). The layout does not matter here, so one Node version runs.
@@ -10,6 +10,10 @@
 #[path = "interop/common/mod.rs"]
 #[allow(dead_code)] // shared with other suites; each uses a part
 mod common;
+
+#[path = "common/cli.rs"]
+#[allow(dead_code)] // shared with other suites; each uses a part
+mod cli;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -180,6 +184,51 @@ fn export_takes_to_and_its_old_spelling_and_writes_to_dash() {
         help.contains("--to <FORMAT>") && !help.contains("--format <"),
         "{help}"
     );
+}
+
+/// Issue 11's points 1 and 2 on a real snapshot: no command writes over its input (itself
+/// or through a symlink, with `--force`), and a closed stdout ends each command the issue
+/// saw panic quietly, with exit 0.
+#[test]
+fn a_real_snapshot_is_never_overwritten_and_a_closed_pipe_ends_quietly() {
+    let Some(s) = snapshots() else {
+        return;
+    };
+    let f = s.listeners.to_str().unwrap();
+    let before = std::fs::read(&s.listeners).unwrap();
+    let link = sibling(&s.listeners, ".link");
+    std::os::unix::fs::symlink(&s.listeners, &link).unwrap();
+    for out in [f, link.to_str().unwrap()] {
+        for command in ["export", "anonymize"] {
+            let o = heapsim(&[command, f, "-o", out, "--force"], None);
+            refused(&o, "is the input", &format!("{command} -o {out}"));
+        }
+    }
+    assert!(
+        std::fs::read(&s.listeners).unwrap() == before,
+        "input harmed"
+    );
+    let id = summary_body(&["summary", f, "--class", "Client"], None);
+    let id = id
+        .split_whitespace()
+        .find(|w| w.starts_with('@'))
+        .unwrap_or_else(|| panic!("no instance in {id}"));
+    let commands: &[&[&str]] = &[
+        &["summary", f],
+        &["show", f, id],
+        &["strings", f],
+        &["diff", f, f],
+        &["tree", f, "--json"],
+        &["analyze", f],
+        &["path", f, id],
+        &["stress", "--ops", "200"],
+    ];
+    for args in commands {
+        let o = cli::into_closed_pipe(args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
 }
 
 #[test]

@@ -2,26 +2,18 @@
 //! `schema_version` and its input `files`, and `--top` obeyed wherever a command has it.
 //!
 //! Runs on the snapshots of one simulated run of the `listeners` scenario script (so
-//! `diff` has a BASE, TARGET and FINAL of one process) and on the built-in demo: no tool is
-//! needed. The names themselves are checked on real Node snapshots in `tests/vocabulary.rs`.
+//! `diff` has a BASE, TARGET and FINAL of one process) and on the built-in
+//! demo: no tool is needed. The names themselves are checked on real Node snapshots in
+//! `tests/vocabulary.rs`.
+
+#[path = "common/cli.rs"]
+#[allow(dead_code)] // shared with other suites; each uses a part
+mod cli;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use cli::json as heapsim;
 use serde_json::{json, Value};
-
-fn heapsim(args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
-        .args(args)
-        .output()
-        .expect("run heapsim");
-    assert!(
-        out.status.success(),
-        "heapsim {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
 
 /// The keys and value types of a JSON value, arrays by their first element.
 fn shape(v: &Value) -> Value {
@@ -39,16 +31,8 @@ fn shape(v: &Value) -> Value {
 /// The baseline, target and final snapshots of one simulated run of the listeners
 /// scenario script (`heapsim run`, 100 requests).
 fn listener_snapshots(dir: &Path) -> [PathBuf; 3] {
-    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
-        .args(["run", "listeners", "--repeat", "100", "-o"])
-        .arg(dir)
-        .output()
-        .expect("run heapsim run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = dir.to_str().expect("UTF-8 temp path");
+    cli::run_ok(&["run", "listeners", "--repeat", "100", "-o", out]);
     ["baseline", "target", "final"].map(|name| dir.join(format!("{name}.heapsnapshot")))
 }
 
@@ -130,13 +114,33 @@ fn every_command_s_json_has_the_documented_shape_version_and_files() {
             vec![a, b],
             json!({"classes": [{"class": "string", "new_count": "integer",
                 "deleted_count": "integer", "delta_count": "integer", "alloc_size": "integer",
-                "freed_size": "integer", "delta_size": "integer"}], "more_classes": "integer"}),
+                "freed_size": "integer", "delta_size": "integer"}], "more_classes": "integer",
+                "warnings": []}),
         ),
         (
             vec!["diff", a, b, c, "--top", "1"],
             vec![a, b, c],
             json!({"groups": [{"class": "string", "count": "integer", "retained_size": "integer",
-                "sample_id": "integer", "path": path_shape()}], "more_groups": "integer"}),
+                "sample_id": "integer", "path": path_shape()}], "more_groups": "integer",
+                // The listeners script's `back()` frees nothing, so FINAL repeats TARGET.
+                "warnings": ["string"]}),
+        ),
+        (
+            vec!["summary", c, "--class", "Client", "--top", "1"],
+            vec![c],
+            json!({"class": "string", "count": "integer", "instances": [{"id": "integer",
+                "self_size": "integer", "retained_size": "integer", "distance": "integer"}]}),
+        ),
+        (
+            // BASE → TARGET: FINAL repeats TARGET, so nothing grows in that step.
+            vec!["growth", a, b, "--top", "1"],
+            vec![a, b],
+            json!({"snapshots": ["string"], "collection_count": "integer",
+                "collections": [{"id": "integer", "class": "string", "size_unit": "string",
+                    "sizes": ["integer"], "growth": ["integer"], "retained_size": "integer",
+                    "path": "string"}],
+                "class_count": "integer",
+                "classes": [{"class": "string", "counts": ["integer"], "growth": ["integer"]}]}),
         ),
         (
             vec!["dominators", c, "--algorithm", "lt"],
@@ -228,4 +232,33 @@ fn summary_class_keys_tell_every_row_apart() {
     unique.dedup();
     assert_eq!(unique.len(), keys.len(), "{keys:?}");
     assert!(keys.contains(&",Client"), "{keys:?}");
+}
+
+/// A chain (`generate --shape chains`: linked lists of `Node`s): the suspect's `chain` and
+/// tree's `chain` row, the fields only chains have.
+#[test]
+fn chains_have_the_documented_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = &cli::generated_chains(dir.path());
+    let r = heapsim(&["analyze", f, "--json"]);
+    let node_ref = json!({"id": "integer", "type": "string", "name": "string",
+        "class": "string", "retained_size": "integer"});
+    assert_eq!(
+        shape(&r["suspects"][0]["chain"]),
+        json!({"head": node_ref, "pattern": ["string"], "links": "integer",
+            "last": node_ref, "retained_size": "integer"}),
+        "{r:#}"
+    );
+    let head = format!("@{}", r["suspects"][0]["chain"]["head"]["id"]);
+    let t = heapsim(&["tree", f, &head, "--depth", "1", "--json"]);
+    assert_eq!(
+        shape(&t["rows"][1]),
+        json!({"depth": "integer", "row": "string", "id": "integer", "sample_id": "null",
+            "type": "string", "name": "null", "class": "string", "pattern": "string",
+            "count": "integer", "self_size": "null", "retained_size": "integer"}),
+        "{t:#}"
+    );
+    assert_eq!(t["rows"][1]["row"], "chain");
+    // Only chain rows have a pattern.
+    assert!(t["rows"][0].get("pattern").is_none(), "{t:#}");
 }

@@ -9,7 +9,14 @@
 //!   holding the `Timeout` group;
 //! * `control.js`: the same work done correctly → no suspect;
 //! * `listeners.js --three`: baseline/target/final → the listener closures are the top
-//!   leak group of `heapsim diff`.
+//!   leak group of `heapsim diff`;
+//! * `sessions.js map|array`: 5 000 `Session`s kept in a `Map` or an array over
+//!   baseline/target/final → one leak group of 5 000, ranked first, 5 000 × one's size;
+//! * `listeners.js --three` again, for `diff`'s warnings: swapped order, a file with
+//!   itself, two processes, two Node versions;
+//! * `replace_thing.js`: the closure-context leak → a chain of 2 999 ×
+//!   `someMethod → context → originalThing` from its head, folded in `tree` and `path`
+//!   (and `generate --shape chains`: a chain of `next`).
 //!
 //! Node: `node` on PATH, plus Node 22 and 24 when `scripts/setup-interop.sh` has installed
 //! them (its env file, `${HEAPSIM_INTEROP_HOME:-~/.cache/heapsim-interop}/env`). Vue 2 comes
@@ -21,10 +28,15 @@
 //! Text reports are pinned with insta (`tests/snapshots/`) for the PATH Node, with ids and
 //! sizes redacted (they change from run to run); everything else is asserted structurally.
 
+#[path = "common/cli.rs"]
+#[allow(dead_code)] // shared with other suites; each uses a part
+mod cli;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use cli::{json, stdout as heapsim};
 use serde_json::Value;
 
 fn repo() -> PathBuf {
@@ -103,12 +115,13 @@ fn vue_modules() -> Option<PathBuf> {
 /// Runs a leak program; `Err` carries the reason when Node itself failed.
 fn run_node(
     node: &str,
+    flags: &[&str],
     prog: &str,
     args: &[&Path],
     node_path: Option<&Path>,
 ) -> Result<(), String> {
     let mut cmd = Command::new(node);
-    cmd.arg(program(prog)).args(args);
+    cmd.args(flags).arg(program(prog)).args(args);
     if let Some(p) = node_path {
         cmd.env("NODE_PATH", p);
     }
@@ -122,29 +135,36 @@ fn run_node(
     Ok(())
 }
 
-fn heapsim(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
-        .args(args)
-        .output()
-        .expect("run heapsim");
-    assert!(
-        out.status.success(),
-        "heapsim {args:?} exited {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 output")
-}
-
-fn json(args: &[&str]) -> Value {
-    serde_json::from_str(&heapsim(args)).expect("valid JSON")
-}
-
 /// Writes `prog`'s snapshot with `node` into `dir` and returns its path.
 fn snapshot(node: &str, prog: &str, dir: &Path, node_path: Option<&Path>) -> PathBuf {
     let file = dir.join(format!("{prog}.heapsnapshot"));
-    run_node(node, prog, &[&file], node_path).unwrap_or_else(|e| panic!("{e}"));
+    run_node(node, &[], prog, &[&file], node_path).unwrap_or_else(|e| panic!("{e}"));
     file
+}
+
+/// Runs `prog OUTDIR arg`, which writes memlab's base / target / final snapshots; returns
+/// the directory (removed when dropped) and the three paths.
+fn three_snapshots(node: &str, prog: &str, arg: &str) -> (tempfile::TempDir, [String; 3]) {
+    three_snapshots_with(node, &[], prog, arg)
+}
+
+/// [`three_snapshots`] with Node `flags` (`--track-heap-objects`).
+fn three_snapshots_with(
+    node: &str,
+    flags: &[&str],
+    prog: &str,
+    arg: &str,
+) -> (tempfile::TempDir, [String; 3]) {
+    let dir = tempfile::tempdir().unwrap();
+    run_node(node, flags, prog, &[dir.path(), Path::new(arg)], None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    let files = [
+        p("base.heapsnapshot"),
+        p("target.heapsnapshot"),
+        p("final.heapsnapshot"),
+    ];
+    (dir, files)
 }
 
 /// Ids and sizes vary between runs: `@123` → `@ID`, byte counts, sizes and percentages
@@ -392,20 +412,7 @@ fn three_snapshots_put_the_listener_closures_in_the_top_leak_group() {
         return no_node();
     }
     for (i, (version, node)) in nodes.iter().enumerate() {
-        let dir = tempfile::tempdir().unwrap();
-        run_node(
-            node,
-            "listeners.js",
-            &[dir.path(), Path::new("--three")],
-            None,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
-        let (b, t, f) = (
-            p("base.heapsnapshot"),
-            p("target.heapsnapshot"),
-            p("final.heapsnapshot"),
-        );
+        let (_dir, [b, t, f]) = three_snapshots(node, "listeners.js", "--three");
         let r = json(&["diff", &b, &t, &f, "--json"]);
         let top = &r["groups"][0];
         assert!(
@@ -435,6 +442,301 @@ fn three_snapshots_put_the_listener_closures_in_the_top_leak_group() {
             "{version}: {closures}"
         );
     }
+}
+
+/// The chain of `analyze --json`'s first suspect, its pattern as one string.
+fn chain_of_first_suspect(r: &Value) -> (&Value, String) {
+    let c = &r["suspects"][0]["chain"];
+    let pattern: Vec<&str> = c["pattern"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no chain in {r:#}"))
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    (c, pattern.join(" → "))
+}
+
+#[test]
+fn replace_thing_reports_the_closure_context_chain_not_its_last_link() {
+    let nodes = nodes();
+    if nodes.is_empty() {
+        return no_node();
+    }
+    for (i, (version, node)) in nodes.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = snapshot(node, "replace_thing.js", dir.path(), None);
+        let f = file.to_str().unwrap();
+        let r = json(&["analyze", f, "--json"]);
+        let s = first_suspect(&r);
+        let (c, pattern) = chain_of_first_suspect(&r);
+        assert_eq!(
+            pattern, "someMethod → context of someMethod (replace_thing.js:20) → originalThing",
+            "{version}"
+        );
+        // 3 000 things, each but the first reached from the one after it.
+        assert_eq!(c["links"], 2999, "{version}: {c:#}");
+        assert_eq!(s["accumulation"]["id"], c["head"]["id"], "{version}: {s:#}");
+        assert_eq!(c["head"]["class"], "{longStr, someMethod}", "{version}");
+        assert_eq!(c["retained_size"], c["head"]["retained_size"], "{version}");
+        assert!(
+            c["retained_size"].as_u64().unwrap() >= 2999 * 400,
+            "{version}: each link holds its own string: {c:#}"
+        );
+        let last = format!("@{}", c["last"]["id"]);
+        let head = format!("@{}", c["head"]["id"]);
+        // The cluster view prints the chain as one row under its head.
+        let t = json(&["tree", f, &head, "--depth", "1", "--json"]);
+        let row = &t["rows"][1];
+        assert_eq!(
+            (
+                row["row"].as_str(),
+                row["pattern"].as_str(),
+                row["count"].as_u64()
+            ),
+            (Some("chain"), Some(pattern.as_str()), Some(2999)),
+            "{version}: {t:#}"
+        );
+        assert_eq!(format!("@{}", row["id"]), last, "{version}");
+        // Paths through the chain fold it: two short lines per path, not 100 000 characters.
+        let text = heapsim(&["path", f, &last, "--max", "2"]);
+        assert!(
+            text.lines().all(|l| l.len() < 300) && text.lines().count() >= 2,
+            "{version}: {text}"
+        );
+        assert!(
+            text.contains(
+                "(someMethod → context of someMethod (replace_thing.js:20) → originalThing) ×2999"
+            ),
+            "{version}: {text}"
+        );
+        if i == 0 {
+            let text = heapsim(&["analyze", f]);
+            insta::assert_snapshot!("analyze_replace_thing", report_head(&text));
+        }
+    }
+}
+
+/// `generate --shape chains` (linked lists of `Node`s under `app.chains`), needs no tool.
+#[test]
+fn generated_linked_lists_are_reported_as_a_chain_of_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = &cli::generated_chains(dir.path());
+    let r = json(&["analyze", f, "--json"]);
+    let (c, pattern) = chain_of_first_suspect(&r);
+    assert_eq!(pattern, "next", "{r:#}");
+    assert!(c["links"].as_u64().unwrap() > 10_000, "{c:#}");
+    assert_eq!(c["head"]["class"], "Node");
+    assert_eq!(r["suspects"][0]["accumulation"]["id"], c["head"]["id"]);
+    let text = heapsim(&["analyze", f]);
+    assert!(
+        text.contains("Its memory is mostly accumulated in a chain of ")
+            && text.contains(" × (next) from \"Node\" instance @"),
+        "{text}"
+    );
+    let tree = heapsim(&["tree", f, &format!("@{}", c["head"]["id"]), "--depth", "1"]);
+    assert!(
+        tree.lines()
+            .nth(1)
+            .is_some_and(|l| l.trim_start().starts_with("(next) ×")),
+        "{tree}"
+    );
+}
+
+#[test]
+fn three_snapshots_put_sessions_in_a_map_or_an_array_in_one_group() {
+    let nodes = nodes();
+    if nodes.is_empty() {
+        return no_node();
+    }
+    for (version, node) in &nodes {
+        for (store, step) in [("map", "table"), ("array", "log")] {
+            let (_dir, [b, t, f]) = three_snapshots(node, "sessions.js", store);
+            let r = json(&["diff", &b, &t, &f, "--json"]);
+            let top = &r["groups"][0];
+            assert_eq!(
+                (top["class"].as_str(), top["count"].as_u64()),
+                (Some("Session"), Some(5000)),
+                "{version} {store}: {r:#}"
+            );
+            let edges: Vec<Option<&str>> = top["path"]["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|st| st["edge"].as_str())
+                .collect();
+            assert!(edges.contains(&Some(step)), "{version} {store}: {edges:?}");
+            // All sessions are alike and own their strings: the group retains 5 000 times
+            // what one retains, as DevTools counts it.
+            let rep = format!("@{}", top["sample_id"]);
+            let one = json(&["show", &f, &rep, "--json"])["node"]["retained_size"]
+                .as_u64()
+                .unwrap();
+            assert!(one > 0, "{version} {store}");
+            assert_eq!(
+                top["retained_size"].as_u64(),
+                Some(5000 * one),
+                "{version} {store}: {top:#}"
+            );
+        }
+    }
+}
+
+/// The frames of a JSON stack (`{"count", "self_size", "frames"}`).
+fn frames(stack: &Value) -> Vec<&str> {
+    stack["frames"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no frames in {stack:#}"))
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect()
+}
+
+/// Whether some stack of `stacks` (a JSON array) allocated a Session in `login`: its
+/// innermost frames are `login sessions.js:…` or the inlined `Session sessions.js:… ←
+/// login sessions.js:…`.
+fn a_stack_in_login(stacks: &Value) -> bool {
+    stacks.as_array().into_iter().flatten().any(|st| {
+        let f = frames(st);
+        let at = |i: usize, name: &str| {
+            f.get(i)
+                .is_some_and(|x| x.starts_with(&format!("{name} ")) && x.contains("sessions.js:"))
+        };
+        st["count"].as_u64().is_some_and(|c| c > 0)
+            && (at(0, "login") || (at(0, "Session") && at(1, "login")))
+    })
+}
+
+#[test]
+fn allocation_stacks_per_suspect_and_per_leak_group() {
+    let nodes = nodes();
+    if nodes.is_empty() {
+        return no_node();
+    }
+    for (version, node) in &nodes {
+        let tracked = ["--track-heap-objects"];
+        let (_dir, [b, t, f]) = three_snapshots_with(node, &tracked, "sessions.js", "map");
+        // The suspect's accumulated objects (the Map's sessions), by allocation stack.
+        let r = json(&["analyze", &f, "--json"]);
+        let s = first_suspect(&r);
+        assert_eq!(s["groups"][0]["class"], "Session", "{version}: {s:#}");
+        assert!(a_stack_in_login(&s["stacks"]), "{version}: {s:#}");
+        let text = heapsim(&["analyze", &f]);
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| *l == "  Allocated at:")
+            .unwrap_or_else(|| panic!("{version}: {text}"));
+        assert!(
+            lines[at + 1].contains(" at ") && lines[at + 1].contains("sessions.js:"),
+            "{version}: {text}"
+        );
+        // The three-snapshot leak group of the same sessions.
+        let d = json(&["diff", &b, &t, &f, "--json"]);
+        let top = &d["groups"][0];
+        assert_eq!(top["class"], "Session", "{version}: {d:#}");
+        assert!(a_stack_in_login(&top["stacks"]), "{version}: {top:#}");
+        let text = heapsim(&["diff", &b, &t, &f, "--top", "1"]);
+        assert!(
+            text.contains("\n  Allocated at:\n    "),
+            "{version}: {text}"
+        );
+    }
+    // Without allocation tracking the reports have no stacks at all.
+    let (version, node) = &nodes[0];
+    let (_dir, [b, t, f]) = three_snapshots(node, "sessions.js", "map");
+    let r = json(&["analyze", &f, "--json"]);
+    assert!(r["suspects"][0].get("stacks").is_none(), "{version}: {r:#}");
+    let d = json(&["diff", &b, &t, &f, "--json"]);
+    assert!(d["groups"][0].get("stacks").is_none(), "{version}: {d:#}");
+    assert!(!heapsim(&["analyze", &f]).contains("Allocated at"));
+}
+
+/// `heapsim ARGS` that must succeed: its standard output as JSON, and its standard error.
+fn json_and_stderr(args: &[&str]) -> (Value, String) {
+    let out = cli::run_ok(args);
+    let v = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    (v, String::from_utf8(out.stderr).expect("UTF-8"))
+}
+
+/// `diff`'s warnings: the JSON array, checked to match standard error line by line.
+fn diff_warnings(args: &[&str]) -> Vec<String> {
+    let (v, err) = json_and_stderr(args);
+    assert!(
+        err.starts_with("heapsim: comparing ") || err.starts_with("heapsim: leaked = "),
+        "{err}"
+    );
+    let warnings: Vec<String> = v["warnings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no warnings array: {v:#}"))
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect();
+    let printed: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("heapsim: warning: "))
+        .collect();
+    assert_eq!(printed, warnings, "{err}");
+    warnings
+}
+
+#[test]
+fn diff_warns_when_the_snapshots_cannot_be_one_process_in_that_order() {
+    let nodes = nodes();
+    if nodes.is_empty() {
+        return no_node();
+    }
+    let (version, node) = &nodes[0];
+    let (_a, [base, target, fin]) = three_snapshots(node, "listeners.js", "--three");
+    let (_b, [other_base, other_target, _]) = three_snapshots(node, "listeners.js", "--three");
+    let (b, t, f) = (base.as_str(), target.as_str(), fin.as_str());
+    let none: Vec<String> = Vec::new();
+    assert_eq!(diff_warnings(&["diff", b, t, "--json"]), none, "{version}");
+    assert_eq!(
+        diff_warnings(&["diff", b, t, f, "--json"]),
+        none,
+        "{version}"
+    );
+    let has = |w: &[String], what: &str| w.iter().any(|x| x.contains(what));
+    let swapped = diff_warnings(&["diff", t, b, "--json"]);
+    assert!(
+        has(&swapped, "TARGET was taken before BASE (swap them?)"),
+        "{swapped:?}"
+    );
+    let swapped = diff_warnings(&["diff", b, f, t, "--json"]);
+    assert!(
+        has(&swapped, "FINAL was taken before TARGET"),
+        "{swapped:?}"
+    );
+    let itself = diff_warnings(&["diff", b, b, "--json"]);
+    assert!(has(&itself, "are the same snapshot"), "{itself:?}");
+    for (x, y) in [(b, other_target.as_str()), (t, other_base.as_str())] {
+        let w = diff_warnings(&["diff", x, y, "--json"]);
+        assert!(has(&w, "the snapshots are not from one process"), "{w:?}");
+    }
+    // Another Node version: another layout (and other objects behind the ids).
+    let Some((v2, node2)) = nodes
+        .iter()
+        .find(|(v, _)| v.split('.').next() != version.split('.').next())
+    else {
+        return testkit::tool_missing(
+            "a second Node.js major version",
+            "scripts/setup-interop.sh (Node 20, 22 and 24)",
+        );
+    };
+    let (_c, [_, target2, _]) = three_snapshots(node2, "listeners.js", "--three");
+    let w = diff_warnings(&["diff", b, &target2, "--json"]);
+    assert!(
+        has(&w, "different snapshot layouts") && has(&w, "not from one process"),
+        "{version} vs {v2}: {w:?}"
+    );
+    // The text output warns on standard error too, and keeps its table.
+    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
+        .args(["diff", t, b])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("heapsim: warning: "), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Class "));
 }
 
 #[test]

@@ -15,8 +15,12 @@
 #[allow(dead_code)] // shared with other suites; each uses a part
 mod common;
 
+#[path = "common/cli.rs"]
+#[allow(dead_code)] // shared with other suites; each uses a part
+mod cli;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use analyzer::analysis::NodeResults;
 use common::{Toolchain, NODE_VERSIONS};
@@ -45,22 +49,7 @@ fn on_every_node(check: impl Fn(&Toolchain, u32, &Path, &[PathBuf])) {
     }
 }
 
-fn heapsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_heapsim"))
-        .args(args)
-        .output()
-        .expect("run heapsim")
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = heapsim(args);
-    assert!(
-        out.status.success(),
-        "heapsim {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
+use cli::{json, run as heapsim};
 
 fn path_str(p: &Path) -> &str {
     p.to_str().expect("UTF-8 temp path")
@@ -187,6 +176,11 @@ fn allocation_stacks_per_class_and_per_object() {
     on_every_node(|tc, version, dir, files| {
         let file = path_str(files.last().unwrap());
         let doc = json(&["summary", file, "--by-allocation", "--json"]);
+        assert_eq!(
+            (&doc["schema_version"], &doc["files"]),
+            (&serde_json::json!(2), &serde_json::json!([file])),
+            "Node {version}"
+        );
         let class = doc["classes"]
             .as_array()
             .unwrap()

@@ -16,29 +16,21 @@
 #[allow(dead_code)] // shared with other suites; each uses a part
 mod common;
 
+#[path = "common/cli.rs"]
+#[allow(dead_code)] // shared with other suites; each uses a part
+mod cli;
+
 use std::path::Path;
 use std::process::Command;
 
 use common::{Toolchain, NODE_VERSIONS};
 use serde_json::Value;
 
-fn heapsim(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
-        .args(args)
-        .output()
-        .expect("run heapsim");
-    assert!(
-        out.status.success(),
-        "heapsim {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 output")
-}
+use cli::stdout as heapsim;
 
+/// `heapsim ARGS --json`.
 fn json(args: &[&str]) -> Value {
-    let mut args = args.to_vec();
-    args.push("--json");
-    serde_json::from_str(&heapsim(&args)).expect("valid JSON")
+    cli::json(&[args, &["--json"]].concat())
 }
 
 fn vocab_snapshot(tc: &Toolchain, version: u32, dir: &Path) -> String {

@@ -1,5 +1,6 @@
 //! `heapsim summary FILE --by-allocation`: per Summary class, the allocation stacks its
-//! instances were allocated at (`analyzer::allocation`), largest total shallow size first —
+//! instances were allocated at (`analyzer::report::allocation_stacks`), largest total shallow
+//! size first —
 //! DevTools' Allocation stack, summed over a class.
 
 use super::output::outln;
@@ -7,30 +8,15 @@ use std::path::Path;
 
 use analyzer::analysis::Analysis;
 use analyzer::devtools::summary::{members, ClassRow};
+use analyzer::report::allocation_stacks::{self, Stack};
+use analyzer::report::{json, text};
 use analyzer::units::{human_bytes, thousands};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::common::clip;
 
-/// Stacks listed per class.
-const STACKS_PER_CLASS: usize = 3;
-/// Frames printed per stack in text (JSON has them all).
-const FRAMES_SHOWN: usize = 4;
-
-/// One class's stacks: `(count, shallow size, frames innermost first)`.
-type Stacks = Vec<(u64, u64, Vec<String>)>;
-
-fn class_stacks(a: &Analysis, row: &ClassRow) -> Stacks {
-    let s = &a.snapshot;
-    let members = members(a, row.class);
-    s.traces
-        .by_stack(members.into_iter(), &s.nodes.trace_node_id, |v| {
-            s.self_size(v)
-        })
-        .into_iter()
-        .take(STACKS_PER_CLASS)
-        .map(|(at, count, size)| (count, size, s.traces.stack_text(&s.strings, at)))
-        .collect()
+fn class_stacks(a: &Analysis, row: &ClassRow) -> Vec<Stack> {
+    allocation_stacks::of(&a.snapshot, members(a, row.class).into_iter()).unwrap_or_default()
 }
 
 /// Prints the stacks of the first `rows`, or a one-line error when the file has no traces.
@@ -43,22 +29,15 @@ pub fn print(a: &Analysis, file: &Path, rows: &[ClassRow], as_json: bool) -> any
         );
     }
     if as_json {
-        let classes: Vec<Value> = rows
+        let classes: Vec<serde_json::Value> = rows
             .iter()
             .map(|r| {
-                let stacks: Vec<Value> = class_stacks(a, r)
-                    .into_iter()
-                    .map(|(count, size, frames)| {
-                        json!({"count": count, "self_size": size, "frames": frames})
-                    })
-                    .collect();
-                json!({"class": r.name, "count": r.count, "self_size": r.self_size, "stacks": stacks})
+                json!({"class": r.name, "count": r.count, "self_size": r.self_size,
+                    "stacks": class_stacks(a, r)})
             })
             .collect();
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "classes": classes }))?
-        );
+        let out = json::Document::new(&[file], json!({ "classes": classes }));
+        outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
     for r in rows {
@@ -68,21 +47,8 @@ pub fn print(a: &Analysis, file: &Path, rows: &[ClassRow], as_json: bool) -> any
             thousands(r.count),
             human_bytes(r.self_size)
         );
-        for (count, size, frames) in class_stacks(a, r) {
-            let mut shown: Vec<&str> = frames
-                .iter()
-                .take(FRAMES_SHOWN)
-                .map(|f| f.as_str())
-                .collect();
-            if frames.len() > FRAMES_SHOWN {
-                shown.push("…");
-            }
-            outln!(
-                "  {} × {}  at {}",
-                thousands(count),
-                human_bytes(size),
-                shown.join(" ← ")
-            );
+        for st in class_stacks(a, r) {
+            outln!("  {}", text::stack_line(&st));
         }
     }
     Ok(())

@@ -22,7 +22,11 @@ Examples:
 A suspect is the first object below the GC roots, module scopes and the global object that
 retains at least --threshold percent of the heap, or a class of at least 1000 such objects
 that do together. Its accumulation point is found by stepping to the largest dominated
-child while it keeps 70 % of its parent's retained size. JSON: docs/leak-report.md.
+child while it keeps 70 % of its parent's retained size; when that walk runs down a
+repeating pattern of edges (a linked list, a closure-context chain) the report names the
+chain — its head, pattern, links and size — instead of its last link. In a snapshot taken
+with allocation tracking (`node --track-heap-objects app.js`) each suspect also lists the
+stacks that allocated its accumulated objects (`Allocated at:`). JSON: docs/leak-report.md.
 Exit status: 0 (also when there is no suspect); 1 with --fail-on-leak when there is a
 suspect; 2 for unreadable input or bad usage.")]
 pub struct Args {

@@ -5,7 +5,9 @@ use super::output::{out, outln};
 use std::path::PathBuf;
 
 use analyzer::analysis::{Analysis, NodeResults};
+use analyzer::report::lineage::{self, Fingerprint};
 use analyzer::report::{diff, json, text, DomView};
+use analyzer::units::thousands;
 
 /// Compare snapshots: per-class changes (two), or leaked objects grouped by path (three).
 #[derive(clap::Args, Debug)]
@@ -19,7 +21,14 @@ Two snapshots: objects are matched by id; per class the new, deleted and changed
 and sizes, largest size change first (DevTools' Comparison view).
 Three snapshots (memlab's method): take BASE, do the suspected action, take TARGET, undo
 it, take FINAL. Objects allocated between BASE and TARGET and still alive in FINAL are
-leaked; they are grouped by the shape of their retainer path and ranked by retained size.")]
+leaked; they are grouped by the shape of their retainer path (element indices and a Map's
+slots alike) and ranked by retained size. With allocation tracking in FINAL
+(`node --track-heap-objects`), each group lists the stacks that allocated its members.
+
+Standard error says what is compared, and warns when the snapshots cannot come from one
+process in that order: different V8 layouts, ids shared by different objects, new objects
+with old ids (swapped order), or the same snapshot twice. With --json the warnings are
+also in a \"warnings\" array.")]
 pub struct Args {
     /// The earlier snapshot.
     pub base: PathBuf,
@@ -44,9 +53,24 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
 }
 
 fn two(args: &Args) -> anyhow::Result<i32> {
-    // Analysis gives DevTools' class names and its redistributed shallow sizes.
-    let base = Analysis::new(super::load::load(&args.base)?);
-    let target = Analysis::new(super::load::load(&args.target)?);
+    // Fingerprints from the files' own sizes (the analysis redistributes them), then the
+    // analysis for DevTools' class names and its redistributed shallow sizes.
+    let (base, target) = (
+        super::load::load(&args.base)?,
+        super::load::load(&args.target)?,
+    );
+    let (fb, ft) = (Fingerprint::of(&base), Fingerprint::of(&target));
+    let (base, target) = (Analysis::new(base), Analysis::new(target));
+    let r = lineage::relate(&fb, &ft);
+    eprintln!(
+        "heapsim: comparing TARGET {} with BASE {}, objects matched by V8 id: {} in both, {} new, {} gone",
+        args.target.display(),
+        args.base.display(),
+        thousands(r.common),
+        thousands(r.new),
+        thousands(r.gone)
+    );
+    let warnings = warn(lineage::check(&fb, "BASE", &ft, "TARGET"));
     let rows = diff::compare(
         &base.snapshot,
         |n| base.class_name(n),
@@ -56,8 +80,11 @@ fn two(args: &Args) -> anyhow::Result<i32> {
     if args.json {
         let classes: Vec<json::ClassDeltaJson> =
             rows.iter().take(args.top).map(Into::into).collect();
-        let body =
-            serde_json::json!({ "classes": classes, "more_classes": rows.len() - classes.len() });
+        let body = serde_json::json!({
+            "classes": classes,
+            "more_classes": rows.len() - classes.len(),
+            "warnings": warnings,
+        });
         let out = json::Document::new(&[&args.base, &args.target], body);
         outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
@@ -67,12 +94,24 @@ fn two(args: &Args) -> anyhow::Result<i32> {
 }
 
 fn three(args: &Args, fin: &std::path::Path) -> anyhow::Result<i32> {
-    // BASE and TARGET are only needed for their ids: keep those, drop the graphs.
-    let in_base = diff::sorted_id_column(&super::load::load(&args.base)?);
-    let in_target = diff::sorted_id_column(&super::load::load(&args.target)?);
-    let a = Analysis::new(super::load::load(fin)?);
+    // BASE and TARGET are only needed for their ids and fingerprints: drop the graphs.
+    let fb = Fingerprint::of(&super::load::load(&args.base)?);
+    let ft = Fingerprint::of(&super::load::load(&args.target)?);
+    let fin_snapshot = super::load::load(fin)?;
+    let ff = Fingerprint::of(&fin_snapshot);
+    let a = Analysis::new(fin_snapshot);
+    eprintln!(
+        "heapsim: leaked = objects new in TARGET {} since BASE {} ({} ids) and still in FINAL {}, grouped by retainer path",
+        args.target.display(),
+        args.base.display(),
+        thousands(lineage::relate(&fb, &ft).new),
+        fin.display()
+    );
+    let mut warnings = lineage::check(&fb, "BASE", &ft, "TARGET");
+    warnings.extend(lineage::check(&ft, "TARGET", &ff, "FINAL"));
+    let warnings = warn(warnings);
     let view = DomView::of(&a);
-    let groups = diff::leak_groups(&in_base, &in_target, &view);
+    let groups = diff::leak_groups(&fb.ids, &ft.ids, &view);
     let groups_all = groups.len();
     if args.json {
         let groups: Vec<json::LeakGroupJson> = groups
@@ -81,11 +120,21 @@ fn three(args: &Args, fin: &std::path::Path) -> anyhow::Result<i32> {
             .map(|g| json::leak_group(&view, g))
             .collect();
         let more = groups_all - groups.len();
-        let body = serde_json::json!({ "groups": groups, "more_groups": more });
+        let body =
+            serde_json::json!({ "groups": groups, "more_groups": more, "warnings": warnings });
         let out = json::Document::new(&[&args.base, &args.target, fin], body);
         outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         out!("{}", text::leak_groups(&view, &groups, args.top));
     }
     Ok(0)
+}
+
+/// Prints each warning on standard error (`heapsim: warning: …`) and hands them back for
+/// the JSON output.
+fn warn(warnings: Vec<String>) -> Vec<String> {
+    for w in &warnings {
+        eprintln!("heapsim: warning: {w}");
+    }
+    warnings
 }

@@ -6,6 +6,7 @@ use super::output::outln;
 use std::path::PathBuf;
 
 use analyzer::report::growth::{Growth, GrowthReport};
+use analyzer::report::json;
 use analyzer::units::{human_bytes, thousands};
 use serde_json::{json, Value};
 
@@ -59,7 +60,11 @@ fn steps(values: &[u64]) -> Vec<u64> {
     values.windows(2).map(|w| w[1] - w[0]).collect()
 }
 
-fn to_json(args: &Args, last: &analyzer::analysis::Analysis, r: &GrowthReport) -> Value {
+fn to_json(
+    args: &Args,
+    last: &analyzer::analysis::Analysis,
+    r: &GrowthReport,
+) -> json::Document<Value> {
     let collections: Vec<Value> = r
         .collections
         .iter()
@@ -82,13 +87,15 @@ fn to_json(args: &Args, last: &analyzer::analysis::Analysis, r: &GrowthReport) -
         .take(args.top)
         .map(|c| json!({"class": c.class, "counts": c.counts, "growth": steps(&c.counts)}))
         .collect();
-    json!({
+    let files: Vec<&std::path::Path> = args.files.iter().map(|f| f.as_path()).collect();
+    let body = json!({
         "snapshots": args.files,
         "collection_count": r.collections.len(),
         "collections": collections,
         "class_count": r.classes.len(),
         "classes": classes,
-    })
+    });
+    json::Document::new(&files, body)
 }
 
 /// `1,000 → 2,000 → 3,000 (+1,000 +1,000)`.

@@ -71,7 +71,8 @@ pub fn print(
                 })
             })
             .collect();
-        let doc = json!({"class": name, "count": all.len(), "instances": rows});
+        let body = json!({"class": name, "count": all.len(), "instances": rows});
+        let doc = analyzer::report::json::Document::new(&[file], body);
         outln!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(());
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use analyzer::devtools::names::display_name;
 use analyzer::paths::paths_to;
+use analyzer::report::chains::Segment;
 use analyzer::report::labels::object_name;
 use analyzer::report::retainer_path::{self, PathJson, PathStep};
 use analyzer::report::{json, DomView};
@@ -22,7 +23,9 @@ Paths skip weak edges and are written as in `heapsim analyze`: the first node, t
 step per edge — `global → client → _events → error → [17]`. Properties and variables by
 name, elements and numbered root slots as `[i]`, a function's scope as the function and
 where it is defined (`handler → context of handler (server.js:12) → client`). A path that
-starts in V8's GC roots begins with the root's name, e.g. `(Handle scope) → [3] → next`.")]
+starts in V8's GC roots begins with the root's name, e.g. `(Handle scope) → [3] → next`.
+A block of steps repeated 3 times or more is written once with its count, indices as `[]`:
+`global → list → (next) ×40000 → value`, its ids as `(@5 → …)×40000 … @80003`.")]
 pub struct PathArgs {
     /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
@@ -67,9 +70,25 @@ pub fn run(args: PathArgs) -> anyhow::Result<i32> {
         return Ok(0);
     }
     for p in &steps {
-        let ids: Vec<String> = p.iter().map(|st| format!("@{}", st.id)).collect();
         outln!("{}", retainer_path::text(p));
-        outln!("    {}", ids.join(" → "));
+        outln!("    {}", id_line(p));
     }
     Ok(0)
+}
+
+/// `@1 → @2 → (@3 → @4)×2999 … @9 → @10`: the ids of a path, a repeated block of steps
+/// shown by its first copy, its count and the id it ends at, as the path's text folds it.
+fn id_line(p: &[PathStep]) -> String {
+    let id = |i: usize| format!("@{}", p[i].id);
+    let parts: Vec<String> = retainer_path::fold(p)
+        .into_iter()
+        .map(|seg| match seg {
+            Segment::One(i) => id(i),
+            Segment::Repeat(r) => {
+                let first: Vec<String> = (r.start..r.start + r.period).map(id).collect();
+                format!("({})×{} … {}", first.join(" → "), r.times, id(r.end() - 1))
+            }
+        })
+        .collect();
+    parts.join(" → ")
 }

@@ -20,7 +20,10 @@ Examples:
 
 A folded row such as `Timeout ×20000, 4.1 MB  [largest @1234]` stands for 20000 siblings
 of one class (named as in `heapsim summary`: `{headers, html} ×500` for plain objects of one
-shape); expand it with `heapsim tree FILE @1234` (one member) or --no-fold.")]
+shape); expand it with `heapsim tree FILE @1234` (one member) or --no-fold.
+A chain row such as `(next) ×40000, 3.1 MB  [last @5678]` stands for a linked list (one
+pattern of edges repeated, written as in `heapsim path`); the rows below it are the
+children of its last node.")]
 pub struct Args {
     /// The .heapsnapshot file (`-`: standard input; .gz and .zst are read as they are).
     pub file: PathBuf,
@@ -37,7 +40,7 @@ pub struct Args {
     /// At most this many rows per parent.
     #[arg(long, value_name = "N", default_value_t = 25, value_parser = super::common::at_least_one)]
     pub max_rows: usize,
-    /// List same-class siblings one by one.
+    /// List same-class siblings one by one, and chains link by link.
     #[arg(long)]
     pub no_fold: bool,
     /// Print JSON instead of text.

@@ -14,8 +14,14 @@
 //! (the `Array` that owns the store, as in the talk's report), while the accumulated objects
 //! are still read from the chain's true bottom. The walk is a loop over one path of the tree:
 //! O(depth × fan-out), no recursion.
+//!
+//! When the walk ends in a repeating pattern of edges (a linked list, the closure-context
+//! "replaceThing" leak: [`super::chains`]), its bottom is merely the last link that still
+//! keeps 70 %: the reported point is then the chain's *head*, and the chain is reported
+//! with its pattern, length and size.
 
-use super::labels::is_internal;
+use super::chains::{self, Chain};
+use super::labels::{is_internal, Labeler};
 use super::DomView;
 use crate::snapshot::NodeIx;
 
@@ -31,6 +37,8 @@ pub struct Accumulation {
     pub point: NodeIx,
     /// The chain's last node, whose dominator children are the accumulated objects.
     pub bottom: NodeIx,
+    /// The repeating chain the walk ends in, if any (then `point` is its head).
+    pub repeat: Option<Chain>,
 }
 
 /// Walks from `suspect` down the heaviest dominator-tree children while the ratio holds.
@@ -39,13 +47,7 @@ pub fn find(view: &DomView, suspect: NodeIx, ratio: f64) -> Accumulation {
     let mut cur = suspect;
     loop {
         let parent = view.tree.retained[cur as usize];
-        let best = view
-            .tree
-            .children(cur)
-            .iter()
-            .copied()
-            .max_by_key(|&c| (view.tree.retained[c as usize], std::cmp::Reverse(c)));
-        match best {
+        match view.heaviest_child(cur) {
             Some(c)
                 if parent > 0 && view.tree.retained[c as usize] as f64 >= ratio * parent as f64 =>
             {
@@ -55,16 +57,21 @@ pub fn find(view: &DomView, suspect: NodeIx, ratio: f64) -> Accumulation {
             _ => break,
         }
     }
-    let point = chain
-        .iter()
-        .rev()
-        .copied()
-        .find(|&n| !is_internal(view.snapshot, n))
-        .unwrap_or(suspect);
+    let repeat = chains::ending(view, &chain, &mut Labeler::new(view.classes));
+    let point = match &repeat {
+        Some(c) => c.head,
+        None => chain
+            .iter()
+            .rev()
+            .copied()
+            .find(|&n| !is_internal(view.snapshot, n))
+            .unwrap_or(suspect),
+    };
     Accumulation {
         point,
         bottom: cur,
         chain,
+        repeat,
     }
 }
 
@@ -103,6 +110,7 @@ mod tests {
         assert_eq!(a.chain, vec![client, events, arr, store]);
         assert_eq!(a.point, arr);
         assert_eq!(a.bottom, store);
+        assert_eq!(a.repeat, None);
         // A ratio above what any step keeps: the suspect is its own accumulation point.
         let a = find(&v, client, 0.999);
         assert_eq!((a.point, a.bottom), (client, client));

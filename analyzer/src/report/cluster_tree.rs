@@ -9,11 +9,17 @@
 //! exactly the object a user is looking for (`global` → one huge `Object` among 80 small). Rows below `min_size` are
 //! dropped, and at most `max_rows` rows are shown per parent (the rest summed in one line).
 //!
+//! A node that starts a chain of one repeating pattern of edges (a linked list:
+//! [`super::chains`]) gets a single `Chain` row below it — `(next) ×40000, 3.1 MB` — and
+//! the rows below that are the children of the chain's last node; `fold: false` lists the
+//! chain link by link instead.
+//!
 //! Rendering order is a pre-order walk with an explicit stack; each parent's rows are sorted
 //! by retained size, largest first.
 
 use std::collections::HashMap;
 
+use super::chains;
 use super::labels::{LabelIx, Labeler};
 use super::DomView;
 use crate::snapshot::NodeIx;
@@ -57,6 +63,13 @@ pub enum RowKind {
         count: u64,
         largest: NodeIx,
     },
+    /// A chain of `links` copies of `pattern` (`someMethod → context → originalThing`)
+    /// ending at `last`, whose children are the rows below it.
+    Chain {
+        pattern: String,
+        links: u64,
+        last: NodeIx,
+    },
     /// Rows cut by `max_rows`.
     More { count: u64 },
 }
@@ -80,11 +93,27 @@ pub fn build(view: &DomView, start: NodeIx, p: &Params) -> Vec<Row> {
         retained_size: view.tree.retained[start as usize],
     }];
     while let Some(row) = stack.pop() {
-        if let RowKind::Node { node } = row.kind {
-            if row.depth < p.depth {
-                child_rows(view, node, row.depth + 1, p, &mut labeler, &mut pending);
-                stack.extend(pending.drain(..).rev());
+        if row.depth < p.depth {
+            let chain = match row.kind {
+                RowKind::Node { node } if p.fold => chains::starting_at(view, node, &mut labeler),
+                _ => None,
+            };
+            match (&row.kind, chain) {
+                (_, Some(c)) => pending.push(Row {
+                    depth: row.depth + 1,
+                    retained_size: view.tree.retained[c.first as usize],
+                    kind: RowKind::Chain {
+                        pattern: c.pattern_text(),
+                        links: c.links,
+                        last: c.last,
+                    },
+                }),
+                (RowKind::Node { node: n } | RowKind::Chain { last: n, .. }, None) => {
+                    child_rows(view, *n, row.depth + 1, p, &mut labeler, &mut pending);
+                }
+                _ => {}
             }
+            stack.extend(pending.drain(..).rev());
         }
         rows.push(row);
     }
@@ -160,7 +189,8 @@ fn key(k: &RowKind) -> (u8, NodeIx) {
     match *k {
         RowKind::Node { node } => (0, node),
         RowKind::Folded { largest, .. } => (1, largest),
-        RowKind::More { .. } => (2, 0),
+        RowKind::Chain { last, .. } => (2, last),
+        RowKind::More { .. } => (3, 0),
     }
 }
 

@@ -14,14 +14,23 @@
 //! Candidates are grouped by the *shape* of their shortest retainer path in FINAL — the
 //! sequence of (edge name, class) steps from the root, element indices written `[]`, and a
 //! step repeated along a chain (linked lists) counted once — so 20 000 closures stored in
-//! one array form one group. A group ranks by the retained size of its members that no other
-//! leaked candidate dominates (so nested leaks are not counted twice).
+//! one array form one group. As in memlab's trace clustering (`ClusterUtilsHelper.ts`,
+//! `isSameEdge`: edges whose names represent numbers match), every edge that names a
+//! position counts as one step: element indices, and the numbered slots of a `Map`'s or
+//! `Set`'s hash table, so 5 000 objects in one `Map` are one group, not 5 000. A group
+//! ranks by the retained size of its members that no other member of the group dominates
+//! (a linked list is counted once, by its head; objects held by another leaked object still
+//! count, so a group's size is what freeing its members would free).
+//!
+//! In a FINAL taken with allocation tracking, each group also lists its members by
+//! allocation stack ([`super::allocation_stacks`]).
 //!
 //! Path shapes are hashed incrementally along one breadth-first tree (`shape(v) =
 //! mix(shape(parent), step(v))`), so grouping is linear even with million-deep chains.
 
 use std::collections::HashMap;
 
+use super::allocation_stacks::{self, Stack};
 use super::labels::{self, Labeler};
 use super::DomView;
 use crate::snapshot::{EdgeIx, HeapSnapshot, NodeIx};
@@ -122,13 +131,6 @@ pub fn compare<'a, 'b>(
     rows
 }
 
-/// The id column sorted, for [`leak_groups`].
-pub fn sorted_id_column(s: &HeapSnapshot) -> Vec<u32> {
-    let mut ids = s.nodes.id.clone();
-    ids.sort_unstable();
-    ids
-}
-
 /// One step of a representative retainer path: the edge taken and the node reached.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
@@ -149,6 +151,8 @@ pub struct LeakGroup {
     pub representative: NodeIx,
     /// Its shortest retainer path in FINAL, root first (empty if only weakly retained).
     pub path: Vec<Step>,
+    /// The members grouped by allocation stack; `None` when FINAL has no allocation traces.
+    pub stacks: Option<Vec<Stack>>,
 }
 
 /// Whether memlab would consider `n` something the program allocated.
@@ -227,42 +231,32 @@ fn mix(h: u64, x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// memlab-style leak groups of FINAL (`view`), most retained first. `in_base` and
-/// `in_target` are the sorted id columns of BASE and TARGET ([`sorted_id_column`]), so the
-/// two snapshots need not stay in memory.
-pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<LeakGroup> {
-    let s = view.snapshot;
+/// Whether edge `e`'s name stands for a position rather than a property: element and hidden
+/// edges, and V8's numbered slots (a `Map`'s hash table links its entries by slot number:
+/// `table → [16058]`). memlab's trace clustering counts any two such edges of one type as
+/// the same step; so does the path shape here.
+fn is_slot(s: &HeapSnapshot, e: EdgeIx) -> bool {
+    s.edge_kind(e).has_index_name()
+        || s.edge_name_str(e)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The path shape of every node along the BFS tree (`order`, `parent`): `shape(v) =
+/// mix(shape(parent), step(v))`, where a step is (edge name — all slots alike —, edge type,
+/// class of `v`), and a step equal to its parent's is not mixed in again (linked lists).
+fn path_shapes(
+    s: &HeapSnapshot,
+    parent: &[EdgeIx],
+    order: &[NodeIx],
+    labeler: &mut Labeler,
+) -> Vec<u64> {
     let n = s.node_count();
-    let leaked: Vec<bool> = (0..n as NodeIx)
-        .map(|v| {
-            let id = s.node_id(v);
-            v != 0
-                && in_target.binary_search(&id).is_ok()
-                && in_base.binary_search(&id).is_err()
-                && is_leak_candidate(s, v)
-        })
-        .collect();
-
-    // covered[v]: a strict dominator of v is leaked. Pre-order over the dominator tree.
-    let mut covered = vec![false; n];
-    let mut stack: Vec<NodeIx> = vec![0];
-    while let Some(v) = stack.pop() {
-        let c = covered[v as usize] || leaked[v as usize];
-        for &k in view.tree.children(v) {
-            covered[k as usize] = c;
-            stack.push(k);
-        }
-    }
-
-    // Path shapes along the BFS tree.
-    let (parent, order) = bfs_tree(s);
-    let mut labeler = Labeler::new(view.classes);
     let mut shape = vec![0u64; n];
     let mut last_step = vec![0u64; n];
     for &v in order.iter().skip(1) {
         let e = parent[v as usize];
-        let edge_hash = if s.edge_kind(e).has_index_name() {
-            u64::MAX // every index is "[]"
+        let edge_hash = if is_slot(s, e) {
+            u64::MAX
         } else {
             s.edges.name_or_index[e as usize] as u64
         };
@@ -278,26 +272,60 @@ pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<Le
             mix(shape[p], step)
         };
     }
+    shape
+}
+
+/// memlab-style leak groups of FINAL (`view`), most retained first. `in_base` and
+/// `in_target` are the sorted id columns of BASE and TARGET ([`super::lineage::Fingerprint::ids`]), so the
+/// two snapshots need not stay in memory.
+pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<LeakGroup> {
+    let s = view.snapshot;
+    let n = s.node_count();
+    let (parent, order) = bfs_tree(s);
+    let mut labeler = Labeler::new(view.classes);
+    let shape = path_shapes(s, &parent, &order, &mut labeler);
+    // group[v]: the leak group key of a leaked node, 0 for the others.
+    let group: Vec<u64> = (0..n as NodeIx)
+        .map(|v| {
+            let id = s.node_id(v);
+            let leaked = v != 0
+                && in_target.binary_search(&id).is_ok()
+                && in_base.binary_search(&id).is_err()
+                && is_leak_candidate(s, v);
+            // Only weakly retained: shape 0 is its own group.
+            if leaked {
+                mix(shape[v as usize], labeler.of(s, v) as u64) | 1
+            } else {
+                0
+            }
+        })
+        .collect();
+    let counted = counted_members(view, &group);
 
     let mut groups: HashMap<u64, (u64, u64, NodeIx)> = HashMap::new();
     for v in 0..n as NodeIx {
-        if !leaked[v as usize] {
+        let key = group[v as usize];
+        if key == 0 {
             continue;
         }
-        // Only weakly retained: shape 0 is its own group.
-        let key = mix(shape[v as usize], labeler.of(s, v) as u64);
         let g = groups.entry(key).or_insert((0, 0, v));
         g.0 += 1;
-        if !covered[v as usize] {
+        if counted[v as usize] {
             g.1 += view.tree.retained[v as usize];
         }
         if view.tree.retained[v as usize] > view.tree.retained[g.2 as usize] {
             g.2 = v;
         }
     }
+    let mut members: HashMap<u64, Vec<NodeIx>> = HashMap::new();
+    if !s.traces.is_empty() {
+        for v in (0..n as NodeIx).filter(|&v| group[v as usize] != 0) {
+            members.entry(group[v as usize]).or_default().push(v);
+        }
+    }
     let mut out: Vec<LeakGroup> = groups
-        .into_values()
-        .map(|(count, retained, rep)| LeakGroup {
+        .into_iter()
+        .map(|(key, (count, retained, rep))| LeakGroup {
             class: {
                 let l = labeler.of(s, rep);
                 labeler.label(l).to_string()
@@ -306,6 +334,7 @@ pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<Le
             retained_size: retained,
             representative: rep,
             path: Vec::new(),
+            stacks: allocation_stacks::of(s, members.get(&key).into_iter().flatten().copied()),
         })
         .collect();
     out.sort_by(|a, b| {
@@ -320,10 +349,41 @@ pub fn leak_groups(in_base: &[u32], in_target: &[u32], view: &DomView) -> Vec<Le
     out
 }
 
+/// Which leaked nodes count towards their group's retained size: those no other member of
+/// the *same* group dominates (a linked list's links are counted once, by its head). A
+/// member dominated by a leaked object of another group still counts: 7 400 objects in a
+/// leaked Map each retain their 248 B, whether or not the Map is itself a leak. One
+/// pre-order pass over the dominator tree keeping, per group, how many members are on the
+/// current path.
+fn counted_members(view: &DomView, group: &[u64]) -> Vec<bool> {
+    let mut counted = vec![false; group.len()];
+    let mut open: HashMap<u64, u32> = HashMap::new();
+    // (node, leaving): a node is pushed again, to be left, before its children.
+    let mut stack: Vec<(NodeIx, bool)> = vec![(0, false)];
+    while let Some((v, leaving)) = stack.pop() {
+        let key = group[v as usize];
+        if leaving {
+            if let Some(c) = open.get_mut(&key) {
+                *c -= 1;
+            }
+            continue;
+        }
+        if key != 0 {
+            let c = open.entry(key).or_insert(0);
+            counted[v as usize] = *c == 0;
+            *c += 1;
+            stack.push((v, true));
+        }
+        stack.extend(view.tree.children(v).iter().map(|&k| (k, false)));
+    }
+    counted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::devtools::classes::Classes;
+    use crate::report::lineage::Fingerprint;
     use crate::report::non_weak_tree;
     use crate::snapshot::SnapshotBuilder;
 
@@ -377,25 +437,81 @@ mod tests {
         assert!(rows.iter().all(|r| r.class != "Client"));
     }
 
+    /// root → Cache → Map → its hash table → `n` sessions by slot number (ids 100+), each
+    /// holding a token; plus a linked list of `Node`s (ids 5000+).
+    fn sessions(n: u32) -> HeapSnapshot {
+        let mut b = SnapshotBuilder::new();
+        let root = b.node_with_id(NodeKind::Synthetic, "", 0, 1);
+        let cache = b.node_with_id(NodeKind::Object, "Cache", 40, 3);
+        b.edge(root, EdgeKind::Element, "1", cache);
+        let map = b.node_with_id(NodeKind::Object, "Map", 32, 5);
+        b.edge(cache, EdgeKind::Property, "table", map);
+        // Reallocated as the Map grows: a new id each time.
+        let table = b.node_with_id(NodeKind::Array, "system / OrderedHashMap", 16, 7 + 2 * n);
+        b.edge(map, EdgeKind::Internal, "table", table);
+        for i in 0..n {
+            let x = b.node_with_id(NodeKind::Object, "Session", 40, 100 + 4 * i);
+            b.edge(table, EdgeKind::Internal, &(3 * i + 4).to_string(), x);
+            let t = b.node_with_id(NodeKind::String, "token", 24, 102 + 4 * i);
+            b.edge(x, EdgeKind::Property, "token", t);
+        }
+        let mut prev = root;
+        for i in 0..n {
+            let node = b.node_with_id(NodeKind::Object, "Node", 8, 5000 + 2 * i);
+            b.edge(prev, EdgeKind::Property, "next", node);
+            prev = node;
+        }
+        b.finish()
+    }
+
+    #[test]
+    fn map_slots_are_one_step_and_a_list_is_counted_once() {
+        let (base, target) = (sessions(2), sessions(10));
+        let fin = sessions(10);
+        let (d, c) = (non_weak_tree(&fin), Classes::build(&fin));
+        let v = DomView {
+            snapshot: &fin,
+            tree: &d,
+            classes: &c,
+        };
+        let groups = leak_groups(
+            &Fingerprint::of(&base).ids,
+            &Fingerprint::of(&target).ids,
+            &v,
+        );
+        let summary: Vec<(&str, u64, u64)> = groups
+            .iter()
+            .map(|g| (g.class.as_str(), g.count, g.retained_size))
+            .collect();
+        // 8 new sessions in one group, each retaining itself and its token; 8 new list
+        // nodes, the first retaining the rest.
+        assert_eq!(summary, vec![("Session", 8, 8 * 64), ("Node", 8, 8 * 8)]);
+    }
+
     #[test]
     fn three_snapshots_group_leaked_listeners_by_path_shape() {
         let base = snap(2, 1);
         let target = snap(6, 1);
         let fin = snap(8, 1);
         let d = non_weak_tree(&fin);
-        let c = crate::devtools::classes::Classes::build(&fin);
+        let c = Classes::build(&fin);
         let v = DomView {
             snapshot: &fin,
             tree: &d,
             classes: &c,
         };
-        let groups = leak_groups(&sorted_id_column(&base), &sorted_id_column(&target), &v);
+        let groups = leak_groups(
+            &Fingerprint::of(&base).ids,
+            &Fingerprint::of(&target).ids,
+            &v,
+        );
         assert_eq!(groups[0].class, "closure \"onError\"");
         assert_eq!(groups[0].count, 4);
-        // Each closure retains itself, its context and its request; requests are covered.
+        // Each closure retains itself, its context and its request; a request, held by a
+        // leaked closure, still retains itself.
         assert_eq!(groups[0].retained_size, 4 * (32 + 24 + 64));
         let req = groups.iter().find(|g| g.class == "Request").unwrap();
-        assert_eq!((req.count, req.retained_size), (4, 0));
+        assert_eq!((req.count, req.retained_size), (4, 4 * 64));
         let edges: Vec<Option<String>> = groups[0]
             .path
             .iter()

@@ -11,6 +11,7 @@
 
 use serde::Serialize;
 
+use super::allocation_stacks::Stack;
 use super::cluster_tree::{Row, RowKind};
 use super::diff::{ClassDelta, LeakGroup};
 use super::retainer_path::{self, PathJson, PathStep};
@@ -73,8 +74,27 @@ pub struct SuspectJson {
     pub retained_size: u64,
     pub percent: f64,
     pub accumulation: NodeRef,
+    /// The repeating chain the memory accumulates in (then `accumulation` is its head);
+    /// absent when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<ChainJson>,
     pub path: PathJson,
     pub groups: Vec<GroupJson>,
+    /// The accumulated objects by allocation stack; absent without allocation tracking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stacks: Option<Vec<Stack>>,
+}
+
+/// A chain of one repeating pattern of edges ([`super::chains::Chain`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChainJson {
+    pub head: NodeRef,
+    /// One link's steps, in order, as retainer paths write them ([`retainer_path`]:
+    /// `["someMethod", "context of someMethod (app.js:5)", "originalThing"]`, indices `[]`).
+    pub pattern: Vec<String>,
+    pub links: u64,
+    pub last: NodeRef,
+    pub retained_size: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -129,6 +149,13 @@ pub fn leak_report(
                     retained_size: x.retained_size,
                     percent: round2(x.percent),
                     accumulation: node_ref(view, x.accumulation.point),
+                    chain: x.accumulation.repeat.as_ref().map(|c| ChainJson {
+                        head: node_ref(view, c.head),
+                        pattern: c.pattern.clone(),
+                        links: c.links,
+                        last: node_ref(view, c.last),
+                        retained_size: c.retained_size,
+                    }),
                     path: PathJson::new(paths.get(i).cloned().unwrap_or_default()),
                     groups: x
                         .groups
@@ -140,6 +167,7 @@ pub fn leak_report(
                             sample_id: s.node_id(g.largest),
                         })
                         .collect(),
+                    stacks: x.stacks.clone(),
                 }
             })
             .collect(),
@@ -149,9 +177,11 @@ pub fn leak_report(
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TreeRowJson {
     pub depth: u32,
-    /// `object` for one node, `group` for folded siblings, `more` for rows cut off.
+    /// `object` for one node, `group` for folded siblings, `chain` for a repeating chain
+    /// (`pattern` one link, `count` its links, `id` its last node), `more` for rows cut off.
     pub row: &'static str,
-    /// The node of an `object` row.
+    /// The node of an `object` row; a `chain` row's last link (the rows below it are that
+    /// node's children).
     pub id: Option<u32>,
     /// The largest member of a `group` row.
     pub sample_id: Option<u32>,
@@ -159,8 +189,11 @@ pub struct TreeRowJson {
     pub kind: Option<String>,
     /// DevTools' display name of an `object` row's node.
     pub name: Option<String>,
-    /// The class of an `object` or `group` row.
+    /// The class of an `object` or `group` row, the links' class of a `chain` row.
     pub class: Option<String>,
+    /// A `chain` row's repeating steps (`next → []`); absent on other rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
     pub count: u64,
     pub self_size: Option<u64>,
     pub retained_size: u64,
@@ -178,6 +211,7 @@ pub fn tree_rows(view: &DomView, rows: &[Row]) -> Vec<TreeRowJson> {
                 kind: Some(s.node_type_name(*node).to_string()),
                 name: Some(display_name(s, *node).into_owned()),
                 class: Some(labels::object_name(view, *node)),
+                pattern: None,
                 count: 1,
                 self_size: Some(s.self_size(*node)),
                 retained_size: r.retained_size,
@@ -194,7 +228,25 @@ pub fn tree_rows(view: &DomView, rows: &[Row]) -> Vec<TreeRowJson> {
                 kind: Some(s.node_type_name(*largest).to_string()),
                 name: None,
                 class: Some(label.clone()),
+                pattern: None,
                 count: *count,
+                self_size: None,
+                retained_size: r.retained_size,
+            },
+            RowKind::Chain {
+                pattern,
+                links,
+                last,
+            } => TreeRowJson {
+                depth: r.depth,
+                row: "chain",
+                id: Some(s.node_id(*last)),
+                sample_id: None,
+                kind: Some(s.node_type_name(*last).to_string()),
+                name: None,
+                class: Some(labels::object_name(view, *last)),
+                pattern: Some(pattern.clone()),
+                count: *links,
                 self_size: None,
                 retained_size: r.retained_size,
             },
@@ -206,6 +258,7 @@ pub fn tree_rows(view: &DomView, rows: &[Row]) -> Vec<TreeRowJson> {
                 kind: None,
                 name: None,
                 class: None,
+                pattern: None,
                 count: *count,
                 self_size: None,
                 retained_size: r.retained_size,
@@ -246,6 +299,9 @@ pub struct LeakGroupJson {
     pub retained_size: u64,
     pub sample_id: u32,
     pub path: PathJson,
+    /// The members by allocation stack; absent without allocation tracking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stacks: Option<Vec<Stack>>,
 }
 
 pub fn leak_group(view: &DomView, g: &LeakGroup) -> LeakGroupJson {
@@ -255,6 +311,7 @@ pub fn leak_group(view: &DomView, g: &LeakGroup) -> LeakGroupJson {
         retained_size: g.retained_size,
         sample_id: view.snapshot.node_id(g.representative),
         path: PathJson::new(path_steps(view, &g.path)),
+        stacks: g.stacks.clone(),
     }
 }
 

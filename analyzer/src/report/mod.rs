@@ -8,10 +8,15 @@
 //!
 //! * [`suspects`] — Eclipse MAT's "Leak Suspects" idea applied to V8 snapshots;
 //! * [`accumulation`] — where a suspect's memory piles up (MAT's accumulation point);
+//! * [`allocation_stacks`] — where a report's objects were allocated (DevTools' Allocation
+//!   stack);
+//! * [`chains`] — repeating patterns of edges (linked lists, closure-context chains), found
+//!   and folded;
 //! * [`labels`] — how reports name objects and groups of objects (DevTools' classes);
 //! * [`retainer_path`] — how every command writes a retainer path;
 //! * [`cluster_tree`] — the dominator tree with same-class siblings folded;
 //! * [`diff`] — DevTools' Comparison view and memlab's three-snapshot leak grouping;
+//! * [`lineage`] — whether two snapshots can be from one process, in that order;
 //! * [`growth`] — collections and classes that grew in every step of N snapshots (memlab's
 //!   unbound-collection analysis);
 //! * [`strings`] — duplicated strings and the bytes they waste;
@@ -22,11 +27,14 @@ use crate::domtree::DomTree;
 use crate::snapshot::HeapSnapshot;
 
 pub mod accumulation;
+pub mod allocation_stacks;
+pub mod chains;
 pub mod cluster_tree;
 pub mod diff;
 pub mod growth;
 pub mod json;
 pub mod labels;
+pub mod lineage;
 pub mod retainer_path;
 pub mod strings;
 pub mod suspects;
@@ -52,6 +60,15 @@ impl<'a> DomView<'a> {
             tree: &a.tree,
             classes: &a.classes,
         }
+    }
+
+    /// The dominator-tree child of `n` retaining most (ties: the first), if any.
+    pub fn heaviest_child(&self, n: crate::snapshot::NodeIx) -> Option<crate::snapshot::NodeIx> {
+        self.tree
+            .children(n)
+            .iter()
+            .copied()
+            .max_by_key(|&c| (self.tree.retained[c as usize], std::cmp::Reverse(c)))
     }
 }
 

@@ -12,11 +12,17 @@
 //!   the variable that follows (`→ client`) is then one of that function's free variables,
 //!   which a bare `context` step does not say.
 //!
-//! Paths longer than [`MAX_STEPS`] steps keep their first 3 and last 8 steps around a `…`.
+//! A block of steps repeated [`chains::MIN_REPEATS`] times or more (a linked list, the
+//! closure-context chain of [`super::chains`]) is written once with its count, indices as
+//! `[]`: `global → list → (next → []) ×40000 → value` ([`fold`]). Two steps repeat each
+//! other when their edges' types and text (all indices alike) and the classes reached are
+//! equal. Paths longer than [`MAX_STEPS`] parts after folding keep their first 3 and last 8
+//! around a `…`.
 //! JSON gives the steps one by one ([`PathStep`]) next to the text (`{"text", "steps"}`).
 
 use serde::Serialize;
 
+use super::chains::{self, Segment};
 use super::labels;
 use super::DomView;
 use crate::snapshot::{EdgeIx, HeapSnapshot, NodeIx};
@@ -93,8 +99,8 @@ pub fn steps(
     out
 }
 
-/// One edge as a step of the text form.
-fn step_label(view: &DomView, e: EdgeIx, from: NodeIx) -> String {
+/// One edge from `from` as a step of the text form (`client`, `[17]`, `context of f (a.js:3)`).
+pub fn step_label(view: &DomView, e: EdgeIx, from: NodeIx) -> String {
     let s = view.snapshot;
     if s.edge_kind(e).has_index_name() {
         return format!("[{}]", s.edges.name_or_index[e as usize]);
@@ -130,15 +136,48 @@ pub fn text(steps: &[PathStep]) -> String {
     let lead = steps.iter().take_while(|s| s.synthetic).count();
     let start = lead.saturating_sub(1).min(steps.len() - 1);
     // The first node shown by its name, every later one by the edge into it.
-    let mut parts: Vec<&str> = vec![steps[start].class.as_str()];
-    parts.extend(steps[start + 1..].iter().map(|s| s.label.as_str()));
+    let mut parts: Vec<String> = vec![steps[start].class.clone()];
+    let rest = &steps[start + 1..];
+    parts.extend(fold(rest).into_iter().map(|seg| match seg {
+        Segment::One(i) => rest[i].label.clone(),
+        Segment::Repeat(r) => {
+            let block: Vec<&str> = rest[r.start..r.start + r.period]
+                .iter()
+                .map(|st| repeated_label(&st.label))
+                .collect();
+            format!("({}) ×{}", block.join(" → "), r.times)
+        }
+    }));
     if parts.len() > MAX_STEPS {
         let tail = parts.split_off(parts.len() - 8);
         parts.truncate(3);
-        parts.push("…");
+        parts.push("…".into());
         parts.extend(tail);
     }
     parts.join(" → ")
+}
+
+/// `steps` cut into single steps and repeated blocks ([`chains::segments`]), as the text
+/// form writes them.
+pub fn fold(steps: &[PathStep]) -> Vec<Segment> {
+    let keys: Vec<(Option<&str>, &str, &str)> = steps
+        .iter()
+        .map(|st| (st.edge_type, repeated_label(&st.label), st.class.as_str()))
+        .collect();
+    chains::segments(&keys)
+}
+
+/// A step's text inside a repeated block: every index is `[]`.
+pub fn repeated_label(label: &str) -> &str {
+    let index = label
+        .strip_prefix('[')
+        .and_then(|l| l.strip_suffix(']'))
+        .is_some_and(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()));
+    if index {
+        "[]"
+    } else {
+        label
+    }
 }
 
 #[cfg(test)]
@@ -196,8 +235,37 @@ mod tests {
         assert_eq!(st[4].edge_type, Some("context"));
         assert_eq!(st[5].edge.as_deref(), Some("7"));
         assert_eq!(st[2].class, "handler");
-        let long: Vec<PathStep> = (0..20).map(|_| st[4].clone()).collect();
+        let long: Vec<PathStep> = (0..20)
+            .map(|i| PathStep {
+                label: format!("p{i}"),
+                ..st[4].clone()
+            })
+            .collect();
         assert_eq!(text(&long).split(" → ").count(), 12);
         assert!(text(&[]).starts_with("(no strong path"));
+    }
+
+    #[test]
+    fn a_repeated_block_is_written_once_with_its_count() {
+        let step = |label: &str, class: &str| PathStep {
+            edge: Some(label.into()),
+            edge_type: Some("property"),
+            id: 1,
+            kind: "object".into(),
+            name: class.into(),
+            class: class.into(),
+            label: label.into(),
+            synthetic: false,
+        };
+        let mut steps = vec![step("", "global"), step("list", "Node")];
+        for i in 0..40 {
+            steps.push(step("next", "Node"));
+            steps.push(step(&format!("[{i}]"), "Item"));
+        }
+        steps.push(step("value", "Object"));
+        assert_eq!(text(&steps), "global → list → (next → []) ×40 → value");
+        // Two copies are not a repeat.
+        steps.truncate(6);
+        assert_eq!(text(&steps), "global → list → next → [0] → next → [1]");
     }
 }

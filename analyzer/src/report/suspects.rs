@@ -38,6 +38,7 @@
 use std::collections::HashMap;
 
 use super::accumulation::{self, Accumulation};
+use super::allocation_stacks::{self, Stack};
 use super::labels::{self, LabelIx, Labeler};
 use super::DomView;
 use crate::snapshot::NodeIx;
@@ -106,6 +107,9 @@ pub struct Suspect {
     pub keywords: Vec<String>,
     /// The accumulation point's dominated objects grouped by class, largest first.
     pub groups: Vec<Group>,
+    /// The same objects (a class group's instances) grouped by allocation stack; `None`
+    /// when the snapshot has no allocation traces.
+    pub stacks: Option<Vec<Stack>>,
 }
 
 /// Is `n` a container the walk passes through?
@@ -149,6 +153,9 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
     let mut objects: Vec<NodeIx> = Vec::new();
     // Per class over the frontier: (count, retained sum, largest instance, its retained).
     let mut classes: HashMap<LabelIx, (u64, u64, NodeIx, u64)> = HashMap::new();
+    // Per class, its frontier instances: only needed for their allocation stacks.
+    let tracked = !s.traces.is_empty();
+    let mut members: HashMap<LabelIx, Vec<NodeIx>> = HashMap::new();
     let mut stack: Vec<NodeIx> = vec![0];
     while let Some(c) = stack.pop() {
         for &k in view.tree.children(c) {
@@ -166,7 +173,11 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
             if !super::diff::is_leak_candidate(s, k) {
                 continue;
             }
-            let e = classes.entry(labeler.of(s, k)).or_insert((0, 0, k, 0));
+            let label = labeler.of(s, k);
+            if tracked {
+                members.entry(label).or_default().push(k);
+            }
+            let e = classes.entry(label).or_insert((0, 0, k, 0));
             e.0 += 1;
             e.1 += r;
             if r > e.3 {
@@ -180,7 +191,7 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
         .iter()
         .map(|&n| {
             let acc = accumulation::find(view, n, p.ratio);
-            let groups = groups_below(view, acc.bottom, &mut labeler);
+            let held = accumulated(view, &acc);
             Suspect {
                 kind: SuspectKind::Object,
                 node: n,
@@ -188,7 +199,8 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
                 percent: view.tree.percent(view.tree.retained[n as usize]),
                 keywords: keywords(view, &acc),
                 accumulation: acc,
-                groups,
+                groups: group_by_class(view, held.iter().copied(), &mut labeler),
+                stacks: allocation_stacks::of(s, held.into_iter()),
             }
         })
         .collect();
@@ -211,6 +223,10 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
                     retained_size: sum,
                     largest,
                 }],
+                stacks: allocation_stacks::of(
+                    s,
+                    members.get(&label).into_iter().flatten().copied(),
+                ),
                 accumulation: acc,
             });
         }
@@ -224,10 +240,13 @@ pub fn find(view: &DomView, p: &Params) -> Vec<Suspect> {
     out
 }
 
+/// Class names from the suspect to the accumulation point — through one link of a chain.
 fn keywords(view: &DomView, acc: &Accumulation) -> Vec<String> {
     let s = view.snapshot;
+    let point = acc.chain.iter().position(|&n| n == acc.point).unwrap_or(0);
+    let last = point + acc.repeat.as_ref().map_or(0, |c| c.pattern.len());
     let mut out: Vec<String> = Vec::new();
-    for &n in &acc.chain {
+    for &n in acc.chain.iter().take(last + 1) {
         if labels::is_internal(s, n) {
             continue;
         }
@@ -235,18 +254,44 @@ fn keywords(view: &DomView, acc: &Accumulation) -> Vec<String> {
         if !out.contains(&name) {
             out.push(name);
         }
-        if n == acc.point {
-            break;
-        }
     }
     out
 }
 
-/// The dominator children of `bottom`, grouped by class, largest first.
-pub fn groups_below(view: &DomView, bottom: NodeIx, labeler: &mut Labeler) -> Vec<Group> {
+/// An object suspect's accumulated objects: the dominator children of the walk's bottom —
+/// or, when the walk ends in a chain, what the links hold: the dominator children of the
+/// walk's nodes from the chain's head on that are not the walk's next node. Their retained
+/// sizes never overlap, and with the links' own sizes they add up to the head's retained
+/// size.
+fn accumulated(view: &DomView, acc: &Accumulation) -> Vec<NodeIx> {
+    let Some(chain) = &acc.repeat else {
+        return view.tree.children(acc.bottom).to_vec();
+    };
+    let from = acc.chain.iter().position(|&n| n == chain.head).unwrap_or(0);
+    let links = &acc.chain[from..];
+    links
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &n)| {
+            let next = links.get(i + 1).copied();
+            view.tree
+                .children(n)
+                .iter()
+                .copied()
+                .filter(move |&c| Some(c) != next)
+        })
+        .collect()
+}
+
+/// `nodes` grouped by class, largest first, at most [`MAX_GROUPS`].
+fn group_by_class(
+    view: &DomView,
+    nodes: impl Iterator<Item = NodeIx>,
+    labeler: &mut Labeler,
+) -> Vec<Group> {
     let s = view.snapshot;
     let mut by: HashMap<LabelIx, Group> = HashMap::new();
-    for &c in view.tree.children(bottom) {
+    for c in nodes {
         let l = labeler.of(s, c);
         let r = view.tree.retained[c as usize];
         let g = by.entry(l).or_insert_with(|| Group {

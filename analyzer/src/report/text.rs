@@ -14,6 +14,8 @@
 
 use std::fmt::Write;
 
+use super::allocation_stacks::Stack;
+use super::chains::Chain;
 use super::cluster_tree::{Row, RowKind};
 use super::diff::{ClassDelta, LeakGroup};
 use super::retainer_path::{self, PathStep};
@@ -38,6 +40,19 @@ fn instance(view: &DomView, n: u32) -> String {
             _ => "instance",
         },
         s.node_id(n)
+    )
+}
+
+/// `a chain of 2 999 × (someMethod → context → originalThing) from "Object" instance @5 to
+/// @9, 1.3 MB`.
+fn chain(view: &DomView, c: &Chain) -> String {
+    format!(
+        "a chain of {} × ({}) from {} to @{}, {}",
+        count(c.links),
+        c.pattern_text(),
+        instance(view, c.head),
+        view.snapshot.node_id(c.last),
+        human_bytes(c.retained_size)
     )
 }
 
@@ -76,7 +91,13 @@ pub fn leak_report(
                     thousands(x.retained_size),
                     x.percent
                 );
-                if x.accumulation.point != x.node {
+                if let Some(c) = &x.accumulation.repeat {
+                    let _ = write!(
+                        o,
+                        " Its memory is mostly accumulated in {}.",
+                        chain(view, c)
+                    );
+                } else if x.accumulation.point != x.node {
                     let _ = write!(
                         o,
                         " Its memory is mostly accumulated in {}.",
@@ -104,6 +125,9 @@ pub fn leak_report(
         }
         if !x.groups.is_empty() {
             let what = match x.kind {
+                SuspectKind::Object if x.accumulation.repeat.is_some() => {
+                    "  Held by the chain's links:".to_string()
+                }
                 SuspectKind::Object => {
                     format!("  Dominated by {}:", instance(view, x.accumulation.bottom))
                 }
@@ -120,8 +144,47 @@ pub fn leak_report(
                 );
             }
         }
+        allocated_at(&mut o, x.stacks.as_deref());
     }
     o
+}
+
+/// Frames shown per allocation stack (JSON has them all).
+pub const FRAMES_SHOWN: usize = 4;
+
+/// `200 × 6.4 kB  at openSession growth.js:44:22 ← main growth.js:60:5 ← …`: one allocation
+/// stack, innermost frame first.
+pub fn stack_line(st: &Stack) -> String {
+    let mut shown: Vec<&str> = st
+        .frames
+        .iter()
+        .take(FRAMES_SHOWN)
+        .map(|f| f.as_str())
+        .collect();
+    if st.frames.len() > FRAMES_SHOWN {
+        shown.push("…");
+    }
+    format!(
+        "{} × {}  at {}",
+        thousands(st.count),
+        human_bytes(st.self_size),
+        shown.join(" ← ")
+    )
+}
+
+/// A report's `Allocated at:` lines, when the snapshot has allocation stacks.
+fn allocated_at(o: &mut String, stacks: Option<&[Stack]>) {
+    let Some(stacks) = stacks else {
+        return;
+    };
+    if stacks.is_empty() {
+        let _ = writeln!(o, "  Allocated at: (no allocation stack recorded)");
+        return;
+    }
+    let _ = writeln!(o, "  Allocated at:");
+    for st in stacks {
+        let _ = writeln!(o, "    {}", stack_line(st));
+    }
 }
 
 /// The folded dominator tree.
@@ -149,6 +212,16 @@ pub fn tree(view: &DomView, rows: &[Row]) -> String {
                 "{indent}{label} ×{c}, {} ({pct:.1} %)  [largest @{}]",
                 human_bytes(r.retained_size),
                 s.node_id(*largest)
+            ),
+            RowKind::Chain {
+                pattern,
+                links,
+                last,
+            } => writeln!(
+                o,
+                "{indent}({pattern}) ×{links}, {} ({pct:.1} %)  [last @{}]",
+                human_bytes(r.retained_size),
+                s.node_id(*last)
             ),
             RowKind::More { count: c } => writeln!(
                 o,
@@ -236,6 +309,7 @@ pub fn leak_groups(view: &DomView, groups: &[LeakGroup], top: usize) -> String {
         );
         let steps = super::json::path_steps(view, &g.path);
         let _ = writeln!(o, "  Path: {}", retainer_path::text(&steps));
+        allocated_at(&mut o, g.stacks.as_deref());
     }
     if groups.len() > top {
         let _ = writeln!(o, "… {} more groups", groups.len() - top);
