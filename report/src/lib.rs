@@ -6,6 +6,10 @@
 //! never the simulator.
 //!
 //! * [`page`] — the shell every report shares: template, style, shared script, the error
-//!   guard, and the page data ([`embed`] makes it safe inside `<script>`).
+//!   guard, and the page data ([`embed`] makes it safe inside `<script>`);
+//! * [`leak`] — the leak report, `heapsim report FILE [BASE [FINAL]]`;
+//! * [`palette`] — one colour per class, in every picture.
 pub mod embed;
+pub mod leak;
 pub mod page;
+pub mod palette;
