@@ -126,6 +126,56 @@ fn listeners_leak_report_renders_in_chromium() {
     );
     // The graph section shows the suspect's details at once (the object panel ran).
     assert!(dom.contains("<h4>Client @"), "the object panel");
+    interact(&chromium, &html, d);
+}
+
+/// What a reader does, scripted after the page's own start: click the treemap's first
+/// parent tile, sort the Summary by count, filter it; results land in body attributes.
+const INTERACTION: &str = r#"<script>HEAPSIM.start();
+(function () {
+  var body = document.body, svg = document.querySelector('#treemap svg');
+  var tile = document.querySelector('#treemap g.tile text:not(.leaf)').parentNode;
+  tile.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+  body.setAttribute('data-zoomed', String(svg.getAttribute('viewBox') !== '0 0 1100 640'));
+  body.setAttribute('data-shown', document.querySelector('#treemap [data-details] h4').textContent);
+  document.querySelectorAll('#summary th')[2].click();
+  var counts = Array.prototype.map.call(document.querySelectorAll('#summary tbody td:nth-child(3)'),
+    function (td) { return Number(td.textContent.replace(/,/g, '')); });
+  body.setAttribute('data-sorted', String(counts.every(function (c, i) { return i === 0 || counts[i - 1] >= c; })));
+  var filter = document.querySelector('#summary [data-filter]');
+  filter.value = 'client';
+  filter.dispatchEvent(new Event('input'));
+  body.setAttribute('data-filtered', document.querySelector('#summary [data-count]').textContent);
+})();</script>"#;
+
+/// The report's scripts respond: the treemap zooms and shows the clicked object, the
+/// Summary sorts and filters.
+fn interact(chromium: &Chromium, html: &str, dir: &Path) {
+    let start = "<script>HEAPSIM.start();</script>";
+    assert!(html.contains(start));
+    let file = dir.join("interact.html");
+    std::fs::write(&file, html.replace(start, INTERACTION)).unwrap();
+    let shown = chromium.open(&file).unwrap();
+    assert!(shown.console.is_empty(), "{:#?}", shown.console);
+    let dom = &shown.dom;
+    assert!(dom.contains("data-zoomed=\"true\""), "treemap zoom");
+    assert!(
+        dom.contains("data-shown=\"global @"),
+        "the clicked tile's object"
+    );
+    assert!(
+        dom.contains("data-sorted=\"true\""),
+        "Summary sorted by count"
+    );
+    let filtered = dom
+        .split("data-filtered=\"")
+        .nth(1)
+        .and_then(|r| r.split(" of ").next())
+        .expect("filter result");
+    assert!(
+        (1..10).contains(&filtered.parse::<u32>().unwrap()),
+        "rows matching `client`: {filtered}"
+    );
 }
 
 /// A program whose classes, properties and strings are markup that would run if unescaped:
