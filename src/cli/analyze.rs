@@ -51,12 +51,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
-    if !(args.threshold > 0.0 && args.threshold <= 100.0) {
-        anyhow::bail!(
-            "--threshold {}: must be a percentage above 0 and at most 100",
-            args.threshold
-        );
-    }
+    super::common::check_threshold(args.threshold)?;
     let snapshot = match &args.file {
         Some(file) => super::load::load(file)?,
         None => demo_snapshot(&args.scenario, args.json)?,

@@ -47,12 +47,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
-    if !(args.threshold > 0.0 && args.threshold <= 100.0) {
-        anyhow::bail!(
-            "--threshold {}: must be a percentage above 0 and at most 100",
-            args.threshold
-        );
-    }
+    super::common::check_threshold(args.threshold)?;
     let to_stdout = super::load::is_stdio(&args.output);
     if args.open && to_stdout {
         anyhow::bail!("--open needs a file (-o OUT), not standard output");

@@ -28,8 +28,8 @@ const HEADER: f64 = 16.0;
 const MIN_SIDE: f64 = 3.0;
 
 /// The tree's limits: levels below the root, rows per parent, smallest row (of the heap).
-pub const PARAMS_DEPTH: u32 = 8;
-pub const PARAMS_MAX_ROWS: usize = 15;
+pub const DEPTH: u32 = 8;
+pub const MAX_ROWS: usize = 15;
 pub const MIN_SIZE_DIVISOR: u64 = 400;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -188,9 +188,9 @@ fn tile(view: &DomView, r: &Row, at: Rect, parent: bool, objects: &mut Objects) 
 /// The folded dominator tree from the root, laid out; drawn objects go into `objects`.
 pub fn tiles(view: &DomView, objects: &mut Objects) -> (Vec<Tile>, usize) {
     let params = cluster_tree::Params {
-        depth: PARAMS_DEPTH,
+        depth: DEPTH,
         min_size: view.tree.total() / MIN_SIZE_DIVISOR,
-        max_rows: PARAMS_MAX_ROWS,
+        max_rows: MAX_ROWS,
         fold: true,
     };
     let rows = cluster_tree::build(view, view.snapshot.root(), &params);
