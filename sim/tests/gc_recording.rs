@@ -9,7 +9,7 @@ use sim::young_gen::trace::ScavengeStep;
 use sim::{Address, Colour, GcReason, Handle, Heap, OldGenConfig, Profile, RootKind};
 
 /// A heap with `n` young objects of class `Node` (three in-object slots), each held by a
-/// handle.
+/// handle (their map only by them).
 fn heap_with_nodes(n: usize) -> (Heap, Vec<Handle>) {
     let mut heap = Heap::new(Profile::v8_6().with_semi_space(64 * 1024, 64 * 1024));
     let _outermost = heap.open_handle_scope();
@@ -22,6 +22,7 @@ fn heap_with_nodes(n: usize) -> (Heap, Vec<Handle>) {
             heap.handle(o)
         })
         .collect();
+    unroot(&mut heap, &[hm]);
     (heap, nodes)
 }
 

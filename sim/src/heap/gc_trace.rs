@@ -10,10 +10,11 @@
 //! of its kind are not recorded at all.
 //!
 //! **Which collection.** Every collection is recorded (bounded, below) and the one showing
-//! the most of the talk's features is kept, the earliest on a tie, then the one with more
-//! objects drawn. Scavenge features: a copy within new space, a promotion, a forwarding
-//! address found, an old-to-new remembered slot. Marking features: an overflow, a rescan, an
-//! incremental step, a write-barrier greying.
+//! the most of the talk's features is kept; on a tie the one showing the rarer ones (the
+//! later in these lists), then the one with more objects drawn, then the earliest. Scavenge
+//! features: a copy within new space, a promotion, a forwarding address found, an
+//! old-to-new remembered slot. Marking features: an overflow, a rescan, an incremental
+//! step, a write-barrier greying.
 //!
 //! **Bounds (which objects).** A recorded collection draws at most [`MAX_OBJECTS`] objects
 //! and keeps at most [`MAX_STEPS`] steps; steps about other objects are counted in
@@ -27,13 +28,14 @@
 //!   most [`MAX_ROOT_OBJECTS`] of them, then objects greyed through a field of a drawn
 //!   object; promotions, recorded young slots and ephemerons count as roots. A write-barrier
 //!   greying is drawn with its black host from a reserve of [`MAX_BARRIER_OBJECTS`], so the
-//!   barrier shows even when it strikes outside the drawn piece. Maps (hidden classes, in
-//!   map space) are never drawn: every object points at one, and the talk's drawing leaves
-//!   them out.
-//! - Timeline: the allocation count of the first [`MAX_INCREMENTAL_MARKS`] incremental
-//!   marking steps.
+//!   barrier shows even when it strikes outside the drawn piece. Objects greyed as a map
+//!   (a hidden class, through an object's map word) are never drawn: every object points at
+//!   one, and the talk's drawing leaves them out.
+//! - Timeline ([`Heap::gc_timeline`]): the used bytes of every space before and after each
+//!   of the first [`MAX_TIMELINE_GCS`] GCs, and the allocation count of the first
+//!   [`MAX_INCREMENTAL_MARKS`] incremental marking steps.
 
-use crate::heap::memory::chunk_of;
+use crate::events::{GcEvent, GcKind};
 use crate::heap::roots::RootKind;
 use crate::heap::space::SpaceId;
 use crate::heap::tagged::Address;
@@ -51,6 +53,8 @@ pub const MAX_BARRIER_OBJECTS: usize = 8;
 pub const MAX_STEPS: usize = 2_000;
 /// Incremental marking steps kept for the timeline.
 pub const MAX_INCREMENTAL_MARKS: usize = 10_000;
+/// GCs on the timeline.
+pub const MAX_TIMELINE_GCS: usize = 10_000;
 
 /// What GC recording kept (see the module doc).
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -62,6 +66,48 @@ pub struct GcRecording {
     pub incremental_steps: Vec<u64>,
     /// Incremental steps beyond [`MAX_INCREMENTAL_MARKS`], not listed.
     pub more_incremental_steps: usize,
+}
+
+/// The heap over the run, for the timeline: time is the allocation count.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct GcTimeline {
+    /// V8's names of the spaces, the order of `before` and `after`.
+    pub spaces: [&'static str; 5],
+    pub gcs: Vec<TimelineGc>,
+    /// GCs beyond [`MAX_TIMELINE_GCS`], not listed.
+    pub more_gcs: usize,
+    /// Allocations at the end of the run.
+    pub allocations: u64,
+    /// Allocation counts at which incremental marking steps ran (from GC recording).
+    pub incremental_steps: Vec<u64>,
+    pub more_incremental_steps: usize,
+}
+
+/// One GC on the timeline (from its [`crate::GcEvent`]).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TimelineGc {
+    pub seq: usize,
+    pub kind: GcKind,
+    pub reason: &'static str,
+    pub allocation_count: u64,
+    /// Used bytes per space.
+    pub before: [usize; 5],
+    pub after: [usize; 5],
+    pub bytes_promoted: usize,
+}
+
+impl TimelineGc {
+    fn of(e: &GcEvent) -> TimelineGc {
+        TimelineGc {
+            seq: e.seq,
+            kind: e.kind,
+            reason: e.reason.v8_name(),
+            allocation_count: e.allocation_count,
+            before: e.before.0.map(|s| s.used),
+            after: e.after.0.map(|s| s.used),
+            bytes_promoted: e.bytes_promoted,
+        }
+    }
 }
 
 /// One recorded collection.
@@ -224,19 +270,19 @@ pub(crate) struct MarkingTrace {
     log: StepLog<MarkingStep>,
     drawn: Admission,
     root_objects: usize,
+    /// Where the steps since the last kept step about a drawn object start.
+    quiet_since: usize,
     barrier: Admission,
     worklist_capacity: usize,
-    /// Map space's chunks: their objects are not drawn.
-    map_chunks: Vec<usize>,
 }
 
 impl MarkingTrace {
-    fn new(worklist_capacity: usize, map_chunks: Vec<usize>) -> MarkingTrace {
+    fn new(worklist_capacity: usize) -> MarkingTrace {
         MarkingTrace {
-            map_chunks,
             log: StepLog::new(MAX_STEPS),
             drawn: Admission::first(MAX_OBJECTS),
             root_objects: 0,
+            quiet_since: 0,
             barrier: Admission::first(MAX_BARRIER_OBJECTS),
             worklist_capacity,
         }
@@ -248,11 +294,9 @@ impl MarkingTrace {
 
     /// Whether a grey step from `source` is drawn (admitting its object).
     fn admit_grey(&mut self, object: Address, source: GreySource) -> bool {
-        if self.map_chunks.contains(&chunk_of(object)) {
-            return false;
-        }
         match source {
             GreySource::Root { kind } if is_vm_table(kind) => false,
+            GreySource::MapWord { .. } => false,
             GreySource::Field { host } => self.is_drawn(host) && self.drawn.admit(object),
             GreySource::Barrier { host } => {
                 let (o, h) = (self.is_drawn(object), self.is_drawn(host));
@@ -289,14 +333,14 @@ impl MarkingTrace {
             | MarkingStep::Refill { object } => self.is_drawn(object),
             MarkingStep::StepEnd { n } => {
                 // A step that touched no drawn object is not shown at all.
-                if let Some(&MarkingStep::IncrementalStep { n: started, .. }) =
-                    self.log.steps.last()
-                {
-                    if started == n {
-                        self.log.steps.pop();
-                        self.log.dropped += 2;
-                        return;
-                    }
+                let start = self.log.steps[self.quiet_since..].iter().rposition(
+                    |s| matches!(s, MarkingStep::IncrementalStep { n: m, .. } if *m == n),
+                );
+                if let Some(i) = start {
+                    let at = self.quiet_since + i;
+                    self.log.dropped += self.log.steps.len() - at + 1;
+                    self.log.steps.truncate(at);
+                    return;
                 }
                 true
             }
@@ -311,7 +355,11 @@ impl MarkingTrace {
             MarkingStep::IncrementalStep { .. } | MarkingStep::Finalize | MarkingStep::Done => true,
         };
         let last = matches!(s, MarkingStep::Done);
+        let about_object = s.object().is_some();
         self.log.keep(s, wanted, last);
+        if wanted && about_object {
+            self.quiet_since = self.log.steps.len();
+        }
     }
 
     fn objects(&self) -> impl Iterator<Item = Address> + '_ {
@@ -362,26 +410,26 @@ impl Features for MarkingStep {
     const ALL: u32 = 0b1111;
     fn feature(&self) -> u32 {
         match self {
-            MarkingStep::Grey { pushed: false, .. } => 1,
+            MarkingStep::Grey { source, pushed, .. } => {
+                let barrier = matches!(source, GreySource::Barrier { .. });
+                u32::from(!pushed) | u32::from(barrier) << 3
+            }
             MarkingStep::Rescan { .. } => 2,
             MarkingStep::IncrementalStep { .. } => 4,
-            MarkingStep::Grey {
-                source: GreySource::Barrier { .. },
-                ..
-            } => 8,
             _ => 0,
         }
     }
 }
 
-/// How good a recording is: features shown, then objects drawn.
-fn score<S: Features>(steps: &[S], objects: usize) -> (u32, usize) {
+/// How good a recording is: features shown, then the rarer ones (higher bits), then
+/// objects drawn.
+fn score<S: Features>(steps: &[S], objects: usize) -> (u32, u32, usize) {
     let bits = steps.iter().fold(0, |b, s| b | s.feature());
-    (bits.count_ones(), objects)
+    (bits.count_ones(), bits, objects)
 }
 
 fn is_complete<S: Features>(r: &Recorded<S>) -> bool {
-    score(&r.steps, r.objects.len()) >= (S::ALL.count_ones(), MAX_OBJECTS)
+    score(&r.steps, r.objects.len()) >= (S::ALL.count_ones(), S::ALL, MAX_OBJECTS)
 }
 
 /// Keeps `candidate` if it scores better than `kept`; `label` names its objects (only
@@ -424,13 +472,9 @@ impl GcTrace {
     }
 
     /// A recorder for the next marking cycle, unless the kept one cannot be beaten.
-    pub(crate) fn marking_trace(
-        &self,
-        worklist_capacity: usize,
-        map_chunks: &[usize],
-    ) -> Option<Box<MarkingTrace>> {
+    pub(crate) fn marking_trace(&self, worklist_capacity: usize) -> Option<Box<MarkingTrace>> {
         let done = self.recording.marking.as_ref().is_some_and(is_complete);
-        (!done).then(|| Box::new(MarkingTrace::new(worklist_capacity, map_chunks.to_vec())))
+        (!done).then(|| Box::new(MarkingTrace::new(worklist_capacity)))
     }
 
     pub(crate) fn incremental_step(&mut self, allocation_count: u64) {
@@ -447,6 +491,25 @@ impl Heap {
     /// Turns GC recording on (fresh) or off (dropping what was kept); see the module doc.
     pub fn set_gc_recording(&mut self, on: bool) {
         self.gc_trace = on.then(Box::default);
+    }
+
+    /// The timeline of the run so far (incremental steps only when recording is on).
+    pub fn gc_timeline(&self) -> GcTimeline {
+        let events = self.events();
+        let empty = GcRecording::default();
+        let r = self.gc_recording().unwrap_or(&empty);
+        GcTimeline {
+            spaces: SpaceId::ALL.map(SpaceId::v8_name),
+            gcs: events
+                .iter()
+                .take(MAX_TIMELINE_GCS)
+                .map(TimelineGc::of)
+                .collect(),
+            more_gcs: events.len().saturating_sub(MAX_TIMELINE_GCS),
+            allocations: self.allocation_count(),
+            incremental_steps: r.incremental_steps.clone(),
+            more_incremental_steps: r.more_incremental_steps,
+        }
     }
 
     /// What GC recording kept so far; `None` when it is off.

@@ -264,8 +264,7 @@ impl Heap {
     /// A recorder for a marking cycle about to start, if GC recording wants one.
     pub(crate) fn marking_trace(&self) -> Option<Box<MarkingTrace>> {
         let capacity = self.mark_compact.config.worklist_capacity;
-        let maps = &self.managed.map_space.pages;
-        self.gc_trace.as_ref()?.marking_trace(capacity, maps)
+        self.gc_trace.as_ref()?.marking_trace(capacity)
     }
 
     /// Lifetime totals of the old-generation collector.
@@ -352,7 +351,12 @@ impl MarkCompactCollector {
                 if defer_young && heap.new_space.contains(t) {
                     self.young_slots.push(slot);
                 } else {
-                    self.grey_and_push(t, GreySource::Field { host: a });
+                    let source = if i == 0 {
+                        GreySource::MapWord { host: a }
+                    } else {
+                        GreySource::Field { host: a }
+                    };
+                    self.grey_and_push(t, source);
                 }
             }
         }

@@ -16,6 +16,8 @@ pub enum GreySource {
     Root { kind: RootKind },
     /// The marker visited `host`, which points at it.
     Field { host: Address },
+    /// The marker visited `host`, whose map (hidden class) it is.
+    MapWord { host: Address },
     /// The program stored it into the black `host` during incremental marking (Dijkstra's
     /// write barrier).
     Barrier { host: Address },
