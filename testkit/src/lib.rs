@@ -7,6 +7,10 @@
 //!   it. A test that needs a tool never passes quietly without it.
 //! * **Property-test case counts** ([`proptest_cases`]): proptest's own `PROPTEST_CASES`
 //!   overrides each suite's default.
+//! * **HTML reports in a browser** ([`chromium`]): headless Chromium opens a page from disk
+//!   with no network and returns its rendered DOM, console lines and a screenshot.
+
+pub mod chromium;
 
 /// Whether the tests run under CI (see the module doc).
 pub fn in_ci() -> bool {

@@ -1,0 +1,11 @@
+//! heapsim's HTML reports: one self-contained `.html` file that works offline.
+//!
+//! Where it sits in the data flow: scenario → sim → snapshot → **analyzer** → **report**.
+//! This crate reads only the analyzer's results (its models and JSON forms, so every name,
+//! path and number is the one `heapsim analyze`, `tree`, `summary` and `diff` print) and
+//! never the simulator.
+//!
+//! * [`page`] — the shell every report shares: template, style, shared script, the error
+//!   guard, and the page data ([`embed`] makes it safe inside `<script>`).
+pub mod embed;
+pub mod page;
