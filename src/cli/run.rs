@@ -64,9 +64,9 @@ pub struct RunArgs {
 }
 
 /// The script to run: its `__filename` and source.
-struct Script {
-    path: String,
-    source: String,
+pub(super) struct Script {
+    pub(super) path: String,
+    pub(super) source: String,
     embedded: bool,
 }
 
@@ -77,13 +77,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         }
         return Ok(0);
     }
-    let profile = Profile::from_name(&args.profile).ok_or_else(|| {
-        anyhow::anyhow!(
-            "--profile: unknown profile {:?} (v8-6 or modern)",
-            args.profile
-        )
-    })?;
-    let script = resolve(args.script.as_deref().unwrap_or(SCRIPTS[0].name))?;
+    let (profile, script) = profile_and_script(&args.profile, args.script.as_deref())?;
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("{}: cannot create the output folder", args.output.display()))?;
     let mut heap = Heap::new(profile);
@@ -91,21 +85,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
     heap.set_verify_heap(args.gc_interval.is_some());
     let written = std::rc::Rc::new(std::cell::RefCell::new(Vec::<PathBuf>::new()));
     let bump = bumpalo::Bump::new();
-    let mut it = match interp::run::interpreter(heap, &bump) {
+    let mut it = match interpreter(heap, &bump, &script, args.seed, args.max_steps) {
         Ok(it) => it,
         Err(e) => return Ok(script_failed(&e)),
     };
-    it.rng = sim::mutator::SplitMix64(args.seed);
-    it.max_steps = args.max_steps.unwrap_or(u64::MAX);
-    // The script's own output, printed as it runs; a closed stdout is the reader's choice,
-    // so a failed write is ignored here and the run goes on to write its files.
-    it.on_console = Some(Box::new(|line| {
-        let _ = writeln!(std::io::stdout().lock(), "{line}");
-    }));
-    it.host.on_stderr = Some(Box::new(|line| eprintln!("{line}")));
-    if script.embedded {
-        it.loader.read = Some(Box::new(|p| scripts::read(p).map(str::to_string)));
-    }
     let (dir, format, force, sink_written) = (
         args.output.clone(),
         args.format,
@@ -156,6 +139,43 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// An interpreter on `heap` for `script`: `Math.random` seeded with `seed`, at most
+/// `max_steps` instructions, the script's console on stdout/stderr, and the shipped files
+/// readable by `require` when the script is one of them.
+pub(super) fn interpreter<'b>(
+    heap: Heap,
+    bump: &'b bumpalo::Bump,
+    script: &Script,
+    seed: u64,
+    max_steps: Option<u64>,
+) -> Result<interp::Interp<'b>, interp::ScriptError> {
+    let mut it = interp::run::interpreter(heap, bump)?;
+    it.rng = sim::mutator::SplitMix64(seed);
+    it.max_steps = max_steps.unwrap_or(u64::MAX);
+    // The script's own output, printed as it runs; a closed stdout is the reader's choice,
+    // so a failed write is ignored here and the run goes on to write its files.
+    it.on_console = Some(Box::new(|line| {
+        let _ = writeln!(std::io::stdout().lock(), "{line}");
+    }));
+    it.host.on_stderr = Some(Box::new(|line| eprintln!("{line}")));
+    if script.embedded {
+        it.loader.read = Some(Box::new(|p| scripts::read(p).map(str::to_string)));
+    }
+    Ok(it)
+}
+
+/// The heap profile named by `--profile` and the script (default: the first shipped
+/// scenario).
+pub(super) fn profile_and_script(
+    profile: &str,
+    script: Option<&str>,
+) -> anyhow::Result<(Profile, Script)> {
+    let p = Profile::from_name(profile).ok_or_else(|| {
+        anyhow::anyhow!("--profile: unknown profile {profile:?} (v8-6 or modern)")
+    })?;
+    Ok((p, resolve(script.unwrap_or(SCRIPTS[0].name))?))
+}
+
 /// A file path (it exists or ends in `.js`) or a shipped scenario's name.
 fn resolve(arg: &str) -> anyhow::Result<Script> {
     let path = Path::new(arg);
@@ -182,7 +202,7 @@ fn resolve(arg: &str) -> anyhow::Result<Script> {
     })
 }
 
-fn script_failed(e: &interp::ScriptError) -> i32 {
+pub(super) fn script_failed(e: &interp::ScriptError) -> i32 {
     eprintln!("{e}");
     e.exit_code()
 }
