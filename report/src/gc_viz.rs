@@ -91,10 +91,8 @@ impl GcViz {
         let html = render(TimelineHtml {
             intro: TIMELINE_INTRO,
         })?;
-        let mut timeline_section = Section::new(SECTION_IDS[0], "GC timeline", html);
-        timeline_section.data = Some(serde_json::to_value(timeline)?);
         Ok(vec![
-            timeline_section,
+            Section::new(SECTION_IDS[0], "GC timeline", html).with_data(&timeline)?,
             animation(
                 SECTION_IDS[1],
                 "One scavenge",
@@ -125,9 +123,7 @@ fn animation(
         recorded: recorded.is_some(),
         absent,
     })?;
-    let mut s = Section::new(id, title, html);
-    s.data = Some(recorded.map_or(serde_json::Value::Null, |r| r.data.clone()));
-    Ok(s)
+    Ok(Section::new(id, title, html).with_data(&recorded.map(|r| &r.data))?)
 }
 
 fn render(t: impl Template) -> Result<String, PageError> {

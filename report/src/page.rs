@@ -54,6 +54,18 @@ impl Section {
         }
     }
 
+    /// The section with `data` and no script (the page embeds what it shows).
+    pub fn with_data(mut self, data: &impl Serialize) -> serde_json::Result<Section> {
+        self.data = Some(serde_json::to_value(data)?);
+        Ok(self)
+    }
+
+    /// The section with `script` and no data of its own.
+    pub fn with_js(mut self, script: &'static str) -> Section {
+        self.script = script;
+        self
+    }
+
     /// The section with `script` run on `data`.
     pub fn with_script(
         mut self,

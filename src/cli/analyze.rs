@@ -5,9 +5,7 @@ use super::output::{out, outln};
 use std::path::PathBuf;
 
 use analyzer::analysis::Analysis;
-use analyzer::report::retainer_path::PathStep;
-use analyzer::report::{json, suspects, text, DomView};
-use analyzer::snapshot::Retainers;
+use analyzer::report::{json, retainer_path, suspects, text, DomView};
 
 /// Name the leaking objects of a heap snapshot and where their memory accumulates.
 #[derive(clap::Args, Debug)]
@@ -53,12 +51,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
-    if !(args.threshold > 0.0 && args.threshold <= 100.0) {
-        anyhow::bail!(
-            "--threshold {}: must be a percentage above 0 and at most 100",
-            args.threshold
-        );
-    }
+    super::common::check_threshold(args.threshold)?;
     let snapshot = match &args.file {
         Some(file) => super::load::load(file)?,
         None => demo_snapshot(&args.scenario, args.json)?,
@@ -96,39 +89,7 @@ pub fn print_leak_report(
         ..suspects::Params::default()
     };
     let found = suspects::find(&view, &params);
-    let s = &a.snapshot;
-    let paths: Vec<Vec<PathStep>> = if found.is_empty() {
-        Vec::new()
-    } else {
-        let depth = analyzer::paths::depths(s);
-        let retainers = Retainers::build(s);
-        found
-            .iter()
-            .map(|x| {
-                // Among equally short paths prefer one from a user root (`global → app →
-                // client`) over one through a transient GC root such as `(Handle scope)`,
-                // and of those the first by edge names, so reports do not change from run
-                // to run with the order of retainers in the file.
-                let paths = analyzer::paths::shortest_paths(s, &depth, &retainers, x.node, 16);
-                let steps: Vec<Vec<PathStep>> = paths
-                    .iter()
-                    .map(|p| json::retainer_steps(&view, p))
-                    .collect();
-                fn key(p: &[PathStep]) -> (bool, Vec<&str>) {
-                    let synthetic_start = !matches!(p.first(), Some(st) if !st.synthetic);
-                    (
-                        synthetic_start,
-                        p.iter().map(|st| st.label.as_str()).collect(),
-                    )
-                }
-                steps
-                    .iter()
-                    .min_by(|a, b| key(a).cmp(&key(b)))
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .collect()
-    };
+    let paths = retainer_path::suspect_paths(&view, &found);
     if report.json {
         let files: Vec<&std::path::Path> = report.files.iter().map(|f| f.as_path()).collect();
         let report = json::Document::new(&files, json::leak_report(&view, &found, &paths));

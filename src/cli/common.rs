@@ -74,6 +74,14 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// `--threshold PCT` of the leak report (`analyze`, `report`): above 0 and at most 100.
+pub fn check_threshold(pct: f64) -> anyhow::Result<()> {
+    if !(pct > 0.0 && pct <= 100.0) {
+        anyhow::bail!("--threshold {pct}: must be a percentage above 0 and at most 100");
+    }
+    Ok(())
+}
+
 /// A distance as DevTools' grid shows it (`toUIDistance`): the number for user-reachable
 /// objects, `−` for system-only (≥ 100000000) and unreachable (-5) ones. JSON and CSV keep
 /// the raw value.

@@ -23,6 +23,7 @@ mod load;
 mod oracle_check;
 mod output;
 mod path;
+mod report;
 mod run;
 mod scenario;
 mod show;
@@ -65,6 +66,8 @@ pub enum Command {
     Show(show::ShowArgs),
     /// Shortest retainer paths from the root to an object.
     Path(path::PathArgs),
+    /// The leak report as one self-contained HTML page (treemap, retainer graph, tables).
+    Report(report::Args),
     /// Dominator tree with same-class siblings folded.
     Tree(tree::Args),
     /// Compare two snapshots, or group leaks across three.
@@ -107,6 +110,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Stats(args) => stats::run(args),
         Command::Show(args) => show::run(args),
         Command::Path(args) => path::run(args),
+        Command::Report(a) => report::run(a),
         Command::Export(args) => export::run(args),
         Command::Anonymize(a) => anonymize::run(a),
         Command::Stress(a) => stress::run(a),

@@ -56,7 +56,8 @@ pub fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
-pub(crate) fn shorten(s: &str, max: usize) -> String {
+/// `s`, or its first `max` characters and `…` when it is longer.
+pub fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {

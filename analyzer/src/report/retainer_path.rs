@@ -93,6 +93,44 @@ pub fn steps(
     out
 }
 
+/// The path every report shows for each suspect: among its shortest retainer paths (the
+/// first 16 found) one from a user root (`global → app → client`) rather than through a
+/// transient GC root such as `(Handle scope)`, and of those the first by edge labels, so
+/// reports do not change from run to run with the order of retainers in the file.
+pub fn suspect_paths(view: &DomView, suspects: &[super::suspects::Suspect]) -> Vec<Vec<PathStep>> {
+    if suspects.is_empty() {
+        return Vec::new();
+    }
+    let s = view.snapshot;
+    let depth = crate::paths::depths(s);
+    let retainers = crate::snapshot::Retainers::build(s);
+    suspects
+        .iter()
+        .map(|x| shortest_shown(view, &depth, &retainers, x.node))
+        .collect()
+}
+
+/// The path [`suspect_paths`] shows for `node` (`depth`: [`crate::paths::depths`]).
+pub fn shortest_shown(
+    view: &DomView,
+    depth: &[u32],
+    retainers: &crate::snapshot::Retainers,
+    node: NodeIx,
+) -> Vec<PathStep> {
+    fn key(p: &[PathStep]) -> (bool, Vec<&str>) {
+        let synthetic_start = !matches!(p.first(), Some(st) if !st.synthetic);
+        (
+            synthetic_start,
+            p.iter().map(|st| st.label.as_str()).collect(),
+        )
+    }
+    crate::paths::shortest_paths(view.snapshot, depth, retainers, node, 16)
+        .iter()
+        .map(|p| super::json::retainer_steps(view, p))
+        .min_by(|a, b| key(a).cmp(&key(b)))
+        .unwrap_or_default()
+}
+
 /// One edge as a step of the text form.
 fn step_label(view: &DomView, e: EdgeIx, from: NodeIx) -> String {
     let s = view.snapshot;

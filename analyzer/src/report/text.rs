@@ -66,38 +66,7 @@ pub fn leak_report(
     }
     for (i, x) in suspects.iter().enumerate() {
         let _ = writeln!(o);
-        match &x.kind {
-            SuspectKind::Object => {
-                let _ = write!(
-                    o,
-                    "Suspect {}: {} retains {} bytes ({:.1} %).",
-                    i + 1,
-                    instance(view, x.node),
-                    thousands(x.retained_size),
-                    x.percent
-                );
-                if x.accumulation.point != x.node {
-                    let _ = write!(
-                        o,
-                        " Its memory is mostly accumulated in {}.",
-                        instance(view, x.accumulation.point)
-                    );
-                }
-                let _ = writeln!(o);
-            }
-            SuspectKind::ClassGroup { label, count: c } => {
-                let _ = writeln!(
-                    o,
-                    "Suspect {}: {} instances of \"{}\" retain {} bytes ({:.1} %) together; none does alone. The largest is @{}.",
-                    i + 1,
-                    count(*c),
-                    label,
-                    thousands(x.retained_size),
-                    x.percent,
-                    s.node_id(x.node)
-                );
-            }
-        }
+        let _ = writeln!(o, "{}", suspect_sentence(view, i, x));
         let _ = writeln!(o, "  Keywords: {}", x.keywords.join(", "));
         if let Some(p) = paths.get(i) {
             let _ = writeln!(o, "  Path: {}", retainer_path::text(p));
@@ -119,6 +88,43 @@ pub fn leak_report(
                     human_bytes(g.retained_size)
                 );
             }
+        }
+    }
+    o
+}
+
+/// Suspect `i`'s sentence (0-based `i`, written from 1), as the talk's report words it.
+pub fn suspect_sentence(view: &DomView, i: usize, x: &Suspect) -> String {
+    let mut o = String::new();
+    match &x.kind {
+        SuspectKind::Object => {
+            let _ = write!(
+                o,
+                "Suspect {}: {} retains {} bytes ({:.1} %).",
+                i + 1,
+                instance(view, x.node),
+                thousands(x.retained_size),
+                x.percent
+            );
+            if x.accumulation.point != x.node {
+                let _ = write!(
+                    o,
+                    " Its memory is mostly accumulated in {}.",
+                    instance(view, x.accumulation.point)
+                );
+            }
+        }
+        SuspectKind::ClassGroup { label, count: c } => {
+            let _ = write!(
+                o,
+                "Suspect {}: {} instances of \"{}\" retain {} bytes ({:.1} %) together; none does alone. The largest is @{}.",
+                i + 1,
+                count(*c),
+                label,
+                thousands(x.retained_size),
+                x.percent,
+                view.snapshot.node_id(x.node)
+            );
         }
     }
     o
