@@ -162,3 +162,43 @@ fn a_script_error_writes_no_page_and_an_input_is_never_overwritten() {
     assert!(err.contains("is the input"), "{err}");
     assert_eq!(std::fs::read_to_string(&bad).unwrap(), "let x = ;\n");
 }
+
+/// `heapsim run --report`: the listeners scenario's report.html holds the leak report of its
+/// last snapshot and the GC sections, and works in Chromium; run's printed report is the
+/// same as without the flag.
+#[test]
+fn run_report_adds_the_gc_sections_to_the_leak_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], out: &Path| {
+        let o = Command::new(env!("CARGO_BIN_EXE_heapsim"))
+            .args(["run", "listeners", "-o", out.to_str().unwrap()])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o.stdout
+    };
+    let (with, without) = (dir.path().join("with"), dir.path().join("without"));
+    assert_eq!(run(&["--report"], &with), run(&[], &without));
+    assert!(!without.join("report.html").exists());
+    let page = with.join("report.html");
+    let data = page_data(&std::fs::read_to_string(&page).unwrap());
+    assert!(
+        data["gc-timeline"]["timeline"]["gcs"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 1
+    );
+    assert_eq!(
+        data["files"][0],
+        with.join("final.heapsnapshot").to_str().unwrap()
+    );
+    let Some(chromium) = testkit::chromium::Chromium::require() else {
+        return;
+    };
+    let shown = chromium.open(&page).unwrap();
+    let mut sections = vec!["overview", "suspects", "treemap", "graph"];
+    sections.extend(report::gc_viz::SECTION_IDS);
+    shown.assert_report(&sections);
+}

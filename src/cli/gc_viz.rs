@@ -117,6 +117,27 @@ pub fn run(args: GcVizArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// `heapsim run --report`'s page into `file`: the leak report of `snapshot` (the run's last)
+/// followed by the GC sections of `heap`.
+pub(super) fn write_run_report(
+    mut file: OutputFile,
+    snapshot: &Path,
+    heap: &Heap,
+) -> anyhow::Result<()> {
+    let analysis = analyzer::analysis::Analysis::new(super::load::load(snapshot)?);
+    let mut page = report::leak::page(report::leak::Inputs {
+        analysis: &analysis,
+        files: vec![snapshot.to_path_buf()],
+        comparison: None,
+        threshold_pct: analyzer::report::suspects::DEFAULT_THRESHOLD_PCT,
+    })?;
+    page.sections.extend(sections(heap)?);
+    page.scripts.push(report::gc_viz::SCRIPT);
+    file.write_all(page.render()?.as_bytes())
+        .context("report.html: cannot write")?;
+    file.commit()
+}
+
 /// The GC sections of a run whose heap recorded its GCs (timeline only, with empty
 /// animations, when recording was off); they need [`report::gc_viz::SCRIPT`] on the page.
 pub(super) fn sections(heap: &Heap) -> anyhow::Result<Vec<Section>> {

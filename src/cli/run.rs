@@ -2,7 +2,9 @@
 //! harness is `interp::harness`, the contract `docs/scenario-runtime.md`). Writes each
 //! snapshot the run takes into the output folder, `gc.log` (the `--trace-gc` lines),
 //! `gc.jsonl` (one GC event per line) and `expect.json` (the script's expectations), then
-//! prints the leak report of the last snapshot as `heapsim analyze` prints it.
+//! prints the leak report of the last snapshot as `heapsim analyze` prints it. With
+//! `--report` the run's GCs are recorded and `report.html` adds to that snapshot's HTML
+//! leak report the GC sections of `heapsim gc-viz` ([`super::gc_viz`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -58,6 +60,10 @@ pub struct RunArgs {
     /// GC stress: a scavenge every N allocations, the heap verifier on around every GC.
     #[arg(long, value_name = "N")]
     pub gc_interval: Option<u64>,
+    /// Also write report.html: the last snapshot's leak report (as `heapsim report`) and
+    /// the run's GC timeline, one scavenge and one marking animated (as `heapsim gc-viz`).
+    #[arg(long)]
+    pub report: bool,
     /// Overwrite existing output files.
     #[arg(long)]
     pub force: bool,
@@ -83,6 +89,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
     let mut heap = Heap::new(profile);
     heap.set_gc_interval(args.gc_interval);
     heap.set_verify_heap(args.gc_interval.is_some());
+    heap.set_gc_recording(args.report);
     let written = std::rc::Rc::new(std::cell::RefCell::new(Vec::<PathBuf>::new()));
     let bump = bumpalo::Bump::new();
     let mut it = match interpreter(heap, &bump, &script, args.seed, args.max_steps) {
@@ -106,6 +113,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         .iter()
         .map(|name| OutputFile::create(&args.output.join(name), args.force, &[]))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let report_file = args
+        .report
+        .then(|| OutputFile::create(&args.output.join("report.html"), args.force, &[]))
+        .transpose()?;
     let result = interp::harness::run(&mut it, &script.path, &script.source, args.repeat);
     write_logs(logs, &it.heap, args.trace_gc, &it.host.expectations)?;
     if let Err(e) = result {
@@ -127,6 +138,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         return Ok(0);
     };
     let snapshot = super::load::load(&last)?;
+    if let Some(file) = report_file {
+        super::gc_viz::write_run_report(file, &last, &it.heap)?;
+    }
     print_leak_report(
         snapshot,
         &Report {
