@@ -19,7 +19,8 @@
 //! * [`verify`]: the heap verifiers run around every GC under `--verify-heap`.
 //! * [`snapshot`]: the `.heapsnapshot` writer over the heap's object graph.
 //!
-//! Beside them: the GC event stream ([`events`]), the random mutator of the stress and
+//! Beside them: the GC event stream ([`events`]), GC recording for the gc-viz page
+//! ([`heap::gc_trace`]), the random mutator of the stress and
 //! property tests ([`mutator`]), and [`oracle`], which answers "what would a full GC free
 //! without this object?" by marking.
 //!

@@ -15,6 +15,7 @@ mod common;
 mod diff;
 mod dominators;
 mod export;
+mod gc_viz;
 mod generate;
 mod growth;
 mod instances;
@@ -82,6 +83,8 @@ pub enum Command {
     Dominators(dominators::Args),
     /// Run a scenario script on the simulated heap: snapshots, GC logs, the leak report.
     Run(run::RunArgs),
+    /// Draw a scenario script's GCs as an HTML page: timeline, one scavenge, one marking.
+    GcViz(gc_viz::GcVizArgs),
     /// Build a V8-shaped heap on the simulator and write its snapshot and ground truth.
     Generate(generate::GenerateArgs),
     /// Run a random mutator on the simulated heap with the heap verifier after every GC.
@@ -109,6 +112,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Anonymize(a) => anonymize::run(a),
         Command::Stress(a) => stress::run(a),
         Command::Run(a) => run::run(a),
+        Command::GcViz(a) => gc_viz::run(a),
     };
     match result {
         Ok(code) => code,

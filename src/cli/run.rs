@@ -2,7 +2,9 @@
 //! harness is `interp::harness`, the contract `docs/scenario-runtime.md`). Writes each
 //! snapshot the run takes into the output folder, `gc.log` (the `--trace-gc` lines),
 //! `gc.jsonl` (one GC event per line) and `expect.json` (the script's expectations), then
-//! prints the leak report of the last snapshot as `heapsim analyze` prints it.
+//! prints the leak report of the last snapshot as `heapsim analyze` prints it. With
+//! `--report` the run's GCs are recorded and `report.html` adds to that snapshot's HTML
+//! leak report the GC sections of `heapsim gc-viz` ([`super::gc_viz`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -58,15 +60,19 @@ pub struct RunArgs {
     /// GC stress: a scavenge every N allocations, the heap verifier on around every GC.
     #[arg(long, value_name = "N")]
     pub gc_interval: Option<u64>,
+    /// Also write report.html: the last snapshot's leak report (as `heapsim report`) and
+    /// the run's GC timeline, one scavenge and one marking animated (as `heapsim gc-viz`).
+    #[arg(long)]
+    pub report: bool,
     /// Overwrite existing output files.
     #[arg(long)]
     pub force: bool,
 }
 
 /// The script to run: its `__filename` and source.
-struct Script {
-    path: String,
-    source: String,
+pub(super) struct Script {
+    pub(super) path: String,
+    pub(super) source: String,
     embedded: bool,
 }
 
@@ -77,35 +83,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         }
         return Ok(0);
     }
-    let profile = Profile::from_name(&args.profile).ok_or_else(|| {
-        anyhow::anyhow!(
-            "--profile: unknown profile {:?} (v8-6 or modern)",
-            args.profile
-        )
-    })?;
-    let script = resolve(args.script.as_deref().unwrap_or(SCRIPTS[0].name))?;
+    let (profile, script) = profile_and_script(&args.profile, args.script.as_deref())?;
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("{}: cannot create the output folder", args.output.display()))?;
     let mut heap = Heap::new(profile);
     heap.set_gc_interval(args.gc_interval);
     heap.set_verify_heap(args.gc_interval.is_some());
+    heap.set_gc_recording(args.report);
     let written = std::rc::Rc::new(std::cell::RefCell::new(Vec::<PathBuf>::new()));
     let bump = bumpalo::Bump::new();
-    let mut it = match interp::run::interpreter(heap, &bump) {
+    let mut it = match interpreter(heap, &bump, &script, args.seed, args.max_steps) {
         Ok(it) => it,
         Err(e) => return Ok(script_failed(&e)),
     };
-    it.rng = sim::mutator::SplitMix64(args.seed);
-    it.max_steps = args.max_steps.unwrap_or(u64::MAX);
-    // The script's own output, printed as it runs; a closed stdout is the reader's choice,
-    // so a failed write is ignored here and the run goes on to write its files.
-    it.on_console = Some(Box::new(|line| {
-        let _ = writeln!(std::io::stdout().lock(), "{line}");
-    }));
-    it.host.on_stderr = Some(Box::new(|line| eprintln!("{line}")));
-    if script.embedded {
-        it.loader.read = Some(Box::new(|p| scripts::read(p).map(str::to_string)));
-    }
     let (dir, format, force, sink_written) = (
         args.output.clone(),
         args.format,
@@ -123,6 +113,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         .iter()
         .map(|name| OutputFile::create(&args.output.join(name), args.force, &[]))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let report_file = args
+        .report
+        .then(|| OutputFile::create(&args.output.join("report.html"), args.force, &[]))
+        .transpose()?;
     let result = interp::harness::run(&mut it, &script.path, &script.source, args.repeat);
     write_logs(logs, &it.heap, args.trace_gc, &it.host.expectations)?;
     if let Err(e) = result {
@@ -144,6 +138,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         return Ok(0);
     };
     let snapshot = super::load::load(&last)?;
+    if let Some(file) = report_file {
+        super::gc_viz::write_run_report(file, &last, &it.heap)?;
+    }
     print_leak_report(
         snapshot,
         &Report {
@@ -154,6 +151,43 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         },
     )?;
     Ok(0)
+}
+
+/// An interpreter on `heap` for `script`: `Math.random` seeded with `seed`, at most
+/// `max_steps` instructions, the script's console on stdout/stderr, and the shipped files
+/// readable by `require` when the script is one of them.
+pub(super) fn interpreter<'b>(
+    heap: Heap,
+    bump: &'b bumpalo::Bump,
+    script: &Script,
+    seed: u64,
+    max_steps: Option<u64>,
+) -> Result<interp::Interp<'b>, interp::ScriptError> {
+    let mut it = interp::run::interpreter(heap, bump)?;
+    it.rng = sim::mutator::SplitMix64(seed);
+    it.max_steps = max_steps.unwrap_or(u64::MAX);
+    // The script's own output, printed as it runs; a closed stdout is the reader's choice,
+    // so a failed write is ignored here and the run goes on to write its files.
+    it.on_console = Some(Box::new(|line| {
+        let _ = writeln!(std::io::stdout().lock(), "{line}");
+    }));
+    it.host.on_stderr = Some(Box::new(|line| eprintln!("{line}")));
+    if script.embedded {
+        it.loader.read = Some(Box::new(|p| scripts::read(p).map(str::to_string)));
+    }
+    Ok(it)
+}
+
+/// The heap profile named by `--profile` and the script (default: the first shipped
+/// scenario).
+pub(super) fn profile_and_script(
+    profile: &str,
+    script: Option<&str>,
+) -> anyhow::Result<(Profile, Script)> {
+    let p = Profile::from_name(profile).ok_or_else(|| {
+        anyhow::anyhow!("--profile: unknown profile {profile:?} (v8-6 or modern)")
+    })?;
+    Ok((p, resolve(script.unwrap_or(SCRIPTS[0].name))?))
 }
 
 /// A file path (it exists or ends in `.js`) or a shipped scenario's name.
@@ -182,7 +216,7 @@ fn resolve(arg: &str) -> anyhow::Result<Script> {
     })
 }
 
-fn script_failed(e: &interp::ScriptError) -> i32 {
+pub(super) fn script_failed(e: &interp::ScriptError) -> i32 {
     eprintln!("{e}");
     e.exit_code()
 }

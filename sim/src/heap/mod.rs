@@ -26,6 +26,7 @@
 //! map per instance type, the empty fixed array and the oddballs, then the JS maps with
 //! their class names, the builtins, the native context and the global object.
 
+pub mod gc_trace;
 pub mod ids;
 pub mod managed;
 pub mod memory;
@@ -114,6 +115,8 @@ pub struct Heap {
     pub(crate) string_table: HashMap<String, usize>,
     pub(crate) events: Vec<GcEvent>,
     pub(crate) steps: Option<Vec<ScavengeStep>>,
+    /// GC recording for the gc-viz page ([`gc_trace`]), off unless asked for.
+    pub(crate) gc_trace: Option<Box<gc_trace::GcTrace>>,
     pub(crate) gc_interval: Option<u64>,
     pub(crate) allocations: u64,
     pub(crate) in_gc: bool,
@@ -147,6 +150,7 @@ impl Heap {
             string_table: HashMap::new(),
             events: Vec::new(),
             steps: None,
+            gc_trace: None,
             gc_interval: None,
             allocations: 0,
             in_gc: false,

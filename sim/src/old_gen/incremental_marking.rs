@@ -31,12 +31,14 @@
 use std::collections::HashSet;
 
 use crate::events::GcReason;
+use crate::heap::gc_trace::MarkingTrace;
 use crate::heap::managed::ManagedHeap;
 use crate::heap::tagged::{Address, Tagged};
 use crate::heap::Heap;
 use crate::object::{collections, InstanceType};
 use crate::old_gen::mark_bits::Colour;
 use crate::old_gen::mark_compact::{MarkCompactCollector, MarkingPhase};
+use crate::old_gen::marking_trace::{GreySource, MarkingStep};
 
 /// Incremental marking's own state; the marking itself (bits, worklist, recorded slots) is
 /// the [`MarkCompactCollector`]'s, which these steps drive.
@@ -61,8 +63,13 @@ impl IncrementalMarking {
         self.phase == MarkingPhase::Incremental
     }
 
-    fn start(&mut self, mc: &mut MarkCompactCollector, heap: &ManagedHeap) {
-        mc.begin_marking_cycle(true);
+    fn start(
+        &mut self,
+        mc: &mut MarkCompactCollector,
+        heap: &ManagedHeap,
+        trace: Option<Box<MarkingTrace>>,
+    ) {
+        mc.begin_marking_cycle(true, trace);
         self.allocated_since_step = 0;
         self.phase = MarkingPhase::Incremental;
         mc.mark_roots(heap, true);
@@ -71,7 +78,14 @@ impl IncrementalMarking {
     /// One step of `budget_bytes`; young objects are deferred to the final pause.
     fn step(&self, mc: &mut MarkCompactCollector, heap: &ManagedHeap, budget_bytes: usize) -> bool {
         mc.cycle.incremental_steps += 1;
-        mc.drain_marking(heap, Some((budget_bytes as u64 / 8).max(1)), true)
+        let (step, budget_words) = (mc.cycle.incremental_steps, (budget_bytes as u64 / 8).max(1));
+        mc.step(|| MarkingStep::IncrementalStep {
+            n: step,
+            budget_words,
+        });
+        let done = mc.drain_marking(heap, Some(budget_words), true);
+        mc.step(|| MarkingStep::StepEnd { n: step });
+        done
     }
 
     fn complete(&self, mc: &MarkCompactCollector) -> bool {
@@ -115,7 +129,7 @@ impl IncrementalMarking {
             mc.weak_slots.push(slot);
         } else if young {
             mc.young_slots.push(slot);
-        } else if mc.grey_and_push(value.addr()) {
+        } else if mc.grey_and_push(value.addr(), GreySource::Barrier { host }) {
             mc.cycle.barrier_greyings += 1;
         }
     }
@@ -125,7 +139,7 @@ impl IncrementalMarking {
     #[inline]
     pub(crate) fn on_promotion(&self, mc: &mut MarkCompactCollector, to: Address) {
         if self.is_running() {
-            mc.grey_and_push(to);
+            mc.grey_and_push(to, GreySource::Promotion);
         }
     }
 }
@@ -136,8 +150,9 @@ impl Heap {
         if self.in_gc || self.incremental.is_running() {
             return;
         }
+        let trace = self.marking_trace();
         self.incremental
-            .start(&mut self.mark_compact, &self.managed);
+            .start(&mut self.mark_compact, &self.managed, trace);
     }
 
     /// Runs one marking step of `budget_bytes` (at least one object). Returns whether
@@ -145,6 +160,9 @@ impl Heap {
     pub fn incremental_marking_step(&mut self, budget_bytes: usize) -> bool {
         if !self.incremental.is_running() || self.in_gc {
             return false;
+        }
+        if let Some(t) = self.gc_trace.as_mut() {
+            t.incremental_step(self.allocations);
         }
         self.incremental
             .step(&mut self.mark_compact, &self.managed, budget_bytes)

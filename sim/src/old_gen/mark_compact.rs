@@ -36,6 +36,7 @@
 //!    surviving size (V8's heap growing factor).
 
 use crate::events::{FullGcStats, GcEvent, GcKind, GcReason};
+use crate::heap::gc_trace::MarkingTrace;
 use crate::heap::managed::ManagedHeap;
 use crate::heap::memory::chunk_base;
 use crate::heap::roots::RootKind;
@@ -43,6 +44,7 @@ use crate::heap::tagged::{Address, Tagged};
 use crate::heap::Heap;
 use crate::object::{collections, InstanceType};
 use crate::old_gen::mark_bits::{Colour, MarkBits};
+use crate::old_gen::marking_trace::{GreySource, MarkingStep};
 use crate::old_gen::marking_worklist::{MarkingWorklist, DEFAULT_CAPACITY};
 use crate::old_gen::sweeper::Sweeper;
 
@@ -213,6 +215,8 @@ pub struct MarkCompactCollector {
     pub(crate) allocation_limit: usize,
     pub(crate) totals: OldGenTotals,
     pub(crate) sweeper: Sweeper,
+    /// The recorder, when this marking cycle is recorded (decided at its start).
+    pub(crate) trace: Option<Box<MarkingTrace>>,
 }
 
 impl MarkCompactCollector {
@@ -228,6 +232,7 @@ impl MarkCompactCollector {
             cycle: FullGcStats::default(),
             totals: OldGenTotals::default(),
             sweeper: Sweeper::default(),
+            trace: None,
         }
     }
 }
@@ -256,6 +261,12 @@ impl Heap {
         self.mark_compact.config = config;
     }
 
+    /// A recorder for a marking cycle about to start, if GC recording wants one.
+    pub(crate) fn marking_trace(&self) -> Option<Box<MarkingTrace>> {
+        let capacity = self.mark_compact.config.worklist_capacity;
+        self.gc_trace.as_ref()?.marking_trace(capacity)
+    }
+
     /// Lifetime totals of the old-generation collector.
     pub fn old_gen_totals(&self) -> OldGenTotals {
         self.mark_compact.totals
@@ -280,15 +291,30 @@ impl Heap {
 // ----- marking core ----------------------------------------------------------------------
 
 impl MarkCompactCollector {
-    /// Greys a white object and pushes it; a full worklist flags overflow instead.
+    /// Records a step when this cycle is recorded (the closure builds it only then).
     #[inline]
-    pub(crate) fn grey_and_push(&mut self, a: Address) -> bool {
+    pub(crate) fn step(&mut self, f: impl FnOnce() -> MarkingStep) {
+        if let Some(t) = self.trace.as_mut() {
+            t.record(f());
+        }
+    }
+
+    /// Greys a white object and pushes it; a full worklist flags overflow instead.
+    /// `source` is why, for the recording.
+    #[inline]
+    pub(crate) fn grey_and_push(&mut self, a: Address, source: GreySource) -> bool {
         if !self.marks.white_to_grey(a) {
             return false;
         }
-        if !self.worklist.push(a) {
+        let pushed = self.worklist.push(a);
+        if !pushed {
             self.cycle.overflows += 1;
         }
+        self.step(|| MarkingStep::Grey {
+            object: a,
+            source,
+            pushed,
+        });
         true
     }
 
@@ -299,7 +325,7 @@ impl MarkCompactCollector {
         for kind in RootKind::ALL {
             for &v in heap.roots.list(kind) {
                 if v.is_heap_object() && !(defer_young && heap.new_space.contains(v.addr())) {
-                    self.grey_and_push(v.addr());
+                    self.grey_and_push(v.addr(), GreySource::Root { kind });
                 }
             }
         }
@@ -325,11 +351,17 @@ impl MarkCompactCollector {
                 if defer_young && heap.new_space.contains(t) {
                     self.young_slots.push(slot);
                 } else {
-                    self.grey_and_push(t);
+                    let source = if i == 0 {
+                        GreySource::MapWord { host: a }
+                    } else {
+                        GreySource::Field { host: a }
+                    };
+                    self.grey_and_push(t, source);
                 }
             }
         }
         self.marks.grey_to_black(a);
+        self.step(|| MarkingStep::Black { object: a });
         let c = &mut self.cycle;
         c.objects_marked += 1;
         c.bytes_marked += b.size_bytes();
@@ -351,6 +383,7 @@ impl MarkCompactCollector {
                 if self.marks.colour(a) != Colour::Grey {
                     continue;
                 }
+                self.step(|| MarkingStep::Pop { object: a });
                 work += self.visit_grey(heap, a, defer_young) as u64;
                 if budget.is_some_and(|b| work >= b) {
                     return self.worklist.is_empty() && !self.worklist.overflowed;
@@ -361,6 +394,8 @@ impl MarkCompactCollector {
             }
             self.worklist.overflowed = false;
             self.cycle.rescans += 1;
+            let n = self.cycle.rescans;
+            self.step(|| MarkingStep::Rescan { n });
             work += self.refill_from_heap(heap, !defer_young);
         }
     }
@@ -390,13 +425,19 @@ impl MarkCompactCollector {
                 if !self.worklist.push(a) {
                     return walked;
                 }
+                self.step(|| MarkingStep::Refill { object: a });
             }
         }
         walked
     }
 
-    /// Resets the marking state for a new cycle.
-    pub(crate) fn begin_marking_cycle(&mut self, incremental: bool) {
+    /// Resets the marking state for a new cycle, recorded by `trace` if given.
+    pub(crate) fn begin_marking_cycle(
+        &mut self,
+        incremental: bool,
+        trace: Option<Box<MarkingTrace>>,
+    ) {
+        self.trace = trace;
         self.marks.clear_all();
         self.worklist.clear();
         self.worklist.set_capacity(self.config.worklist_capacity);
@@ -416,11 +457,12 @@ impl MarkCompactCollector {
         for s in std::mem::take(&mut self.young_slots) {
             let v = Tagged(heap.mem.read(s));
             if v.is_strong() {
-                self.grey_and_push(v.addr());
+                self.grey_and_push(v.addr(), GreySource::YoungSlot);
             }
         }
         self.drain_marking(heap, None, false);
         self.ephemeron_fixpoint(heap);
+        self.step(|| MarkingStep::Done);
         self.clear_dead_weak_references(heap);
     }
 
@@ -485,10 +527,16 @@ impl Heap {
 
         // 1.-2. Mark (or finish incremental marking) in one pause; weak processing.
         if self.incremental.phase == MarkingPhase::Idle {
-            self.mark_compact.begin_marking_cycle(false);
+            let trace = self.marking_trace();
+            self.mark_compact.begin_marking_cycle(false, trace);
+        } else {
+            self.mark_compact.step(|| MarkingStep::Finalize);
         }
         self.incremental.phase = MarkingPhase::Idle;
         self.mark_compact.mark_live_objects(&mut self.managed);
+        if let Some(t) = self.mark_compact.trace.take() {
+            self.keep_marking_trace(self.events.len() + 1, *t);
+        }
 
         // 3.-4. Candidates, sweep.
         let candidates = self.mark_compact.sweep_around_candidates(&mut self.managed);
@@ -534,13 +582,14 @@ impl Heap {
     /// Runs the scavenger as the new-space phase of a full GC: its event is folded into the
     /// full GC's, and neither the verifier nor step recording sees it separately.
     fn scavenge_inside_full_gc(&mut self, reason: GcReason) -> GcEvent {
-        let (verify, steps) = (self.verify_heap, self.steps.take());
+        let (verify, steps, trace) = (self.verify_heap, self.steps.take(), self.gc_trace.take());
         self.verify_heap = false;
         self.in_gc = false;
         self.scavenge(reason);
         self.in_gc = true;
         self.verify_heap = verify;
         self.steps = steps;
+        self.gc_trace = trace;
         self.events.pop().expect("the scavenge's event")
     }
 }

@@ -20,6 +20,7 @@ use crate::object::collections::{
     BUCKETS, NUMBER_OF_BUCKETS, NUMBER_OF_DELETED, NUMBER_OF_ELEMENTS,
 };
 use crate::old_gen::mark_compact::MarkCompactCollector;
+use crate::old_gen::marking_trace::GreySource;
 
 /// Entries of ephemeron table `t`: `(key word index, key)` for every used, non-deleted
 /// entry.
@@ -51,7 +52,7 @@ impl MarkCompactCollector {
                     .filter(|v| v.is_strong())
                     .collect();
                 for v in live {
-                    greyed |= self.grey_and_push(v.addr());
+                    greyed |= self.grey_and_push(v.addr(), GreySource::Ephemeron);
                 }
             }
             if !greyed {

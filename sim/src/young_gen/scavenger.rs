@@ -25,6 +25,7 @@
 //! object stays young (counted as a promotion failure), which to-space always has room for.
 
 use crate::events::{GcEvent, GcKind, GcReason};
+use crate::heap::gc_trace::ScavengeTrace;
 use crate::heap::memory::{chunk_base, chunk_of, word_offset};
 use crate::heap::roots::RootKind;
 use crate::heap::space::SpaceId;
@@ -34,11 +35,10 @@ use crate::young_gen::trace::ScavengeStep;
 
 /// One scavenge: Cheney's two pointers are to-space's bump pointer and `scan` in
 /// [`Scavenger::collect`]; this holds the rest of its state — where from-space is, the
-/// promotion queue and the counters of the event.
+/// promotion queue, the counters of the event and the recorder when it is recorded.
 #[derive(Default)]
 pub(crate) struct Scavenger {
     from_chunk: usize,
-    from_start: Address,
     age_mark: Address,
     promoted: Vec<Address>,
     objects_copied: usize,
@@ -48,6 +48,8 @@ pub(crate) struct Scavenger {
     promotion_failures: usize,
     remembered_slots: usize,
     work: u64,
+    /// The recorder, when this scavenge is recorded (decided at its start).
+    trace: Option<ScavengeTrace>,
 }
 
 impl Heap {
@@ -73,18 +75,23 @@ impl Scavenger {
         let from_top = heap.managed.new_space.top;
         let old_age_mark = heap.managed.new_space.age_mark;
         heap.managed.new_space.flip();
+        let from_start = chunk_base(heap.managed.new_space.from_chunk());
         let mut sc = Scavenger {
             from_chunk: heap.managed.new_space.from_chunk(),
-            from_start: chunk_base(heap.managed.new_space.from_chunk()),
+            age_mark: from_start + old_age_mark as u64,
+            trace: heap
+                .steps
+                .take()
+                .map(ScavengeTrace::unbounded)
+                .or_else(|| heap.gc_trace.as_ref().and_then(|t| t.scavenge_trace())),
             ..Scavenger::default()
         };
-        sc.age_mark = sc.from_start + old_age_mark as u64;
         let to_space = heap.managed.new_space.start();
-        step(heap, || ScavengeStep::Flip {
-            from_space: sc.from_start,
+        sc.step(|| ScavengeStep::Flip {
+            from_space: from_start,
             to_space,
-            from_top: sc.from_start + from_top as u64,
-            age_mark: sc.age_mark,
+            from_top: from_start + from_top as u64,
+            age_mark: from_start + old_age_mark as u64,
         });
 
         // 2a. Roots.
@@ -94,7 +101,7 @@ impl Scavenger {
                 if v.is_heap_object() && chunk_of(v.addr()) == sc.from_chunk {
                     let nv = sc.evacuate(heap, v);
                     heap.managed.roots.list_mut(kind)[index] = nv;
-                    step(heap, || ScavengeStep::Root {
+                    sc.step(|| ScavengeStep::Root {
                         kind,
                         index,
                         from: v.addr(),
@@ -130,7 +137,7 @@ impl Scavenger {
                 if chunk_of(v.addr()) == sc.from_chunk {
                     let nv = sc.evacuate(heap, v);
                     heap.managed.mem.write(slot, nv.0);
-                    step(heap, || ScavengeStep::RememberedSlot {
+                    sc.step(|| ScavengeStep::RememberedSlot {
                         slot,
                         from: v.addr(),
                         to: nv.addr(),
@@ -152,22 +159,22 @@ impl Scavenger {
             if scan < heap.managed.new_space.top {
                 let a = to_start + scan as u64;
                 let alloc = to_start + heap.managed.new_space.top as u64;
-                step(heap, || ScavengeStep::Scan { scan: a, alloc });
+                sc.step(|| ScavengeStep::Scan { scan: a, alloc });
                 scan += sc.scan_object(heap, a, false);
             } else if let Some(p) = sc.promoted.pop() {
-                step(heap, || ScavengeStep::ScanPromoted { object: p });
+                sc.step(|| ScavengeStep::ScanPromoted { object: p });
                 sc.scan_object(heap, p, true);
             } else {
                 break;
             }
         }
         let end = to_start + heap.managed.new_space.top as u64;
-        step(heap, || ScavengeStep::Done {
+        sc.step(|| ScavengeStep::Done {
             scan: end,
             alloc: end,
         });
 
-        // 4. Age mark, growth, event.
+        // 4. Age mark, growth, event, recording.
         heap.managed.new_space.age_mark = heap.managed.new_space.top;
         let grown = heap
             .managed
@@ -191,7 +198,13 @@ impl Scavenger {
             new_space_grown: grown,
             full_gc: Default::default(),
         };
+        let seq = event.seq;
         heap.events.push(event);
+        match sc.trace {
+            Some(t) if t.unbounded => heap.steps = Some(t.into_steps()),
+            Some(t) => heap.keep_scavenge_trace(seq, t),
+            None => {}
+        }
         if let Some(pre) = pre {
             heap.verifier.checks += 1;
             if let Err(e) = crate::verify::verifier::check_after_scavenge(heap, &pre) {
@@ -199,6 +212,14 @@ impl Scavenger {
             }
         }
         heap.events.last().expect("just pushed")
+    }
+
+    /// Records a step when this scavenge is recorded (the closure builds it only then).
+    #[inline]
+    fn step(&mut self, f: impl FnOnce() -> ScavengeStep) {
+        if let Some(t) = self.trace.as_mut() {
+            t.record(f());
+        }
     }
 
     /// Scans one object's tagged words, evacuating from-space targets. `old_host` says the
@@ -228,7 +249,7 @@ impl Scavenger {
         let from = v.addr();
         let mw = heap.managed.mem.read(from);
         if map_word::is_forwarding(mw) {
-            step(heap, || ScavengeStep::Forwarded { from, to: mw });
+            self.step(|| ScavengeStep::Forwarded { from, to: mw });
             return v.retarget(mw);
         }
         let body = heap.managed.body_with_map(from, Tagged(mw).addr());
@@ -269,20 +290,12 @@ impl Scavenger {
             self.objects_copied += 1;
             self.bytes_copied += bytes;
         }
-        step(heap, || ScavengeStep::Copy {
+        self.step(|| ScavengeStep::Copy {
             from,
             to,
             size: bytes,
             promoted,
         });
         v.retarget(to)
-    }
-}
-
-/// Records a step when step recording is on (the closure builds it only then).
-#[inline]
-fn step(heap: &mut Heap, f: impl FnOnce() -> ScavengeStep) {
-    if let Some(s) = heap.steps.as_mut() {
-        s.push(f());
     }
 }

@@ -1,7 +1,8 @@
 //! Step mode: the scavenger's progress as data, one record per step — the frames of the
 //! talk's Cheney animation (flip, copy roots, scan pointer chasing the allocation pointer,
-//! done when they meet). Turn it on with [`crate::Heap::set_step_recording`]; read it with
-//! [`crate::Heap::steps`]. Addresses are simulated addresses; to-space offsets are
+//! done when they meet). [`crate::Heap::set_step_recording`] keeps every step of every
+//! scavenge ([`crate::Heap::steps`]); GC recording ([`crate::heap::gc_trace`]) keeps one
+//! chosen scavenge, bounded. Addresses are simulated addresses; to-space offsets are
 //! `addr - to_space`.
 
 use crate::heap::roots::RootKind;
