@@ -120,7 +120,8 @@ pub struct Nodes {
     pub self_size: Vec<u64>,
     /// CSR offsets into the edge columns; `len = node_count + 1`.
     pub first_edge: Vec<EdgeIx>,
-    /// `trace_node_id` when the file has it (allocation tracking), else empty.
+    /// `trace_node_id` when the file has it and some entry is not 0 (allocation tracking),
+    /// else empty: a missing entry means 0.
     pub trace_node_id: Vec<u32>,
     /// `detachedness` when the file has it (0 unknown, 1 attached, 2 detached), else empty.
     pub detachedness: Vec<u8>,
