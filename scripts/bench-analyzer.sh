@@ -19,6 +19,14 @@
 #   DevTools, memlab       from scripts/setup-interop.sh (installed on demand).
 # A peer that is missing or fails is reported as such, never silently dropped. Numbers go
 # into docs/performance.md by hand, with the machine, date and load this script prints.
+#
+# Then every command that loads the whole analysis (analyze, show, path, tree, export,
+# stats, strings; diff of the file with itself, so two snapshots) runs once on the same
+# file: wall, CPU and peak RSS per command (issue 16, goal 2). COMMANDS=0 skips this.
+#
+# SCALE=1 also writes a 40 M-object snapshot with `heapsim generate` (~3.7 GB, needs ~4 GB
+# free in $BENCH_DIR; takes minutes) and reads it with `heapsim summary`: time and peak
+# RSS of both, and the file's size (goal 5). The file is deleted afterwards.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 dir=${BENCH_DIR:-/tmp/heapsim-bench}
@@ -128,3 +136,47 @@ for t in "${fast[@]}" "${slow[@]}"; do row "${t%%|*}" "$base"; done
 [ -n "$dinfuehr" ] || echo "| dinfuehr/heap-snapshot | not built (set HEAPSIM_PEER_DINFUEHR) | | | | |"
 [ -n "$DEVTOOLS_REF" ] || echo "| DevTools worker | not installed (scripts/setup-interop.sh) | | | | |"
 [ -n "$MEMLAB_CHECK" ] || echo "| memlab | not installed (scripts/setup-interop.sh) | | | | |"
+
+# One timed run outside the alternating rounds: "wall cpu rss" or "failed".
+time_once() {
+  local log=$dir/time-once.log
+  # shellcheck disable=SC2068
+  if /usr/bin/time -f '%e %U %S %M' -o "$log" $@ >/dev/null 2>"$dir/err-once.txt"; then
+    awk '{printf "%s s | %.2f s | %.0f MiB", $1, $2 + $3, $4 / 1024}' "$log"
+  else
+    echo "failed: $(tail -1 "$dir/err-once.txt") | |"
+  fi
+}
+
+if [ "${COMMANDS:-1}" != 0 ]; then
+  # An object to show and to find paths to: the first instance of the most numerous class.
+  cls=$("$heapsim" summary "$snap" --json --sort count --top 1 2>/dev/null |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).classes[0].class))')
+  id=$("$heapsim" summary "$snap" --json --class "$cls" --top 1 2>/dev/null |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log("@"+JSON.parse(s).instances[0].id))')
+  echo
+  echo "Every command once (load before: $(uptime | sed 's/.*load average: //')):"
+  echo
+  echo "| command | wall | CPU | peak RSS |"
+  echo "|---|---|---|---|"
+  for c in "summary $snap" "analyze $snap" "show $snap $id" "path $snap $id" "tree $snap" \
+    "export $snap -o $dir/export.csv --force" "stats $snap" "strings $snap" "diff $snap $snap"; do
+    # shellcheck disable=SC2086
+    echo "| ${c%% *} | $(time_once $heapsim $c) |"
+  done
+  rm -f "$dir/export.csv"
+fi
+
+if [ "${SCALE:-0}" = 1 ]; then
+  big=$dir/scale-40m.heapsnapshot
+  echo
+  echo "Scale: 40 M objects (load before: $(uptime | sed 's/.*load average: //'); $(df -h "$dir" | awk 'NR==2 {print $4}') free):"
+  echo
+  echo "| step | wall | CPU | peak RSS |"
+  echo "|---|---|---|---|"
+  echo "| heapsim generate --objects 40000000 | $(time_once "$heapsim" generate --objects 40000000 -o "$big" --force) |"
+  if [ -f "$big" ]; then
+    echo "| heapsim summary (file $(stat -c %s "$big" | awk '{printf "%.0f MB", $1/1e6}')) | $(time_once "$heapsim" summary "$big" --top 20) |"
+  fi
+  rm -f "$big" "$big.truth.json"
+fi

@@ -13,8 +13,9 @@
 //! 4. distances ([`crate::devtools::distances`]);
 //! 5. class keys ([`crate::devtools::classes`]).
 //!
-//! Steps 1 and 2 run alongside each other, and so do 3 and 4–5 (two threads): they only
-//! read the snapshot.
+//! Steps 1 and 4 run alongside 2 (its owner search) and 5 (two threads): they only read
+//! the snapshot, and none reads self sizes, so the redistribution is written after them;
+//! the dominator pass (3) runs last, alone, so that their temporaries are gone by then.
 //!
 //! The Summary ([`crate::devtools::summary`]) and Statistics ([`crate::devtools::statistics`]) views and
 //! retainer paths ([`crate::paths`]) are computed on demand from an `Analysis`. The
@@ -95,36 +96,13 @@ pub trait NodeResults {
 impl Analysis {
     /// Analyses `snapshot` the way DevTools does when it loads it.
     pub fn new(mut snapshot: HeapSnapshot) -> Analysis {
-        crate::devtools::detachedness::propagate(&mut snapshot);
-        // Two read-only phases, each split over two threads (the machine's two cores);
-        // the size redistribution between them is the only write.
-        let eph = EphemeronNames::build(&snapshot.strings);
-        let (essential, owners) = std::thread::scope(|sc| {
-            let s = &snapshot;
-            let owners = sc.spawn(move || crate::devtools::shallow::owners_if_needed(s));
-            let page = crate::devtools::essential::page_owned(s);
-            let essential = crate::devtools::essential::essential_edges(s, &eph, &page);
-            (
-                essential,
-                owners.join().expect("shallow-size owners panicked"),
-            )
-        });
-        if let Some(owners) = owners {
-            crate::devtools::shallow::apply(&mut snapshot, &owners);
-        }
+        let PerNode {
+            essential,
+            distance,
+            classes,
+        } = per_node_passes(&mut snapshot);
         let graph = DomGraph::over(&snapshot, essential);
-        let (tree, (distance, classes)) = std::thread::scope(|sc| {
-            let s = &snapshot;
-            let eph = &eph;
-            let side = sc.spawn(move || {
-                (
-                    crate::devtools::distances::distances(s, eph),
-                    Classes::build(s),
-                )
-            });
-            let tree = DomTree::build(s, &graph, &s.nodes.self_size);
-            (tree, side.join().expect("distances/classes panicked"))
-        });
+        let tree = DomTree::build(&snapshot, &graph, &snapshot.nodes.self_size);
         Analysis {
             snapshot,
             essential: graph.essential,
@@ -140,41 +118,64 @@ impl Analysis {
     }
 }
 
+/// What the passes before the dominators leave: the edges the dominator pass follows, and
+/// the per-node results that do not depend on it.
+struct PerNode {
+    essential: BitSet,
+    distance: Vec<i32>,
+    classes: Classes,
+}
+
+/// Steps 0–2, 4 and 5 of DevTools' initialisation (see the module doc), on two threads:
+/// the essential edges and then the distances on one, the shallow-size owners and the
+/// class keys on the other; none of them reads self sizes, so the redistribution is
+/// written only after both are done. Running them all before the dominator pass, rather
+/// than beside it, keeps their temporaries (search queues, name tables) out of the
+/// dominator pass's working set, the largest of the analysis.
+fn per_node_passes(snapshot: &mut HeapSnapshot) -> PerNode {
+    crate::devtools::detachedness::propagate(snapshot);
+    let eph = EphemeronNames::build(&snapshot.strings);
+    let ((essential, distance), (owners, classes)) = std::thread::scope(|sc| {
+        let s = &*snapshot;
+        let eph = &eph;
+        let side = sc.spawn(move || {
+            (
+                crate::devtools::shallow::owners_if_needed(s),
+                Classes::build(s),
+            )
+        });
+        let page = crate::devtools::essential::page_owned(s);
+        let essential = crate::devtools::essential::essential_edges(s, eph, &page);
+        drop(page);
+        let distance = crate::devtools::distances::distances(s, eph);
+        (
+            (essential, distance),
+            side.join().expect("shallow-size owners/classes panicked"),
+        )
+    });
+    if let Some(owners) = owners {
+        crate::devtools::shallow::apply(snapshot, &owners);
+    }
+    PerNode {
+        essential,
+        distance,
+        classes,
+    }
+}
+
 impl SummaryAnalysis {
     /// The analysis for the Summary, with the same results as [`Analysis::new`]
     /// (`tests/analysis_lean.rs`) and a smaller peak: the snapshot data nothing after the
     /// class and distance passes reads — edge kinds and names, node names and ids,
     /// `trace_node_id`, `detachedness`, the string table, the locations and the allocation
-    /// traces — is freed
-    /// before the dominator pass, the step with the largest working set, which then runs
-    /// alone; the rest of the snapshot goes after it. Classes and distances do not read self sizes,
-    /// so they run in the first phase beside the essential edges and shallow owners (two
-    /// threads), before the redistribution is written.
+    /// traces — is freed before the dominator pass, the step with the largest working set,
+    /// which then runs alone; the rest of the snapshot goes after it.
     pub fn new(mut snapshot: HeapSnapshot) -> SummaryAnalysis {
-        crate::devtools::detachedness::propagate(&mut snapshot);
-        let eph = EphemeronNames::build(&snapshot.strings);
-        let ((essential, distance), (owners, classes)) = std::thread::scope(|sc| {
-            let s = &snapshot;
-            let eph = &eph;
-            let side = sc.spawn(move || {
-                (
-                    crate::devtools::shallow::owners_if_needed(s),
-                    Classes::build(s),
-                )
-            });
-            let page = crate::devtools::essential::page_owned(s);
-            let essential = crate::devtools::essential::essential_edges(s, eph, &page);
-            drop(page);
-            let distance = crate::devtools::distances::distances(s, eph);
-            (
-                (essential, distance),
-                side.join().expect("shallow-size owners/classes panicked"),
-            )
-        });
-        drop(eph);
-        if let Some(owners) = owners {
-            crate::devtools::shallow::apply(&mut snapshot, &owners);
-        }
+        let PerNode {
+            essential,
+            distance,
+            classes,
+        } = per_node_passes(&mut snapshot);
         // Read by nothing from here on: class keys own their names, domstate is done, and
         // the dominator pass reads only the forward CSR, node kinds (the count) and sizes.
         snapshot.edges.kind = Vec::new();

@@ -82,7 +82,8 @@ pub fn shortest_paths(
         while *next < end {
             let i = *next;
             *next += 1;
-            let (e, src) = (retainers.edge[i], retainers.node[i]);
+            let e = retainers.edge[i];
+            let src = s.edge_source(e);
             if depth[src as usize] == want && s.edge_kind(e) != EdgeKind::Weak {
                 found = Some((src, e));
                 break;

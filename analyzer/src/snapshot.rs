@@ -8,7 +8,8 @@
 //! * its outgoing edges are `first_edge[n]..first_edge[n + 1]` in the edge columns — V8
 //!   already writes edges grouped by source node in node order, so this is the file order;
 //! * `edge_to[e]` is the target's ordinal (V8's `to_node` divided by the node width);
-//! * reverse edges (retainers) are a second CSR built on demand by [`Retainers::build`].
+//! * reverse edges (retainers) are a second CSR built on demand by [`Retainers::build`]
+//!   (only by the commands that follow paths back from many objects).
 //!
 //! Ordinals and edge indices are `u32`: a file with 2^32 nodes or edges would be over 40 GB
 //! of JSON, and halving the index width is what keeps a 12 M-node graph under a gigabyte.
@@ -120,7 +121,8 @@ pub struct Nodes {
     pub self_size: Vec<u64>,
     /// CSR offsets into the edge columns; `len = node_count + 1`.
     pub first_edge: Vec<EdgeIx>,
-    /// `trace_node_id` when the file has it (allocation tracking), else empty.
+    /// `trace_node_id` when the file has it and some entry is not 0 (allocation tracking),
+    /// else empty: a missing entry means 0.
     pub trace_node_id: Vec<u32>,
     /// `detachedness` when the file has it (0 unknown, 1 attached, 2 detached), else empty.
     pub detachedness: Vec<u8>,
@@ -250,6 +252,14 @@ impl HeapSnapshot {
         self.edges.to[e as usize]
     }
 
+    /// The node edge `e` leaves: edges are grouped by source, so a binary search of the
+    /// CSR offsets (no per-edge column of sources is kept).
+    #[inline]
+    pub fn edge_source(&self, e: EdgeIx) -> NodeIx {
+        let fe = &self.nodes.first_edge;
+        (fe.partition_point(|&x| x <= e) - 1) as NodeIx
+    }
+
     /// The edge's name as DevTools shows it: the property name, or the index as text.
     pub fn edge_name(&self, e: EdgeIx) -> std::borrow::Cow<'_, str> {
         let raw = self.edges.name_or_index[e as usize];
@@ -311,33 +321,29 @@ impl HeapSnapshot {
 }
 
 /// Reverse edges: for each node, the edges that point at it (DevTools' "retainers").
+/// Only the edge is kept; its source is [`HeapSnapshot::edge_source`] (a second `u32` per
+/// edge would be 128 MB on a 32 M-edge snapshot).
 #[derive(Clone, Debug, Default)]
 pub struct Retainers {
-    /// `first[n]..first[n + 1]` indexes `edge` and `node`; `len = node_count + 1`.
+    /// `first[n]..first[n + 1]` indexes `edge`; `len = node_count + 1`.
     pub first: Vec<u32>,
     /// The retaining edge's index.
     pub edge: Vec<EdgeIx>,
-    /// The retaining edge's source node.
-    pub node: Vec<NodeIx>,
 }
 
 impl Retainers {
-    /// Counting sort ([`crate::csr`]) of all edges by target: two passes over the edge columns, no per-node
-    /// allocation. Within one target, retainers keep file order (source node, then edge).
+    /// Counting sort ([`crate::csr`]) of all edges by target: two passes over the edge
+    /// column, no per-node allocation. Within one target, retainers keep file order (source
+    /// node, then edge), which is edge order.
     pub fn build(s: &HeapSnapshot) -> Retainers {
         let m = s.edge_count();
         let mut sort = CountingSort::by_keys(s.node_count(), s.edges.to.iter().copied());
         let mut edge = vec![0 as EdgeIx; m];
-        let mut node = vec![0 as NodeIx; m];
-        for src in 0..s.node_count() as NodeIx {
-            for e in s.edge_range(src) {
-                let slot = sort.place(s.edges.to[e as usize]);
-                edge[slot] = e;
-                node[slot] = src;
-            }
+        for (e, &t) in s.edges.to.iter().enumerate() {
+            edge[sort.place(t)] = e as EdgeIx;
         }
         let first = sort.into_offsets();
-        Retainers { first, edge, node }
+        Retainers { first, edge }
     }
 
     /// Indices into `edge`/`node` for the retainers of `n`.
@@ -485,7 +491,7 @@ mod tests {
         assert_eq!(s.node_name(c), "C");
         assert_eq!(s.node_id(c), 5);
         let r = Retainers::build(&s);
-        let of_c: Vec<_> = r.range(c).map(|i| r.node[i]).collect();
+        let of_c: Vec<_> = r.range(c).map(|i| s.edge_source(r.edge[i])).collect();
         assert_eq!(of_c, vec![root, a]);
         assert_eq!(s.total_self_size(), 40);
     }

@@ -778,7 +778,7 @@ impl<S: Source> Parser<S> {
             strings.len(),
         )?;
         let mut snapshot =
-            HeapSnapshot::from_parts(meta, nodes.nodes, edges.edges, strings, locations);
+            HeapSnapshot::from_parts(meta, nodes.into_nodes(), edges.edges, strings, locations);
         snapshot.traces = traces;
         Ok(snapshot)
     }

@@ -104,6 +104,8 @@ pub(crate) struct NodeSink {
     f_det: Option<usize>,
     ntypes: u64,
     edge_sum: u64,
+    /// Whether some `trace_node_id` is not 0 (see [`NodeSink::into_nodes`]).
+    traced: bool,
     pub nodes: Nodes,
     /// Largest `name` seen (checked against the string table at the end).
     pub max_name: u64,
@@ -139,9 +141,21 @@ impl NodeSink {
             f_det,
             ntypes: meta.node_type_names.len() as u64,
             edge_sum: 0,
+            traced: false,
             nodes,
             max_name: 0,
         }
+    }
+
+    /// The columns, with `trace_node_id` emptied when every entry is 0: a snapshot taken
+    /// without allocation tracking (Node ≤ 22 writes the column anyway) then costs no
+    /// 4 bytes per node, and readers of the column treat a missing entry as 0.
+    pub fn into_nodes(self) -> Nodes {
+        let mut nodes = self.nodes;
+        if !self.traced {
+            nodes.trace_node_id = Vec::new();
+        }
+        nodes
     }
 
     pub fn incomplete(&self) -> bool {
@@ -190,10 +204,13 @@ impl NodeSink {
         }
         if let Some(f) = self.f_trace {
             n.trace_node_id.reserve(k);
+            let mut traced = false;
             for r in flat.chunks_exact(w) {
                 bad |= r[f] > U32;
+                traced |= r[f] != 0;
                 n.trace_node_id.push(r[f] as u32);
             }
+            self.traced |= traced;
         }
         if let Some(f) = self.f_det {
             n.detachedness.reserve(k);

@@ -194,12 +194,6 @@ pub fn bfs_tree(s: &HeapSnapshot) -> (Vec<EdgeIx>, Vec<NodeIx>) {
     (parent, order)
 }
 
-fn edge_source(s: &HeapSnapshot, e: EdgeIx) -> NodeIx {
-    // Edges are grouped by source: binary search the CSR offsets.
-    let fe = &s.nodes.first_edge;
-    (fe.partition_point(|&x| x <= e) - 1) as NodeIx
-}
-
 /// The path from the root to `v` along the BFS tree, root first.
 pub fn tree_path(s: &HeapSnapshot, parent: &[EdgeIx], v: NodeIx) -> Vec<Step> {
     let mut steps = Vec::new();
@@ -210,7 +204,7 @@ pub fn tree_path(s: &HeapSnapshot, parent: &[EdgeIx], v: NodeIx) -> Vec<Step> {
             edge: Some(e),
             node: cur,
         });
-        cur = edge_source(s, e);
+        cur = s.edge_source(e);
     }
     if cur != 0 {
         return Vec::new();
@@ -264,7 +258,7 @@ fn path_shapes(
             mix(edge_hash, s.edges.kind[e as usize] as u64),
             labeler.of(s, v) as u64,
         );
-        let p = edge_source(s, e) as usize;
+        let p = s.edge_source(e) as usize;
         last_step[v as usize] = step;
         shape[v as usize] = if last_step[p] == step && p != 0 {
             shape[p]

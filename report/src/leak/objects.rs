@@ -68,7 +68,10 @@ impl<'a> Objects<'a> {
     pub fn retainers_of(&self, n: NodeIx) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
         self.retainers
             .range(n)
-            .map(|i| (self.retainers.edge[i], self.retainers.node[i]))
+            .map(|i| {
+                let e = self.retainers.edge[i];
+                (e, self.view.snapshot.edge_source(e))
+            })
     }
 
     /// Lists `n` (once).

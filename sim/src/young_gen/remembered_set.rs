@@ -47,9 +47,19 @@ impl SlotSet {
     }
 
     /// Forgets every slot in `start..end` (word offsets): the range was freed or overwritten.
+    /// A bitmap word at a time, so sweeping a page's large free ranges costs 1/64 of a pass
+    /// per word.
     pub fn remove_range(&mut self, start: usize, end: usize) {
-        for w in start..end.min(self.bits.len() * 64) {
-            self.remove(w);
+        let end = end.min(self.bits.len() * 64);
+        let mut w = start;
+        while w < end {
+            let (i, lo) = (w / 64, w % 64);
+            let hi = (end - i * 64).min(64);
+            let mask = (u64::MAX >> (64 - (hi - lo))) << lo;
+            let b = &mut self.bits[i];
+            self.count -= (*b & mask).count_ones() as usize;
+            *b &= !mask;
+            w = i * 64 + hi;
         }
     }
 
@@ -116,5 +126,34 @@ mod tests {
         s.remove_range(0, 100);
         assert_eq!(s.iter().collect::<Vec<_>>(), vec![200]);
         assert!(s.contains(200) && !s.contains(5));
+    }
+
+    #[test]
+    fn remove_range_clears_exactly_the_range() {
+        let full = || {
+            let mut s = SlotSet::default();
+            for w in (0..300).filter(|w| w % 3 != 1) {
+                s.insert(w, 300);
+            }
+            s
+        };
+        for (start, end) in [
+            (0, 0),
+            (0, 1),
+            (5, 64),
+            (63, 65),
+            (64, 128),
+            (1, 299),
+            (130, 900),
+        ] {
+            let mut s = full();
+            s.remove_range(start, end);
+            let want: Vec<usize> = full()
+                .iter()
+                .filter(|w| !(start..end).contains(w))
+                .collect();
+            assert_eq!(s.iter().collect::<Vec<_>>(), want, "{start}..{end}");
+            assert_eq!(s.len(), want.len(), "{start}..{end}");
+        }
     }
 }
