@@ -45,6 +45,7 @@
 //! heap.close_handle_scope(scope);
 //! ```
 
+pub mod bootstrap;
 pub mod events;
 pub mod heap;
 pub mod mutator;
