@@ -13,6 +13,8 @@
 //!   lines of the same script run on the simulated heap (`interp::harness`).
 //! * `interp/prelude/test/events-shapes.js` and `timers-shapes.js` compare the prelude's
 //!   EventEmitter and timers with Node's.
+//! * An empty script's heap on heapsim is pinned against Node 20's, both taken at test
+//!   time (objects, bytes, classes, Statistics shares; docs/scenario-language.md).
 //!
 //! Node comes from `scripts/setup-interop.sh`'s env file (`tests/interop/common`): without
 //! it each test prints why it is skipped, except under `CI=true`, where it fails.
