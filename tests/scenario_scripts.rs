@@ -13,6 +13,8 @@
 //!   lines of the same script run on the simulated heap (`interp::harness`).
 //! * `interp/prelude/test/events-shapes.js` and `timers-shapes.js` compare the prelude's
 //!   EventEmitter and timers with Node's.
+//! * An empty script's heap on heapsim is pinned against Node 20's, both taken at test
+//!   time (objects, bytes, classes, Statistics shares; docs/scenario-language.md).
 //!
 //! Node comes from `scripts/setup-interop.sh`'s env file (`tests/interop/common`): without
 //! it each test prints why it is skipped, except under `CI=true`, where it fails.
@@ -220,4 +222,93 @@ fn prelude_event_emitter_stores_listeners_as_node_does() {
 #[test]
 fn prelude_timers_keep_timeouts_as_node_does() {
     run_prelude_test("timers-shapes.js", 4);
+}
+
+/// One heap's size in the terms the baseline is pinned by: nodes, classes, bytes, and the
+/// Statistics view's shares (code, strings, JS arrays, system, other) in percent.
+struct HeapSize {
+    nodes: f64,
+    classes: f64,
+    total: f64,
+    shares: [(&'static str, f64); 5],
+}
+
+fn heapsim_json(args: &[&str], file: &Path) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
+        .args(args)
+        .arg(file)
+        .arg("--json")
+        .output()
+        .expect("run heapsim");
+    assert!(out.status.success(), "heapsim {args:?} {}", file.display());
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+fn heap_size(file: &Path) -> HeapSize {
+    let summary = heapsim_json(&["summary", "--top", "1"], file);
+    let stats = heapsim_json(&["stats"], file);
+    let n = |v: &Value, k: &str| v[k].as_f64().unwrap_or_else(|| panic!("{k} in {v}"));
+    let total = n(&stats, "total");
+    let share = |k: &'static str| (k, 100.0 * n(&stats, k) / total);
+    HeapSize {
+        nodes: n(&summary, "node_count"),
+        classes: summary["classes"].as_array().expect("classes").len() as f64
+            + n(&summary, "more_classes"),
+        total,
+        shares: [
+            share("code"),
+            share("strings"),
+            share("js_arrays"),
+            share("system"),
+            share("other"),
+        ],
+    }
+}
+
+/// An empty script's heap on heapsim is Node 20's, as the issue pins it (docs/
+/// scenario-language.md, "Baseline"): at least half its classes, objects and bytes within
+/// 25 %, each Statistics share within 10 points. Both snapshots are taken now, the Node
+/// one through the shim.
+#[test]
+fn an_empty_script_heap_is_node_20_sized() {
+    let Some(tc) = Toolchain::require() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("empty.js");
+    std::fs::write(&script, "snapshot('empty');\n").expect("write empty.js");
+    let (node_out, sim_out) = (dir.path().join("node"), dir.path().join("sim"));
+    let harness = common::repo_root().join("scenarios/node/harness.js");
+    let out = node(&tc, 20, &[&harness, &script, &node_out]);
+    assert!(out.status.success(), "the shim failed on empty.js");
+    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
+        .arg("run")
+        .arg(&script)
+        .arg("-o")
+        .arg(&sim_out)
+        .output()
+        .expect("run heapsim");
+    assert!(out.status.success(), "heapsim run empty.js failed");
+    let node = heap_size(&node_out.join("empty.heapsnapshot"));
+    let sim = heap_size(&sim_out.join("empty.heapsnapshot"));
+    let within = |what: &str, s: f64, n: f64| {
+        assert!(
+            (s - n).abs() <= 0.25 * n,
+            "{what}: heapsim {s} vs Node 20 {n}, more than 25 % apart"
+        );
+    };
+    within("objects", sim.nodes, node.nodes);
+    within("bytes", sim.total, node.total);
+    assert!(
+        sim.classes >= node.classes / 2.0,
+        "classes: heapsim {} vs Node 20 {}",
+        sim.classes,
+        node.classes
+    );
+    for ((name, s), (_, n)) in sim.shares.iter().zip(node.shares) {
+        assert!(
+            (s - n).abs() <= 10.0,
+            "{name} share: heapsim {s:.1} % vs Node 20 {n:.1} %, more than 10 points apart"
+        );
+    }
 }

@@ -59,6 +59,8 @@ pub type JsResult<T> = Result<T, Abort>;
 
 /// Receives each `console.log` line as it is printed.
 pub type ConsoleSink = Box<dyn FnMut(&str)>;
+/// Called with each GC event, in order, as soon as the interpreter sees it.
+pub type GcSink = Box<dyn FnMut(&sim::GcEvent)>;
 
 /// How a statement completed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,6 +130,10 @@ pub struct Interp<'a> {
     pub console: Vec<String>,
     /// Called with each console line as it is printed.
     pub on_console: Option<ConsoleSink>,
+    /// Called with each GC event right after the GC (`--trace-gc`).
+    pub on_gc: Option<GcSink>,
+    /// GC events already passed to `on_gc`.
+    gcs_reported: usize,
     /// What the native hooks produce for the embedder (snapshots, expectations, stderr).
     pub host: crate::hooks::Host,
     /// The CommonJS loader's state (`require`, `Module`, the prelude modules).
@@ -167,6 +173,8 @@ impl<'a> Interp<'a> {
             rng: sim::mutator::SplitMix64(0),
             console: Vec::new(),
             on_console: None,
+            on_gc: None,
+            gcs_reported: 0,
             host: crate::hooks::Host::default(),
             loader: crate::modules::Loader::default(),
         }
@@ -255,6 +263,9 @@ impl<'a> Interp<'a> {
 
     fn step(&mut self, pos: Pos) -> JsResult<()> {
         self.steps += 1;
+        if self.heap.events().len() > self.gcs_reported {
+            self.report_gcs();
+        }
         if self.steps > self.max_steps {
             return Err(Abort::Fatal(ScriptError::at(
                 ErrorKind::StepLimit,
@@ -267,6 +278,17 @@ impl<'a> Interp<'a> {
             )));
         }
         Ok(())
+    }
+
+    /// Passes the GC events not yet reported to `on_gc`. Called at every step, so a GC is
+    /// reported before the next instruction runs; the embedder calls it once more at the
+    /// end for the GCs of the last snapshot.
+    pub fn report_gcs(&mut self) {
+        let events = &self.heap.events()[self.gcs_reported..];
+        if let Some(sink) = self.on_gc.as_mut() {
+            events.iter().for_each(sink);
+        }
+        self.gcs_reported += events.len();
     }
 
     // ----- functions ---------------------------------------------------------------------
@@ -350,13 +372,24 @@ impl<'a> Interp<'a> {
         self.callees.get(&oid).copied()
     }
 
+    /// The `TypeError` for calling `fv` as `what`. A function without a callee is one of
+    /// the bootstrap's builtins (`sim::bootstrap`) the subset does not implement: the error
+    /// names it rather than pretending to run it.
+    fn not_callable(&mut self, fv: Tagged, what: &str) -> Abort {
+        if self.kind(fv) == Kind::Function {
+            let name = self.to_text(self.heap.function_name(fv.addr()));
+            return self.type_error(&format!(
+                "{name} is a Node builtin that heapsim's interpreter does not implement (docs/scenario-language.md)"
+            ));
+        }
+        let t = self.to_text(fv);
+        self.type_error(&format!("{t} is not {what}"))
+    }
+
     pub fn call(&mut self, f: Handle, this: Handle, args: &[Handle]) -> JsResult<Handle> {
         let fv = self.heap.get(f);
         match self.callee_of(fv) {
-            None => {
-                let t = self.to_text(fv);
-                Err(self.type_error(&format!("{t} is not a function")))
-            }
+            None => Err(self.not_callable(fv, "a function")),
             Some(Callee::Native(i)) => {
                 let nf = self.natives[i as usize];
                 nf(
@@ -391,10 +424,7 @@ impl<'a> Interp<'a> {
     ) -> JsResult<Handle> {
         let fv = self.heap.get(f);
         match self.callee_of(fv) {
-            None => {
-                let t = self.to_text(fv);
-                Err(self.type_error(&format!("{t} is not a constructor")))
-            }
+            None => Err(self.not_callable(fv, "a constructor")),
             Some(Callee::Native(i)) => {
                 let nf = self.natives[i as usize];
                 let this = self.undefined();

@@ -16,6 +16,7 @@
 //! the native [`hooks`] it calls (`__heapsim`), and the [`harness`] that runs a scenario in
 //! memlab's phases; [`run`] builds a realm with all of it.
 
+pub mod bootstrap;
 pub mod builtins;
 pub mod error;
 pub mod eval;

@@ -57,6 +57,8 @@ pub fn install(it: &mut Interp<'_>) -> JsResult<()> {
     // `Module` is the loader's class, not a global.
     let ctor = crate::builtins::class(it, "Module", new_module, 2, proto)?;
     let cache = it.plain_object(4)?;
+    // Node's `require.cache` is `Module._cache`.
+    property(it, ctor, "_cache", cache)?;
     let require = it.native_shared("require", require, 1)?;
     let resolve = it.native_shared("resolve", resolve, 1)?;
     let si = it.heap.alloc_scope_info(&["module"])?;
@@ -68,6 +70,12 @@ pub fn install(it: &mut Interp<'_>) -> JsResult<()> {
         scope_info: it.heap.new_global_handle(si),
     });
     Ok(())
+}
+
+/// The loader's `Module` class (Node's `require('module')`), with `_cache`.
+pub fn module_class(it: &mut Interp<'_>) -> Handle {
+    let c = it.heap.get_global(shared(it).module_ctor);
+    it.heap.handle(c)
 }
 
 fn shared(it: &Interp<'_>) -> Shared {

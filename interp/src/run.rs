@@ -1,5 +1,6 @@
-//! Running a script: a fresh realm on a heap (builtins, the loader, the prelude), then the
-//! file run as the main CommonJS module.
+//! Running a script: a fresh realm on a heap (builtins, V8's native context
+//! (`sim::bootstrap`), the loader, the prelude, Node's bootstrap ([`crate::bootstrap`])),
+//! then the file run as the main CommonJS module.
 
 use bumpalo::Bump;
 use sim::Heap;
@@ -11,8 +12,10 @@ use crate::eval::{Abort, Interp};
 pub fn interpreter(heap: Heap, bump: &Bump) -> Result<Interp<'_>, ScriptError> {
     let mut it = Interp::new(heap, bump);
     let r = crate::builtins::install(&mut it)
+        .and_then(|()| Ok(sim::bootstrap::genesis(&mut it.heap).map(|_| ())?))
         .and_then(|()| crate::modules::install(&mut it))
-        .and_then(|()| crate::prelude::install(&mut it));
+        .and_then(|()| crate::prelude::install(&mut it))
+        .and_then(|()| crate::bootstrap::install(&mut it));
     r.map_err(|a| abort_error(&mut it, a))?;
     Ok(it)
 }

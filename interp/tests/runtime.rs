@@ -134,3 +134,27 @@ fn deleting_an_index_key_leaves_undefined() {
         |it| assert_eq!(it.console, ["true true 3"]),
     );
 }
+
+/// The bootstrap's builtins exist as functions on the heap (`Array.prototype.flatMap`,
+/// Node's `URL`, `process.moduleLoadList`), and calling one the subset does not implement
+/// is a `TypeError` naming it.
+#[test]
+fn bootstrap_builtins_exist_and_name_themselves_when_called() {
+    let src = "let e1 = '', e2 = '';\n\
+        try { [1].flatMap((a) => [a]); } catch (e) { e1 = e.message; }\n\
+        try { new URL('http://x/'); } catch (e) { e2 = e.message; }\n\
+        global.e1 = e1; global.e2 = e2;\n\
+        global.loads = process.moduleLoadList.length;\n";
+    run(src, |it| {
+        for (var, name) in [("e1", "flatMap"), ("e2", "URL")] {
+            let v = global_path(it, &[var]);
+            let text = it.to_text(it.heap.get(v));
+            assert_eq!(
+                text,
+                format!("{name} is a Node builtin that heapsim's interpreter does not implement (docs/scenario-language.md)")
+            );
+        }
+        let loads = global_path(it, &["loads"]);
+        assert_eq!(it.to_text(it.heap.get(loads)), "89");
+    });
+}

@@ -46,6 +46,7 @@
 //! heap.close_handle_scope(scope);
 //! ```
 
+pub mod bootstrap;
 pub mod events;
 pub mod heap;
 pub mod mutator;

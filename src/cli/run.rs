@@ -1,6 +1,7 @@
 //! `heapsim run`: a scenario script on the simulated V8 heap, in memlab's phases (the
 //! harness is `interp::harness`, the contract `docs/scenario-runtime.md`). Writes each
-//! snapshot the run takes into the output folder, `gc.log` (the `--trace-gc` lines),
+//! snapshot the run takes into the output folder, `gc.log` (the `--trace-gc` lines, written
+//! as each GC happens),
 //! `gc.jsonl` (one GC event per line) and `expect.json` (the script's expectations), then
 //! prints the leak report of the last snapshot as `heapsim analyze` prints it. With
 //! `--report` the run's GCs are recorded and `report.html` adds to that snapshot's HTML
@@ -48,16 +49,20 @@ pub struct RunArgs {
     /// Override the script's `repeat` count.
     #[arg(long, value_name = "N")]
     pub repeat: Option<u64>,
-    /// Also print `gc.log`'s lines (one `--trace-gc` line per GC) on stderr.
+    /// Also print `gc.log`'s lines (one `--trace-gc` line per GC) on stderr, as each GC
+    /// happens.
     #[arg(long)]
     pub trace_gc: bool,
+    /// Run the heap verifier after every GC (V8's `--verify-heap`); a failure exits 1.
+    #[arg(long)]
+    pub verify_heap: bool,
     /// Seed of `Math.random`.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Instruction budget; exhausting it is a script error (bounds infinite loops).
     #[arg(long, value_name = "N")]
     pub max_steps: Option<u64>,
-    /// GC stress: a scavenge every N allocations, the heap verifier on around every GC.
+    /// GC stress: a scavenge every N allocations (implies --verify-heap).
     #[arg(long, value_name = "N")]
     pub gc_interval: Option<u64>,
     /// Also write report.html: the last snapshot's leak report (as `heapsim report`) and
@@ -88,7 +93,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         .with_context(|| format!("{}: cannot create the output folder", args.output.display()))?;
     let mut heap = Heap::new(profile);
     heap.set_gc_interval(args.gc_interval);
-    heap.set_verify_heap(args.gc_interval.is_some());
+    let verify = args.verify_heap || args.gc_interval.is_some();
+    heap.set_verify_heap(verify);
     heap.set_gc_recording(args.report);
     let written = std::rc::Rc::new(std::cell::RefCell::new(Vec::<PathBuf>::new()));
     let bump = bumpalo::Bump::new();
@@ -109,7 +115,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         Ok(())
     }));
     // The logs are claimed before the run, so a refusal costs no run and leaves nothing.
-    let logs = LOGS
+    let mut logs = LOGS
         .iter()
         .map(|name| OutputFile::create(&args.output.join(name), args.force, &[]))
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -117,12 +123,25 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         .report
         .then(|| OutputFile::create(&args.output.join("report.html"), args.force, &[]))
         .transpose()?;
+    let trace = std::rc::Rc::new(std::cell::RefCell::new(TraceGc {
+        log: logs.remove(0),
+        echo: args.trace_gc,
+        error: None,
+    }));
+    let sink = trace.clone();
+    it.on_gc = Some(Box::new(move |e| sink.borrow_mut().line(e)));
     let result = interp::harness::run(&mut it, &script.path, &script.source, args.repeat);
-    write_logs(logs, &it.heap, args.trace_gc, &it.host.expectations)?;
+    it.report_gcs();
+    it.on_gc = None;
+    let trace = std::rc::Rc::try_unwrap(trace)
+        .map_err(|_| anyhow::anyhow!("gc.log: still in use"))?
+        .into_inner();
+    trace.finish()?;
+    write_logs(logs, &it.heap, &it.host.expectations)?;
     if let Err(e) = result {
         return Ok(script_failed(&e));
     }
-    if args.gc_interval.is_some() {
+    if verify {
         let failures = &it.heap.verifier_stats().failures;
         if let Some(f) = failures.first() {
             eprintln!("heapsim: heap verifier failed after a GC: {f:?}");
@@ -232,31 +251,47 @@ fn write_snapshot(heap: &mut Heap, path: &Path, format: Format, force: bool) -> 
     file.commit()
 }
 
-/// The files every run writes besides its snapshots, in [`write_logs`]' order.
+/// The files every run writes besides its snapshots: `gc.log` ([`TraceGc`]), then those of
+/// [`write_logs`].
 const LOGS: [&str; 3] = ["gc.log", "gc.jsonl", "expect.json"];
 
-/// `gc.log` (the `--trace-gc` lines, also printed with `--trace-gc`), `gc.jsonl` (one GC
-/// event a line) and `expect.json` (the script's expectation records).
-fn write_logs(
-    files: Vec<OutputFile>,
-    heap: &Heap,
-    trace_gc: bool,
-    expectations: &[String],
-) -> anyhow::Result<()> {
-    let mut log = String::new();
-    let mut jsonl = String::new();
-    for e in heap.events() {
+/// `gc.log`, written a `--trace-gc` line at a time as each GC happens (and echoed on stderr
+/// with `--trace-gc`), as V8 prints them.
+struct TraceGc {
+    log: OutputFile,
+    echo: bool,
+    /// The first write error, reported when the run ends.
+    error: Option<std::io::Error>,
+}
+
+impl TraceGc {
+    fn line(&mut self, e: &sim::GcEvent) {
         let line = e.trace_gc_line();
-        if trace_gc {
+        if self.echo {
             eprintln!("{line}");
         }
-        log.push_str(&line);
-        log.push('\n');
+        if self.error.is_none() {
+            self.error = writeln!(self.log, "{line}").err();
+        }
+    }
+
+    fn finish(self) -> anyhow::Result<()> {
+        if let Some(e) = self.error {
+            return Err(e).context("gc.log: cannot write");
+        }
+        self.log.commit()
+    }
+}
+
+/// `gc.jsonl` (one GC event a line) and `expect.json` (the script's expectation records).
+fn write_logs(files: Vec<OutputFile>, heap: &Heap, expectations: &[String]) -> anyhow::Result<()> {
+    let mut jsonl = String::new();
+    for e in heap.events() {
         jsonl.push_str(&serde_json::to_string(e)?);
         jsonl.push('\n');
     }
     let expect = format!("[{}]\n", expectations.join(", "));
-    for ((mut f, text), name) in files.into_iter().zip([log, jsonl, expect]).zip(LOGS) {
+    for ((mut f, text), name) in files.into_iter().zip([jsonl, expect]).zip(&LOGS[1..]) {
         f.write_all(text.as_bytes())
             .with_context(|| format!("{name}: cannot write"))?;
         f.commit()?;

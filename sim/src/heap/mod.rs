@@ -120,6 +120,10 @@ pub struct Heap {
     pub(crate) gc_interval: Option<u64>,
     pub(crate) allocations: u64,
     pub(crate) in_gc: bool,
+    /// Young allocations go to old space and GC stress pauses: the bootstrapper's bulk
+    /// allocation, as V8 deserializes its startup snapshot into the old generation without
+    /// collecting (`sim::bootstrap`).
+    pub(crate) pretenure: bool,
     pub(crate) verify_heap: bool,
     pub(crate) verifier: crate::verify::verifier::VerifierStats,
     /// The full collector (marking state, settings, counters).
@@ -154,6 +158,7 @@ impl Heap {
             gc_interval: None,
             allocations: 0,
             in_gc: false,
+            pretenure: false,
             verify_heap: false,
             verifier: Default::default(),
             mark_compact: Default::default(),
@@ -598,7 +603,7 @@ impl Heap {
         debug_assert!(bytes.is_multiple_of(8) && bytes >= 8);
         self.allocations += 1;
         if let Some(n) = self.gc_interval {
-            if !self.in_gc && self.allocations.is_multiple_of(n) {
+            if !self.in_gc && !self.pretenure && self.allocations.is_multiple_of(n) {
                 self.scavenge(GcReason::Testing);
             }
         }
@@ -626,6 +631,9 @@ impl Heap {
             return Ok(self.managed.lo_space.allocate(&mut self.managed.mem, bytes));
         }
         let a = match space {
+            AllocSpace::Young if self.pretenure => {
+                self.managed.allocate_paged(SpaceId::Old, bytes)?
+            }
             AllocSpace::Young => match self.managed.new_space.allocate(bytes) {
                 Some(a) => a,
                 None => {
