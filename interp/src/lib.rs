@@ -30,6 +30,7 @@ pub mod prelude;
 pub mod realm;
 pub mod run;
 pub mod scope;
+pub mod sites;
 pub mod source;
 pub mod value;
 

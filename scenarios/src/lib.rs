@@ -16,6 +16,7 @@
 pub mod control;
 pub mod hot_reload;
 pub mod js;
+pub mod leaked;
 pub mod listeners;
 pub mod scripts;
 pub mod shapes;

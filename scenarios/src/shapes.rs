@@ -38,21 +38,36 @@ pub enum Shape {
     Mixed,
 }
 
+impl Shape {
+    pub const ALL: [Shape; 5] = [
+        Shape::Heap,
+        Shape::Chains,
+        Shape::Wide,
+        Shape::Weak,
+        Shape::Mixed,
+    ];
+
+    /// The name `--shape` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::Heap => "heap",
+            Shape::Chains => "chains",
+            Shape::Wide => "wide",
+            Shape::Weak => "weak",
+            Shape::Mixed => "mixed",
+        }
+    }
+}
+
 impl FromStr for Shape {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s {
-            "heap" => Shape::Heap,
-            "chains" => Shape::Chains,
-            "wide" => Shape::Wide,
-            "weak" => Shape::Weak,
-            "mixed" => Shape::Mixed,
-            _ => {
-                return Err(format!(
-                    "unknown shape {s:?} (expected heap, chains, wide, weak or mixed)"
-                ))
-            }
-        })
+        Shape::ALL
+            .into_iter()
+            .find(|shape| shape.name() == s)
+            .ok_or_else(|| {
+                format!("unknown shape {s:?} (expected heap, chains, wide, weak or mixed)")
+            })
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use format::Format;
-use scenarios::truth::{write_truth, TruthFile};
+use scenarios::truth::{write_scenario_truth, ScenarioTruth};
 use scenarios::{Params, ALL};
 
 #[derive(Args, Debug)]
@@ -72,9 +72,9 @@ pub fn run(args: ScenarioArgs) -> Result<i32> {
         .write_all(&bytes)
         .with_context(|| format!("{}", out.display()))?;
     if let Some(truth_file) = &mut truth_file {
-        write_truth(
+        write_scenario_truth(
             truth_file,
-            &TruthFile::of_scenario(scenario, params.requests),
+            &ScenarioTruth::of_scenario(scenario, params.requests),
         )
         .with_context(|| format!("{}", truth_path.display()))?;
     }

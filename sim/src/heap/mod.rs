@@ -31,6 +31,7 @@ pub mod managed;
 pub mod memory;
 pub mod profile;
 pub mod roots;
+pub mod sites;
 pub mod space;
 pub mod tagged;
 
@@ -123,6 +124,8 @@ pub struct Heap {
     pub(crate) mark_compact: MarkCompactCollector,
     /// Whether and how far marking runs between full GCs.
     pub(crate) incremental: IncrementalMarking,
+    /// Allocation sites, while the embedder records them.
+    pub(crate) sites: sites::AllocationSites,
 }
 
 impl Heap {
@@ -154,6 +157,7 @@ impl Heap {
             verifier: Default::default(),
             mark_compact: Default::default(),
             incremental: Default::default(),
+            sites: Default::default(),
         };
         heap.bootstrap().expect("the initial heap fits any profile");
         heap
@@ -485,6 +489,7 @@ impl Heap {
                 self.record_write(addr, addr + 8 * i as u64, Tagged(v));
             }
         }
+        self.note_allocation(addr);
     }
 
     /// The raw word column of a chunk region (read-only), for payload readers.
