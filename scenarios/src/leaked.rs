@@ -235,7 +235,7 @@ pub fn leak_truth(
         .filter(|&n| leaked[n])
         .map(|n| LeakedObject {
             id: view.id[n],
-            kind: view.kind[n].v8_name(),
+            kind: view.kind[n].v8_name().to_string(),
             name: view.name[n].clone(),
             size: view.size[n],
             site: site(sites[n].expect("leaked objects have a site")),

@@ -6,9 +6,10 @@
 //! real `.heapsnapshot`, a scenario is a test case for any heap analyzer — heapsim's own
 //! leak report is checked against these truths in `scenarios/tests/`.
 //!
-//! Beside them, [`shapes`] builds the random V8-shaped heaps of any size that `heapsim
-//! generate` writes, and [`truth`] is the one truth-file type and serializer both commands
-//! write `FILE.truth.json` with.
+//! Beside them, [`shapes`] (re-exported from the simulator) builds the random V8-shaped heaps
+//! of any size that `heapsim generate` writes, [`truth`] is the ground-truth file `heapsim
+//! run` and `heapsim generate` write (version 2), [`leaked`] a scenario run's leak resolved
+//! on its last snapshot, and [`verify`] scores an analyzer against it (`heapsim verify`).
 //!
 //! Data flow: scenario → [`sim`] heap → `sim::snapshot` writer → `.heapsnapshot` →
 //! analyzer → report.
@@ -19,9 +20,11 @@ pub mod js;
 pub mod leaked;
 pub mod listeners;
 pub mod scripts;
-pub mod shapes;
+/// `heapsim generate`'s heap shapes, which live in the simulator (for its proptest strategy).
+pub use sim::shapes;
 pub mod ssr_timers;
 pub mod truth;
+pub mod verify;
 
 use format::Format;
 use js::{Js, JsResult};

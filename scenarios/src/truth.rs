@@ -26,23 +26,23 @@ use crate::{Scenario, Truth};
 pub const VERSION: u32 = 2;
 
 /// The content of a version-2 truth file.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TruthFile {
     pub version: u32,
     /// `run` or `generate`.
-    pub source: &'static str,
+    pub source: String,
     /// The shipped scenario's name or the script's path (`run`), the shape (`generate`).
     pub scenario: String,
     pub format: String,
     pub profile: String,
     pub seed: u64,
     /// The `repeat` the run used (`run` of a phased script only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeat: Option<u64>,
     /// What the script states: `leak`, `no_leak` or `none` (no expectation; `generate`).
-    pub expectation: &'static str,
+    pub expectation: String,
     pub snapshots: Vec<SnapshotTaken>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leak: Option<LeakTruth>,
     /// The snapshot `objects` describes (the last one taken).
     pub objects_snapshot: Option<String>,
@@ -51,7 +51,7 @@ pub struct TruthFile {
 }
 
 /// One snapshot the run wrote.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SnapshotTaken {
     pub name: String,
     /// Its file name, relative to the truth file's folder.
@@ -59,11 +59,11 @@ pub struct SnapshotTaken {
     pub nodes: u64,
     /// The phase that ran last before it (`setup`, `action`, `back`), `null` for a
     /// free-form script's own snapshots and for `generate`.
-    pub after: Option<&'static str>,
+    pub after: Option<String>,
 }
 
 /// What the script leaks, resolved on its last snapshot.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LeakTruth {
     /// The object holding the leak (`null` if no object of the stated class lies on the
     /// stated path).
@@ -81,19 +81,19 @@ pub struct LeakTruth {
 }
 
 /// An object by snapshot id and class.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ObjectRef {
     pub id: u32,
     pub class: String,
 }
 
 /// One object of the leaked set.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LeakedObject {
     pub id: u32,
     /// The snapshot node's type and name (a constructor name, a closure's function name).
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: String,
     pub name: String,
     pub size: u64,
     /// `file:line:column` of the expression that allocated it.
@@ -101,7 +101,7 @@ pub struct LeakedObject {
 }
 
 /// The collector's counters over the whole run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GcCounts {
     pub scavenges: u64,
     /// Objects promoted to the old generation by scavenges.

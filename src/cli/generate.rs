@@ -122,13 +122,13 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
         let file = name.clone().unwrap_or_default();
         let t = TruthFile {
             version: VERSION,
-            source: "generate",
+            source: "generate".to_string(),
             scenario: args.shape.name().to_string(),
             format: args.format.to_string(),
             profile: PROFILE.to_string(),
             seed: args.seed,
             repeat: None,
-            expectation: "none",
+            expectation: "none".to_string(),
             snapshots: vec![SnapshotTaken {
                 name: file.clone(),
                 file,

@@ -250,7 +250,10 @@ fn run_truth(
                 .map(|f| f.to_string_lossy().into_owned())
                 .unwrap_or_default(),
             nodes: *nodes,
-            after: phased.then(|| phase_before(name)).flatten(),
+            after: phased
+                .then(|| phase_before(name))
+                .flatten()
+                .map(str::to_string),
         })
         .collect();
     let record: Option<serde_json::Value> = match it.host.expectations.first() {
@@ -284,7 +287,7 @@ fn run_truth(
     }
     Ok(TruthFile {
         version: VERSION,
-        source: "run",
+        source: "run".to_string(),
         scenario: args
             .script
             .as_deref()
@@ -298,7 +301,8 @@ fn run_truth(
             Some("leak") => "leak",
             Some("noLeak") => "no_leak",
             _ => "none",
-        },
+        }
+        .to_string(),
         objects_snapshot: current.and(taken.files.last()).map(|f| f.0.clone()),
         snapshots,
         leak,

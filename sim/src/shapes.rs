@@ -1,5 +1,7 @@
-//! Random but V8-shaped heaps of a chosen size, for `heapsim generate`: test data for heap
-//! tools whose ground truth is known.
+//! Random but V8-shaped heaps of a chosen size, for `heapsim generate` and the `proptest`
+//! strategy ([`crate::heap_strategy`]): test data for heap tools whose ground truth is known.
+//! (It lives in the simulator so that the strategy can build them; `scenarios::shapes`
+//! re-exports it.)
 //!
 //! Every shape is built through the simulator's public API (so every object is real: maps,
 //! backing stores, contexts, hash tables, write barrier, scavenges with promotion), keeping
@@ -24,8 +26,8 @@
 
 use std::str::FromStr;
 
-use sim::object::closure::SourcePosition;
-use sim::{Handle, Heap, HeapError, Tagged};
+use crate::object::closure::SourcePosition;
+use crate::{Handle, Heap, HeapError, Tagged};
 
 /// Which kind of heap to build.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
