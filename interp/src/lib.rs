@@ -14,7 +14,8 @@
 //! Around it, the runtime: [`modules`] (CommonJS `require`, `Module`, `require.cache`),
 //! the [`prelude`] written in the language (`events`, `timers`, the harness directives),
 //! the native [`hooks`] it calls (`__heapsim`), and the [`harness`] that runs a scenario in
-//! memlab's phases; [`run`] builds a realm with all of it.
+//! memlab's phases, recording the allocation sites of its `action`s ([`sites`]); [`run`]
+//! builds a realm with all of it.
 
 pub mod bootstrap;
 pub mod builtins;
@@ -31,6 +32,7 @@ pub mod prelude;
 pub mod realm;
 pub mod run;
 pub mod scope;
+pub mod sites;
 pub mod source;
 pub mod value;
 

@@ -49,10 +49,13 @@
 pub mod bootstrap;
 pub mod events;
 pub mod heap;
+#[cfg(feature = "proptest")]
+pub mod heap_strategy;
 pub mod mutator;
 pub mod object;
 pub mod old_gen;
 pub mod oracle;
+pub mod shapes;
 pub mod snapshot;
 pub mod stress;
 pub mod verify;

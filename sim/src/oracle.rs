@@ -24,6 +24,7 @@
 //! object graph as flat CSR (strong edges, WeakMap values as edges from both the table and
 //! the key) for dominator algorithms to be checked against the oracle.
 
+pub mod devtools;
 mod lanes;
 
 use std::collections::HashMap;

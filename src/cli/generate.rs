@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use format::{Format, Progress};
 use scenarios::shapes::{self, Shape};
-use scenarios::truth::{write_truth, TruthFile};
+use scenarios::truth::{write_truth, GcCounts, SnapshotTaken, TruthFile, VERSION};
 use sim::snapshot::{truth, write_heap_snapshot, SnapshotOptions};
 use sim::{Heap, Profile};
 
@@ -52,6 +52,9 @@ pub struct GenerateArgs {
     pub output: PathBuf,
 }
 
+/// The heap profile generated heaps use.
+const PROFILE: &str = "modern";
+
 pub fn run(args: GenerateArgs) -> Result<i32> {
     if args.objects == 0 {
         bail!("--objects must be at least 1");
@@ -72,7 +75,8 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     // Old generation sized for the request: ~100 bytes per object, plenty of headroom for
     // the garbage that piles up between old-generation GCs.
     let limit = (args.objects as usize).saturating_mul(256).max(64 << 20);
-    let mut heap = Heap::new(Profile::modern().with_max_old_generation(limit));
+    let profile = Profile::from_name(PROFILE).expect("a known profile");
+    let mut heap = Heap::new(profile.with_max_old_generation(limit));
     if let Err(e) = shapes::build(&mut heap, args.shape, args.objects, args.seed) {
         bail!("building the heap failed: {e}");
     }
@@ -110,19 +114,34 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     let t2 = Instant::now();
     let truth_written = truth_file.is_some();
     if let Some(mut truth_file) = truth_file {
-        let objects = truth::sample(
-            &heap,
-            &prepared.graph,
-            &prepared.live,
-            args.format,
-            args.truth_sample,
-            args.seed,
-        );
-        write_truth(
-            BufWriter::new(truth_file.file()),
-            &TruthFile::of_sample(objects),
-        )
-        .with_context(|| format!("writing {}", truth_path.display()))?;
+        let objects = truth::sample(&heap, &prepared, args.truth_sample, args.seed, &[]);
+        let name = args
+            .output
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned());
+        let file = name.clone().unwrap_or_default();
+        let t = TruthFile {
+            version: VERSION,
+            source: "generate".to_string(),
+            scenario: args.shape.name().to_string(),
+            format: args.format.to_string(),
+            profile: PROFILE.to_string(),
+            seed: args.seed,
+            repeat: None,
+            expectation: "none".to_string(),
+            snapshots: vec![SnapshotTaken {
+                name: file.clone(),
+                file,
+                nodes: stats.nodes,
+                after: None,
+            }],
+            leak: None,
+            objects_snapshot: name,
+            objects,
+            gc: GcCounts::of(&heap),
+        };
+        write_truth(BufWriter::new(truth_file.file()), &t)
+            .with_context(|| format!("writing {}", truth_path.display()))?;
         truth_file.commit()?;
     }
     eprintln!(

@@ -31,6 +31,7 @@ mod stress;
 mod strings;
 mod summary;
 mod tree;
+mod verify;
 mod watch;
 
 #[derive(Parser, Debug)]
@@ -89,6 +90,8 @@ pub enum Command {
     Generate(generate::GenerateArgs),
     /// Run a random mutator on the simulated heap with the heap verifier after every GC.
     Stress(stress::StressArgs),
+    /// Score an analyzer (heapsim's, or any command) against the scenarios' ground truth.
+    Verify(verify::VerifyArgs),
 }
 
 /// Runs a command and returns the process exit code.
@@ -113,6 +116,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Stress(a) => stress::run(a),
         Command::Run(a) => run::run(a),
         Command::GcViz(a) => gc_viz::run(a),
+        Command::Verify(a) => verify::run(a),
     };
     match result {
         Ok(code) => code,

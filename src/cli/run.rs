@@ -1,11 +1,11 @@
 //! `heapsim run`: a scenario script on the simulated V8 heap, in memlab's phases (the
 //! harness is `interp::harness`, the contract `docs/scenario-runtime.md`). Writes each
 //! snapshot the run takes into the output folder, `gc.log` (the `--trace-gc` lines, written
-//! as each GC happens),
-//! `gc.jsonl` (one GC event per line) and `expect.json` (the script's expectations), then
-//! prints the leak report of the last snapshot as `heapsim analyze` prints it. With
-//! `--report` the run's GCs are recorded and `report.html` adds to that snapshot's HTML
-//! leak report the GC sections of `heapsim gc-viz` ([`super::gc_viz`]).
+//! as each GC happens), `gc.jsonl` (one GC event per line), `expect.json` (the script's
+//! expectations) and `truth.json` (the ground truth, `docs/ground-truth.md`), then prints
+//! the leak report of the last snapshot as `heapsim analyze` prints it. With `--report` the
+//! run's GCs are recorded and `report.html` adds to that snapshot's HTML leak report the GC
+//! sections of `heapsim gc-viz` ([`super::gc_viz`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,8 +13,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use clap::Args;
 use format::Format;
+use scenarios::leaked::{leak_truth, Expectation};
 use scenarios::scripts::{self, SCRIPTS};
-use sim::snapshot::{write_heap_snapshot, SnapshotOptions};
+use scenarios::truth::{write_truth, GcCounts, SnapshotTaken, TruthFile, VERSION};
+use sim::snapshot::{truth, write_heap_snapshot, Prepared, SnapshotOptions};
 use sim::{Heap, Profile};
 
 use super::analyze::{print_leak_report, Report};
@@ -96,7 +98,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
     let verify = args.verify_heap || args.gc_interval.is_some();
     heap.set_verify_heap(verify);
     heap.set_gc_recording(args.report);
-    let written = std::rc::Rc::new(std::cell::RefCell::new(Vec::<PathBuf>::new()));
+    let written = std::rc::Rc::new(std::cell::RefCell::new(Taken::default()));
     let bump = bumpalo::Bump::new();
     let mut it = match interpreter(heap, &bump, &script, args.seed, args.max_steps) {
         Ok(it) => it,
@@ -110,8 +112,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
     );
     it.host.snapshot = Some(Box::new(move |heap, name| {
         let path = dir.join(format!("{name}.heapsnapshot"));
-        write_snapshot(heap, &path, format, force).map_err(|e| format!("{e:#}"))?;
-        sink_written.borrow_mut().push(path);
+        let (nodes, prepared) =
+            write_snapshot(heap, &path, format, force).map_err(|e| format!("{e:#}"))?;
+        let mut taken = sink_written.borrow_mut();
+        taken.files.push((name.to_string(), path, nodes));
+        taken.last = Some((prepared, heap.allocation_count()));
         Ok(())
     }));
     // The logs are claimed before the run, so a refusal costs no run and leaves nothing.
@@ -123,6 +128,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         .report
         .then(|| OutputFile::create(&args.output.join("report.html"), args.force, &[]))
         .transpose()?;
+    let truth_file = OutputFile::create(&args.output.join(TRUTH), args.force, &[])?;
     let trace = std::rc::Rc::new(std::cell::RefCell::new(TraceGc {
         log: logs.remove(0),
         echo: args.trace_gc,
@@ -138,9 +144,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
         .into_inner();
     trace.finish()?;
     write_logs(logs, &it.heap, &it.host.expectations)?;
-    if let Err(e) = result {
-        return Ok(script_failed(&e));
-    }
+    let repeat = match result {
+        Ok(repeat) => repeat,
+        Err(e) => return Ok(script_failed(&e)),
+    };
+    let truth = run_truth(&it, &written.borrow(), &args, repeat)?;
+    write_committed(truth_file, &truth)?;
     if verify {
         let failures = &it.heap.verifier_stats().failures;
         if let Some(f) = failures.first() {
@@ -148,7 +157,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
             return Ok(1);
         }
     }
-    let last = written.borrow().last().cloned();
+    let last = written.borrow().files.last().map(|f| f.1.clone());
     let Some(last) = last else {
         eprintln!(
             "heapsim: {} took no snapshot; nothing to report",
@@ -240,14 +249,133 @@ pub(super) fn script_failed(e: &interp::ScriptError) -> i32 {
     e.exit_code()
 }
 
-fn write_snapshot(heap: &mut Heap, path: &Path, format: Format, force: bool) -> anyhow::Result<()> {
+/// Writes the snapshot; returns its node count and prepared graph.
+fn write_snapshot(
+    heap: &mut Heap,
+    path: &Path,
+    format: Format,
+    force: bool,
+) -> anyhow::Result<(u64, Prepared)> {
     let mut file = OutputFile::create(path, force, &[])?;
     let opts = SnapshotOptions { format, gc: true };
     let mut w = std::io::BufWriter::new(&mut file);
-    write_heap_snapshot(heap, &mut w, &opts, None)
-        .and_then(|_| w.flush())
+    let (stats, prepared) = write_heap_snapshot(heap, &mut w, &opts, None)
         .with_context(|| format!("{}", path.display()))?;
+    w.flush().with_context(|| format!("{}", path.display()))?;
     drop(w);
+    file.commit()?;
+    Ok((stats.nodes, prepared))
+}
+
+/// The snapshots a run wrote (name, path, node count) and the last one's graph with the
+/// heap's allocation count when it was taken.
+#[derive(Default)]
+struct Taken {
+    files: Vec<(String, PathBuf, u64)>,
+    last: Option<(Prepared, u64)>,
+}
+
+/// The ground-truth file of the run.
+const TRUTH: &str = "truth.json";
+
+/// Objects of the last snapshot whose retained sizes `truth.json` gives (besides the leak's
+/// suspect and accumulation point).
+const TRUTH_SAMPLE: usize = 100;
+
+/// The truth of a finished run (see `docs/ground-truth.md`): the leak and the object sample
+/// are of the last snapshot, which is the heap now unless the script allocated after it (a
+/// free-form script can), in which case they are left out.
+fn run_truth(
+    it: &interp::eval::Interp<'_>,
+    taken: &Taken,
+    args: &RunArgs,
+    repeat: Option<u64>,
+) -> anyhow::Result<TruthFile> {
+    let phased = repeat.is_some();
+    let snapshots = taken
+        .files
+        .iter()
+        .map(|(name, path, nodes)| SnapshotTaken {
+            name: name.clone(),
+            file: path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            nodes: *nodes,
+            after: phased
+                .then(|| phase_before(name))
+                .flatten()
+                .map(str::to_string),
+        })
+        .collect();
+    let record: Option<serde_json::Value> = match it.host.expectations.first() {
+        Some(text) => Some(serde_json::from_str(text).context("expect.json record")?),
+        None => None,
+    };
+    let kind = record
+        .as_ref()
+        .and_then(|r| r["kind"].as_str().map(str::to_string));
+    let current = taken
+        .last
+        .as_ref()
+        .filter(|(_, allocations)| *allocations == it.heap.allocation_count());
+    let (mut leak, mut objects) = (None, Vec::new());
+    if let Some((prepared, _)) = current {
+        let mut also = Vec::new();
+        if let (Some(r), Some("leak")) = (&record, kind.as_deref()) {
+            let field = |k: &str| r[k].as_str().unwrap_or_default();
+            let e = Expectation {
+                suspect: field("suspect"),
+                accumulation: field("accumulation"),
+                path: field("path"),
+                leaked: field("leaked"),
+            };
+            let site = |t: u64| interp::sites::location(it, t);
+            let resolved = leak_truth(&it.heap, prepared, &e, &site);
+            also = resolved.ordinals;
+            leak = Some(resolved.truth);
+        }
+        objects = truth::sample(&it.heap, prepared, TRUTH_SAMPLE, args.seed, &also);
+    }
+    Ok(TruthFile {
+        version: VERSION,
+        source: "run".to_string(),
+        scenario: args
+            .script
+            .as_deref()
+            .unwrap_or(SCRIPTS[0].name)
+            .to_string(),
+        format: args.format.to_string(),
+        profile: args.profile.clone(),
+        seed: args.seed,
+        repeat,
+        expectation: match kind.as_deref() {
+            Some("leak") => "leak",
+            Some("noLeak") => "no_leak",
+            _ => "none",
+        }
+        .to_string(),
+        objects_snapshot: current.and(taken.files.last()).map(|f| f.0.clone()),
+        snapshots,
+        leak,
+        objects,
+        gc: GcCounts::of(&it.heap),
+    })
+}
+
+/// The phase a phased run's snapshot follows.
+fn phase_before(name: &str) -> Option<&'static str> {
+    match name {
+        "baseline" => Some("setup"),
+        "target" => Some("action"),
+        "final" => Some("back"),
+        _ => None,
+    }
+}
+
+fn write_committed(mut file: OutputFile, truth: &TruthFile) -> anyhow::Result<()> {
+    write_truth(std::io::BufWriter::new(file.file()), truth)
+        .with_context(|| format!("{TRUTH}: cannot write"))?;
     file.commit()
 }
 

@@ -32,6 +32,7 @@ pub mod managed;
 pub mod memory;
 pub mod profile;
 pub mod roots;
+pub mod sites;
 pub mod space;
 pub mod tagged;
 
@@ -130,6 +131,8 @@ pub struct Heap {
     pub(crate) mark_compact: MarkCompactCollector,
     /// Whether and how far marking runs between full GCs.
     pub(crate) incremental: IncrementalMarking,
+    /// Allocation sites, while the embedder records them.
+    pub(crate) sites: sites::AllocationSites,
 }
 
 impl Heap {
@@ -163,6 +166,7 @@ impl Heap {
             verifier: Default::default(),
             mark_compact: Default::default(),
             incremental: Default::default(),
+            sites: Default::default(),
         };
         heap.bootstrap().expect("the initial heap fits any profile");
         heap
@@ -494,6 +498,7 @@ impl Heap {
                 self.record_write(addr, addr + 8 * i as u64, Tagged(v));
             }
         }
+        self.note_allocation(addr);
     }
 
     /// The raw word column of a chunk region (read-only), for payload readers.

@@ -265,6 +265,24 @@ pub fn describe_node(
     (t, text)
 }
 
+/// The node type of every object by ordinal, `None` for objects not in the snapshot.
+pub fn node_kinds(
+    heap: &Heap,
+    g: &GcGraph,
+    inc: &Included,
+    format: Format,
+) -> Vec<Option<NodeKind>> {
+    let mut scratch = String::new();
+    heap.objects()
+        .enumerate()
+        .map(|(o, a)| {
+            let o = o as u32;
+            inc.contains(o)
+                .then(|| describe(heap, g, format, o, a, &mut scratch).0)
+        })
+        .collect()
+}
+
 /// V8 11.3/12.4 call every oddball "system / Oddball" (12.4: the hole "system / Hole");
 /// 13.6 names them by value.
 fn oddball_name(heap: &Heap, format: Format, a: Address) -> &'static str {

@@ -1,4 +1,5 @@
-//! Ground truth for heap tools: `retained_by_gc` for a sample of objects.
+//! Ground truth for heap tools: `retained_by_gc` and `devtools_retained` for a sample of
+//! objects.
 //!
 //! Definition (issue 6): the bytes a full GC would free if the object's incoming
 //! references were dropped. The values written come from the simulator's own oracle,
@@ -13,6 +14,10 @@
 //! coincide, i.e. except around WeakMaps: dropping a WeakMap's table frees values whose
 //! keys stay alive, while DevTools attributes such a value to its key alone.
 //!
+//! Beside it each entry carries `devtools_retained`, what Chrome DevTools shows as the
+//! retained size: the same definition under DevTools' graph rules
+//! ([`crate::oracle::devtools`]), `None` with a reason where a rule leaves it undefined.
+//!
 //! The oracle answers 64 objects per traversal of the live heap (its bit-parallel lanes,
 //! `sim/src/oracle/lanes.rs`), so a sample of hundreds costs a few markings;
 //! [`retained_by_gc`] here marks once per object and is meant for checking.
@@ -20,8 +25,9 @@
 use super::graph::{describe_node, snapshot_id};
 use super::index::Bits;
 use super::reach::GcGraph;
-use super::Format;
+use super::Prepared;
 use crate::heap::Heap;
+use crate::oracle::devtools::DevtoolsOracle;
 
 /// One object's truth record, an entry of `FILE.truth.json`'s `objects` (the file is
 /// written by the `scenarios` crate's `truth` module).
@@ -30,6 +36,10 @@ pub struct TruthEntry {
     pub id: u32,
     pub name: String,
     pub retained_by_gc: u64,
+    /// `None` where DevTools' rules leave it undefined ([`TruthEntry::reason`] says why).
+    pub devtools_retained: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// `retained_by_gc` of object ordinal `o`: 0 for an object a full GC frees anyway.
@@ -40,16 +50,11 @@ pub fn retained_by_gc(g: &GcGraph, live: &Bits, live_bytes: u64, o: u32) -> u64 
     live_bytes - g.mark(Some(o)).1
 }
 
-/// Truth for up to `max` live objects chosen uniformly with `seed` (all of them when
-/// `max` ≥ the live count), in heap order. Ids and names are the snapshot's for `format`.
-pub fn sample(
-    heap: &Heap,
-    g: &GcGraph,
-    live: &Bits,
-    format: Format,
-    max: usize,
-    seed: u64,
-) -> Vec<TruthEntry> {
+/// Truth for up to `max` live objects of snapshot `p` chosen uniformly with `seed` (all of
+/// them when `max` ≥ the live count), in heap order, plus the objects of `also` (ordinals)
+/// whether chosen or not. Ids and names are the snapshot's.
+pub fn sample(heap: &Heap, p: &Prepared, max: usize, seed: u64, also: &[u32]) -> Vec<TruthEntry> {
+    let (g, live, format) = (&p.graph, &p.live, p.format);
     let live_count = live.count_ones() as usize;
     let mut chosen = Bits::new(g.len() as usize);
     if max >= live_count {
@@ -84,6 +89,9 @@ pub fn sample(
             }
         }
     }
+    for &o in also {
+        chosen.set(o);
+    }
     let mut picked = Vec::new();
     let mut scratch = String::new();
     for (o, a) in heap.objects().enumerate() {
@@ -95,17 +103,22 @@ pub fn sample(
             continue;
         };
         let (_, name) = describe_node(heap, g, format, o, a, &mut scratch);
-        picked.push((a, snapshot_id(format, sim_id), name));
+        picked.push((a, o, snapshot_id(format, sim_id), name));
     }
     let addrs: Vec<_> = picked.iter().map(|p| p.0).collect();
+    let ordinals: Vec<_> = picked.iter().map(|p| p.1).collect();
     let oracle = heap.retained_by_gc_many(&addrs);
+    let devtools = DevtoolsOracle::new(heap, p).retained_many(&ordinals);
     picked
         .into_iter()
         .zip(oracle)
-        .map(|((_, id, name), r)| TruthEntry {
+        .zip(devtools)
+        .map(|(((_, _, id, name), r), d)| TruthEntry {
             id,
             name,
             retained_by_gc: r.bytes,
+            devtools_retained: d.ok(),
+            reason: d.err().map(|u| u.reason().to_string()),
         })
         .collect()
 }

@@ -1,5 +1,7 @@
-//! Random but V8-shaped heaps of a chosen size, for `heapsim generate`: test data for heap
-//! tools whose ground truth is known.
+//! Random but V8-shaped heaps of a chosen size, for `heapsim generate` and the `proptest`
+//! strategy ([`crate::heap_strategy`]): test data for heap tools whose ground truth is known.
+//! (It lives in the simulator so that the strategy can build them; `scenarios::shapes`
+//! re-exports it.)
 //!
 //! Every shape is built through the simulator's public API (so every object is real: maps,
 //! backing stores, contexts, hash tables, write barrier, scavenges with promotion), keeping
@@ -24,8 +26,8 @@
 
 use std::str::FromStr;
 
-use sim::object::closure::SourcePosition;
-use sim::{Handle, Heap, HeapError, Tagged};
+use crate::object::closure::SourcePosition;
+use crate::{Handle, Heap, HeapError, Tagged};
 
 /// Which kind of heap to build.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -38,21 +40,36 @@ pub enum Shape {
     Mixed,
 }
 
+impl Shape {
+    pub const ALL: [Shape; 5] = [
+        Shape::Heap,
+        Shape::Chains,
+        Shape::Wide,
+        Shape::Weak,
+        Shape::Mixed,
+    ];
+
+    /// The name `--shape` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::Heap => "heap",
+            Shape::Chains => "chains",
+            Shape::Wide => "wide",
+            Shape::Weak => "weak",
+            Shape::Mixed => "mixed",
+        }
+    }
+}
+
 impl FromStr for Shape {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s {
-            "heap" => Shape::Heap,
-            "chains" => Shape::Chains,
-            "wide" => Shape::Wide,
-            "weak" => Shape::Weak,
-            "mixed" => Shape::Mixed,
-            _ => {
-                return Err(format!(
-                    "unknown shape {s:?} (expected heap, chains, wide, weak or mixed)"
-                ))
-            }
-        })
+        Shape::ALL
+            .into_iter()
+            .find(|shape| shape.name() == s)
+            .ok_or_else(|| {
+                format!("unknown shape {s:?} (expected heap, chains, wide, weak or mixed)")
+            })
     }
 }
 
