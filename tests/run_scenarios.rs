@@ -3,8 +3,8 @@
 //! and heapsim's own reports on its snapshots find what the script states (`expect.leak`:
 //! suspect, accumulation point, leaked class, path; `expect.noLeak`: no suspect), as the
 //! Node runs of `scenario_scripts.rs` do; under GC stress (`--gc-interval`) the heap
-//! verifier stays green; `--trace-gc` lines come as each GC happens; the listeners report
-//! is pinned as an insta snapshot.
+//! verifier stays green; `--trace-gc` lines come as each GC happens; every script's Node 20
+//! report is pinned as an insta snapshot (the listeners one also at `--repeat 1000`).
 
 #[path = "scenarios/expect.rs"]
 mod scenario_expect;
@@ -36,12 +36,12 @@ fn run_ok(args: &[&str], dir: &Path) -> String {
 
 /// Runs `name` (its own `repeat`, as under Node: the baseline heap is Node-sized, so the
 /// leak must be as large) in every format and profile with the verifier on, and checks its
-/// expectation.
+/// expectation; the Node 20 / modern run's printed report is an insta snapshot.
 fn check_scenario(name: &str) {
     for format in ["node20", "node22", "node24"] {
         for profile in ["v8-6", "modern"] {
             let dir = tempfile::tempdir().expect("temp dir");
-            run_ok(
+            let report = run_ok(
                 &[
                     name,
                     "--format",
@@ -52,6 +52,10 @@ fn check_scenario(name: &str) {
                 ],
                 dir.path(),
             );
+            if (format, profile) == ("node20", "modern") {
+                // The whole text report, pinned, so any change to it is reviewed.
+                insta::assert_snapshot!(format!("report_{name}"), report);
+            }
             let text =
                 std::fs::read_to_string(dir.path().join("expect.json")).expect("expect.json");
             let records: Value = serde_json::from_str(&text).expect("expect.json is JSON");

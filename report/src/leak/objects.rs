@@ -66,12 +66,10 @@ impl<'a> Objects<'a> {
 
     /// The retainers of `n`: (edge, retaining node), in file order.
     pub fn retainers_of(&self, n: NodeIx) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        self.retainers
-            .range(n)
-            .map(|i| {
-                let e = self.retainers.edge[i];
-                (e, self.view.snapshot.edge_source(e))
-            })
+        self.retainers.range(n).map(|i| {
+            let e = self.retainers.edge[i];
+            (e, self.view.snapshot.edge_source(e))
+        })
     }
 
     /// Lists `n` (once).
