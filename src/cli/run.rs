@@ -231,10 +231,9 @@ fn resolve(arg: &str) -> anyhow::Result<Script> {
         });
     }
     let Some(s) = scripts::find(arg) else {
-        let names: Vec<_> = SCRIPTS.iter().map(|s| s.name).collect();
         bail!(
             "unknown scenario `{arg}` (a .js file or one of: {})",
-            names.join(", ")
+            shipped_names()
         );
     };
     Ok(Script {
@@ -242,6 +241,12 @@ fn resolve(arg: &str) -> anyhow::Result<Script> {
         source: s.file.source.to_string(),
         embedded: true,
     })
+}
+
+/// The shipped scenarios' names, for "unknown scenario" messages.
+fn shipped_names() -> String {
+    let names: Vec<_> = SCRIPTS.iter().map(|s| s.name).collect();
+    names.join(", ")
 }
 
 pub(super) fn script_failed(e: &interp::ScriptError) -> i32 {
@@ -433,8 +438,7 @@ fn write_logs(files: Vec<OutputFile>, heap: &Heap, expectations: &[String]) -> a
 /// The script's console output is dropped; a report reader wants the report.
 pub fn scenario_snapshot(name: &str) -> anyhow::Result<Vec<u8>> {
     let Some(s) = scripts::find(name) else {
-        let names: Vec<_> = SCRIPTS.iter().map(|s| s.name).collect();
-        bail!("unknown scenario `{name}` (one of: {})", names.join(", "));
+        bail!("unknown scenario `{name}` (one of: {})", shipped_names());
     };
     let bump = bumpalo::Bump::new();
     let script_error = |e: interp::ScriptError| anyhow::anyhow!("{e}");
