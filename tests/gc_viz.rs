@@ -6,10 +6,15 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/gc_viz/small.js");
+/// The small program, named relative to its folder: the script's filename is a string in
+/// the simulated heap, so an absolute path would move every address with the checkout's
+/// location (and the pinned steps would differ between clones).
+const SMALL: &str = "small.js";
+const SMALL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/gc_viz");
 
 fn gc_viz(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_heapsim"))
+        .current_dir(SMALL_DIR)
         .arg("gc-viz")
         .args(args)
         .output()
