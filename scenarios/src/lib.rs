@@ -11,11 +11,14 @@
 //! * [`truth`] is the ground-truth file `heapsim run` and `heapsim generate` write
 //!   (version 2), [`leaked`] a scenario run's leak resolved on its last snapshot, and
 //!   [`verify`] scores an analyzer against it (`heapsim verify`).
+//! * [`realism`] compares a scenario's final snapshot on the simulator with the same
+//!   script's under real Node (`heapsim verify --realism`).
 //!
 //! Data flow: scenario → [`sim`] heap → `sim::snapshot` writer → `.heapsnapshot` →
 //! analyzer → report.
 
 pub mod leaked;
+pub mod realism;
 pub mod scripts;
 /// `heapsim generate`'s heap shapes, which live in the simulator (for its proptest strategy).
 pub use sim::shapes;

@@ -63,6 +63,25 @@ const HELPERS: [EmbeddedFile; 1] = [EmbeddedFile {
     source: include_str!("../hot-reload/widget.js"),
 }];
 
+/// The real-Node shim (`node --expose-gc scenarios/node/harness.js SCRIPT OUTDIR`), which
+/// `heapsim verify --realism` writes out beside the scripts; it requires the interpreter's
+/// prelude from `interp/prelude/` (`interp::prelude`).
+pub const NODE_SHIM: [EmbeddedFile; 2] = [
+    EmbeddedFile {
+        path: "scenarios/node/harness.js",
+        source: include_str!("../node/harness.js"),
+    },
+    EmbeddedFile {
+        path: "scenarios/node/hooks.js",
+        source: include_str!("../node/hooks.js"),
+    },
+];
+
+/// Every embedded scenario file: the scripts and the helpers they require.
+pub fn files() -> impl Iterator<Item = &'static EmbeddedFile> {
+    SCRIPTS.iter().map(|s| &s.file).chain(HELPERS.iter())
+}
+
 /// The script called `name`.
 pub fn find(name: &str) -> Option<&'static Script> {
     SCRIPTS.iter().find(|s| s.name == name)
@@ -70,12 +89,7 @@ pub fn find(name: &str) -> Option<&'static Script> {
 
 /// The embedded file at `path`, as the loader reads it.
 pub fn read(path: &str) -> Option<&'static str> {
-    SCRIPTS
-        .iter()
-        .map(|s| &s.file)
-        .chain(HELPERS.iter())
-        .find(|f| f.path == path)
-        .map(|f| f.source)
+    files().find(|f| f.path == path).map(|f| f.source)
 }
 
 #[cfg(test)]

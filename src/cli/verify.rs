@@ -21,6 +21,8 @@ use analyzer::report::{diff, suspects, DomView};
 
 use super::output::outln;
 
+mod realism;
+
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:\n  \
     heapsim verify                          # every scenario × node20/22/24 × v8-6/modern\n  \
@@ -44,6 +46,15 @@ pub struct VerifyArgs {
     /// final snapshot paths as arguments and prints JSON (docs/ground-truth.md).
     #[arg(long, value_name = "CMD")]
     pub analyzer: Option<String>,
+    /// Compare each scenario's final snapshot on the simulator with the same script's under
+    /// real Node (the first suspect, what accumulates, the Statistics shares, the classes)
+    /// instead of scoring an analyzer.
+    #[arg(long, conflicts_with_all = ["analyzer", "format", "profile"])]
+    pub realism: bool,
+    /// With --realism: a Node binary to compare with, repeatable (default: `node` on PATH);
+    /// its version (20, 22 or 24) picks the simulated layout.
+    #[arg(long, value_name = "PATH", requires = "realism")]
+    pub node: Vec<PathBuf>,
     /// Print the scores as JSON.
     #[arg(long)]
     pub json: bool,
@@ -63,6 +74,13 @@ struct Job {
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<i32> {
+    if args.realism {
+        let nodes = match args.node.is_empty() {
+            true => vec![PathBuf::from("node")],
+            false => args.node.clone(),
+        };
+        return realism::run(&scenario_names(&args)?, &nodes, args.json);
+    }
     let jobs = jobs(&args)?;
     let queue = Mutex::new(jobs.iter().enumerate());
     let results: Mutex<Vec<(usize, anyhow::Result<RunScore>)>> = Mutex::new(Vec::new());
@@ -98,8 +116,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<i32> {
     Ok(if misses > 0 { 1 } else { 0 })
 }
 
-/// Every scenario × format × profile asked for, in that order.
-fn jobs(args: &VerifyArgs) -> anyhow::Result<Vec<Job>> {
+/// The scenarios asked for (all shipped ones by default), each checked to exist.
+fn scenario_names(args: &VerifyArgs) -> anyhow::Result<Vec<String>> {
     let names: Vec<String> = match args.scenarios.is_empty() {
         true => SCRIPTS.iter().map(|s| s.name.to_string()).collect(),
         false => args.scenarios.clone(),
@@ -110,6 +128,12 @@ fn jobs(args: &VerifyArgs) -> anyhow::Result<Vec<Job>> {
             bail!("unknown scenario `{n}` (one of: {})", all.join(", "));
         }
     }
+    Ok(names)
+}
+
+/// Every scenario × format × profile asked for, in that order.
+fn jobs(args: &VerifyArgs) -> anyhow::Result<Vec<Job>> {
+    let names = scenario_names(args)?;
     let formats: Vec<Format> = args.format.map_or(FORMATS.to_vec(), |f| vec![f]);
     let profiles: Vec<String> = match &args.profile {
         Some(p) if PROFILES.contains(&p.as_str()) => vec![p.clone()],
