@@ -1,11 +1,13 @@
-// Records what V8 and Node 20 build at startup, as the tables heapsim's baseline heap is
-// made from (sim/src/bootstrap/, interp/src/node_bootstrap.rs). Run from the repository:
+// Records what V8 and Node build at startup, as the tables heapsim's baseline heap is
+// made from (sim/src/bootstrap/, interp/src/bootstrap.rs). Run from the repository once
+// per Node release heapsim simulates (20, 22, 24):
 //
 //   node --expose-internals interp/bootstrap/record.js
 //
-// It writes two tab-separated tables (no sources are copied, only names, lengths, counts):
+// It writes these tables for the running release, nodeNN being its major version (no
+// sources are copied, only names, lengths, counts, sizes):
 //
-// * sim/src/bootstrap/v8-builtins.tsv: what V8's Genesis (src/init/bootstrapper.cc)
+// * sim/src/bootstrap/nodeNN/v8-builtins.tsv: what V8's Genesis (src/init/bootstrapper.cc)
 //   installs in a fresh native context, read from a new `vm` context (V8's builtins only,
 //   no Node globals). One row per own property: HOLDER NAME KIND LENGTH, where HOLDER is a
 //   path from the global object (`global`, `Array`, `Array.prototype`, `Intl.Collator`),
@@ -13,11 +15,12 @@
 //   `prototype`; its statics are the rows of holder NAME, its prototype's those of
 //   NAME.prototype), `object` (a namespace such as `Math`; its rows follow as holder NAME),
 //   `accessor` or `value`. Symbol keys are written `[Symbol.x]`.
-// * sim/src/bootstrap/v8-builtin-code.tsv: V8's builtins table, NAME SIZE per Code object
-//   as a heap snapshot of this process lists them (`(NAME builtin handle)`).
-// * interp/bootstrap/node-names.txt: the identifiers of those modules' sources, one a line,
+// * sim/src/bootstrap/nodeNN/v8-builtin-code.tsv: V8's builtins table, NAME SIZE per Code
+//   object as a heap snapshot of this process lists them (`(NAME builtin handle)` in Node
+//   20, `(NAME builtin code)` in 22 and 24).
+// * interp/bootstrap/nodeNN/node-names.txt: the identifiers of those modules' sources, one a line,
 //   each once (what V8's parser internalizes while compiling them).
-// * interp/bootstrap/node-modules.tsv: Node's bootstrap, `process.moduleLoadList` at the
+// * interp/bootstrap/nodeNN/node-modules.tsv: Node's bootstrap, `process.moduleLoadList` at the
 //   start of a script, one row per entry: KIND ID SOURCE FUNCTIONS EXPORTS, where KIND is
 //   `module` (a builtin JavaScript module: SOURCE its source length in characters,
 //   FUNCTIONS the function literals in that source, EXPORTS its exports' own keys as
@@ -28,14 +31,33 @@
 //   `internal/errors`' `codes`: ID the code, EXPORTS the class it extends), `global` (a
 //   global Node adds to V8's: ID its name, SOURCE its length if a function, EXPORTS its
 //   kind as above).
+// * interp/bootstrap/nodeNN/startup.tsv: KEY VALUE, what a heap snapshot of this process
+//   taken before it loads anything more (its startup heap) shows of compiled code and
+//   sources: `bytecode_per_char`, the bytes of V8's per-function
+//   code objects (`system / BytecodeArray`, `ScopeInfo`, `FeedbackMetadata`, …: code nodes
+//   named `system / …`) per character of the loaded builtin modules' sources;
+//   `line_ends_per_char`, the bytes of the scripts' line-end tables V8 keeps (`(script line
+//   ends)`, made when a stack trace or source position is first resolved) per character;
+//   `sources_in_heap`, 1 when the snapshot counts those sources (external strings) at
+//   their length, as Node 24 does, else 0.
 'use strict';
 const loaded = process.moduleLoadList.slice();
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
+// The startup heap, before this script loads anything more: what startup.tsv measures.
+const startupSnapshot = require('v8').writeHeapSnapshot(
+  path.join(os.tmpdir(), `heapsim-record-${process.pid}.heapsnapshot`),
+);
 const vm = require('vm');
 const { internalBinding } = require('internal/test/binding');
 
 const repo = path.join(__dirname, '..', '..');
+const release = `node${process.versions.node.split('.')[0]}`;
+const out = (dir, file) => {
+  fs.mkdirSync(path.join(repo, dir, release), { recursive: true });
+  return path.join(repo, dir, release, file);
+};
 
 function keyName(k) {
   return typeof k === 'symbol' ? `[${k.description}]` : k;
@@ -147,22 +169,44 @@ function exportKinds(exports) {
   });
 }
 
-// The names of V8's builtins table, as the heap snapshot lists its Code objects
-// (`(NAME builtin handle)` under `(Builtins)`), with their sizes.
-async function builtinCode() {
-  const chunks = [];
-  for await (const c of require('v8').getHeapSnapshot()) chunks.push(c);
-  const snap = JSON.parse(Buffer.concat(chunks).toString());
+// The names of V8's builtins table, as the startup heap snapshot lists its Code objects
+// (`(NAME builtin handle)` or `(NAME builtin code)` under `(Builtins)`), with their sizes;
+// and the startup.tsv values from the same snapshot.
+function builtinCode() {
+  const snap = JSON.parse(fs.readFileSync(startupSnapshot, 'utf8'));
+  fs.unlinkSync(startupSnapshot);
   const f = snap.snapshot.meta.node_fields;
   const w = f.length, ni = f.indexOf('name'), si = f.indexOf('self_size'), ti = f.indexOf('type');
-  const code = snap.snapshot.meta.node_types[0].indexOf('code');
+  const types = snap.snapshot.meta.node_types[0];
+  const code = types.indexOf('code');
+  const string = types.indexOf('string');
   const rows = [];
+  let systemCode = 0;
+  let lineEnds = 0;
+  const stringSizes = new Map();
   for (let i = 0; i < snap.nodes.length; i += w) {
+    const name = snap.strings[snap.nodes[i + ni]];
+    if (snap.nodes[i + ti] === string) stringSizes.set(name.slice(0, 200), snap.nodes[i + si]);
     if (snap.nodes[i + ti] !== code) continue;
-    const m = /^\((.+) builtin handle\)$/.exec(snap.strings[snap.nodes[i + ni]]);
+    if (name.startsWith('system / ')) systemCode += snap.nodes[i + si];
+    if (name === '(script line ends)') lineEnds += snap.nodes[i + si];
+    const m = /^\((.+) builtin (?:handle|code)\)$/.exec(name);
     if (m) rows.push([m[1], snap.nodes[i + si]]);
   }
-  return rows;
+  const natives = internalBinding('builtins').natives;
+  const sources = loaded
+    .map((e) => /^NativeModule (.+)$/.exec(e))
+    .filter((m) => m && natives[m[1]])
+    .map((m) => natives[m[1]]);
+  const chars = sources.reduce((n, src) => n + src.length, 0);
+  const largest = sources.reduce((a, b) => (b.length > a.length ? b : a), '');
+  const inHeap = (stringSizes.get(largest.slice(0, 200)) || 0) >= largest.length;
+  const startup = [
+    ['bytecode_per_char', (systemCode / chars).toFixed(4)],
+    ['line_ends_per_char', (lineEnds / chars).toFixed(4)],
+    ['sources_in_heap', inHeap ? 1 : 0],
+  ];
+  return { rows, startup };
 }
 
 // The identifiers of the loaded modules' sources, each once, in load order: the names
@@ -180,9 +224,9 @@ function identifiers() {
 }
 
 const tsv = (rows) => rows.map((r) => r.join('\t')).join('\n') + '\n';
-fs.writeFileSync(path.join(repo, 'sim/src/bootstrap/v8-builtins.tsv'), tsv(builtins()));
-fs.writeFileSync(path.join(repo, 'interp/bootstrap/node-modules.tsv'), tsv(modules()));
-fs.writeFileSync(path.join(repo, 'interp/bootstrap/node-names.txt'), identifiers().join('\n') + '\n');
-builtinCode().then((rows) => {
-  fs.writeFileSync(path.join(repo, 'sim/src/bootstrap/v8-builtin-code.tsv'), tsv(rows));
-});
+fs.writeFileSync(out('sim/src/bootstrap', 'v8-builtins.tsv'), tsv(builtins()));
+fs.writeFileSync(out('interp/bootstrap', 'node-modules.tsv'), tsv(modules()));
+fs.writeFileSync(out('interp/bootstrap', 'node-names.txt'), identifiers().join('\n') + '\n');
+const { rows, startup } = builtinCode();
+fs.writeFileSync(out('sim/src/bootstrap', 'v8-builtin-code.tsv'), tsv(rows));
+fs.writeFileSync(out('interp/bootstrap', 'startup.tsv'), tsv(startup));

@@ -3,19 +3,31 @@
 //! then the file run as the main CommonJS module.
 
 use bumpalo::Bump;
+use format::Format;
 use sim::Heap;
 
 use crate::error::{ErrorKind, ScriptError};
 use crate::eval::{Abort, Interp};
 
-/// Builds the realm of `heap`, with the prelude loaded, into a new interpreter.
+/// Builds the realm of `heap`, with the prelude loaded and Node 20's startup heap, into a
+/// new interpreter.
 pub fn interpreter(heap: Heap, bump: &Bump) -> Result<Interp<'_>, ScriptError> {
+    interpreter_for(heap, bump, Format::Node20)
+}
+
+/// [`interpreter`] with the startup heap of the Node release that writes `release`'s
+/// snapshots (V8's native context and Node's bootstrap differ between releases).
+pub fn interpreter_for(
+    heap: Heap,
+    bump: &Bump,
+    release: Format,
+) -> Result<Interp<'_>, ScriptError> {
     let mut it = Interp::new(heap, bump);
     let r = crate::builtins::install(&mut it)
-        .and_then(|()| Ok(sim::bootstrap::genesis(&mut it.heap).map(|_| ())?))
+        .and_then(|()| Ok(sim::bootstrap::genesis(&mut it.heap, release).map(|_| ())?))
         .and_then(|()| crate::modules::install(&mut it))
         .and_then(|()| crate::prelude::install(&mut it))
-        .and_then(|()| crate::bootstrap::install(&mut it));
+        .and_then(|()| crate::bootstrap::install(&mut it, release));
     r.map_err(|a| abort_error(&mut it, a))?;
     Ok(it)
 }

@@ -10,6 +10,7 @@
 //! liveness of every object is the same as under the default settings; only when and how
 //! the collectors work changes. Snapshots the script asks for are not written.
 
+use format::Format;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -87,7 +88,14 @@ pub fn run(args: GcVizArgs) -> anyhow::Result<i32> {
     heap.set_old_gen_config(talk_collectors(args.worklist));
     heap.set_gc_recording(true);
     let bump = bumpalo::Bump::new();
-    let mut it = match interpreter(heap, &bump, &script, args.seed, args.max_steps) {
+    let mut it = match interpreter(
+        heap,
+        &bump,
+        &script,
+        Format::Node20,
+        args.seed,
+        args.max_steps,
+    ) {
         Ok(it) => it,
         Err(e) => return Ok(script_failed(&e)),
     };

@@ -100,7 +100,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<i32> {
     heap.set_gc_recording(args.report);
     let written = std::rc::Rc::new(std::cell::RefCell::new(Taken::default()));
     let bump = bumpalo::Bump::new();
-    let mut it = match interpreter(heap, &bump, &script, args.seed, args.max_steps) {
+    let mut it = match interpreter(heap, &bump, &script, args.format, args.seed, args.max_steps) {
         Ok(it) => it,
         Err(e) => return Ok(script_failed(&e)),
     };
@@ -188,10 +188,11 @@ pub(super) fn interpreter<'b>(
     heap: Heap,
     bump: &'b bumpalo::Bump,
     script: &Script,
+    release: Format,
     seed: u64,
     max_steps: Option<u64>,
 ) -> Result<interp::Interp<'b>, interp::ScriptError> {
-    let mut it = interp::run::interpreter(heap, bump)?;
+    let mut it = interp::run::interpreter_for(heap, bump, release)?;
     it.rng = sim::mutator::SplitMix64(seed);
     it.max_steps = max_steps.unwrap_or(u64::MAX);
     // The script's own output, printed as it runs; a closed stdout is the reader's choice,

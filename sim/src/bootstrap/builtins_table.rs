@@ -31,11 +31,11 @@ impl BuiltinCode {
 }
 
 /// Allocates the recorded builtins the heap does not have yet.
-pub fn install(heap: &mut Heap) -> Result<BuiltinCode, HeapError> {
+pub fn install(heap: &mut Heap, builtin_code: &'static str) -> Result<BuiltinCode, HeapError> {
     let mut index: HashMap<&'static str, usize> =
         BUILTINS.iter().enumerate().map(|(i, &n)| (n, i)).collect();
     let mut added = 0;
-    for r in table::rows(table::BUILTIN_CODE) {
+    for r in table::rows(builtin_code) {
         let (name, size) = (r[0], r[1].parse::<usize>().unwrap_or(8 * HEADER_WORDS));
         if index.contains_key(name) {
             continue;

@@ -2,11 +2,13 @@
 //!
 //! What `Genesis` (`src/init/bootstrapper.cc`: `Genesis::Genesis`, `InitializeGlobal`,
 //! `InstallNatives`) gives a fresh V8 context before any script runs, modelled from tables
-//! recorded from real Node 20 by `interp/bootstrap/record.js`:
+//! recorded from each real Node release heapsim simulates (20, 22, 24) by
+//! `interp/bootstrap/record.js`, one folder per release (`node20/` …):
 //!
 //! * [`builtins_table`]: V8's builtins table, one `Code` object per builtin
 //!   (`Builtins::SetUp`; `v8-builtin-code.tsv`, the `(NAME builtin handle)` nodes of a Node
-//!   20 heap snapshot), held by the `(Builtins)` root list;
+//!   20 heap snapshot, `(NAME builtin code)` from Node 22 on), held by the `(Builtins)` root
+//!   list;
 //! * [`natives`]: the builtin constructors, their prototypes and namespaces with their
 //!   methods, each a `JSFunction` with a `SharedFunctionInfo` of the recorded `length`
 //!   whose code is the builtin of V8's name for it (`ArrayPrototypePush`)
@@ -26,6 +28,7 @@ pub mod number_string_cache;
 pub mod table;
 
 use crate::heap::{Heap, HeapError};
+use format::Format;
 
 /// What [`genesis`] built.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -38,12 +41,14 @@ pub struct GenesisStats {
     pub objects: usize,
 }
 
-/// Builds V8's part of a Node 20 native context on `heap` (see the module doc).
-pub fn genesis(heap: &mut Heap) -> Result<GenesisStats, HeapError> {
+/// Builds V8's part of the native context of the Node release that writes `release`'s
+/// snapshots on `heap` (see the module doc).
+pub fn genesis(heap: &mut Heap, release: Format) -> Result<GenesisStats, HeapError> {
+    let tables = table::tables(release);
     heap.pretenured(|heap| {
-        let code = builtins_table::install(heap)?;
+        let code = builtins_table::install(heap, tables.builtin_code)?;
         number_string_cache::install(heap)?;
-        let mut stats = natives::install(heap, &code)?;
+        let mut stats = natives::install(heap, &code, tables.builtins)?;
         stats.builtin_code = code.added();
         Ok(stats)
     })

@@ -24,10 +24,14 @@ use crate::Tagged;
 /// grows a property array, as here).
 const INOBJECT: usize = 4;
 
-pub fn install(heap: &mut Heap, code: &BuiltinCode) -> Result<GenesisStats, HeapError> {
+pub fn install(
+    heap: &mut Heap,
+    code: &BuiltinCode,
+    builtins: &'static str,
+) -> Result<GenesisStats, HeapError> {
     let mut stats = GenesisStats::default();
     let mut holder: Option<(&str, Option<Tagged>)> = None;
-    for row in table::builtins() {
+    for row in table::builtins(builtins) {
         let h = match holder {
             Some((path, h)) if path == row.holder => h,
             _ => resolve(heap, row.holder),

@@ -1,10 +1,35 @@
 //! The recorded tables: tab-separated rows, as `interp/bootstrap/record.js` writes them
-//! from Node 20 (its doc comment describes each column).
+//! from each Node release heapsim simulates, one folder per release (`node20/`, `node22/`,
+//! `node24/`; its doc comment describes each column).
 
-/// V8's builtins table: `NAME SIZE` per builtin `Code` object.
-pub const BUILTIN_CODE: &str = include_str!("v8-builtin-code.tsv");
-/// The global object's builtins: `HOLDER NAME KIND LENGTH` per own property.
-pub const BUILTINS: &str = include_str!("v8-builtins.tsv");
+use format::Format;
+
+/// V8's tables of one Node release.
+#[derive(Clone, Copy, Debug)]
+pub struct Tables {
+    /// V8's builtins table: `NAME SIZE` per builtin `Code` object.
+    pub builtin_code: &'static str,
+    /// The global object's builtins: `HOLDER NAME KIND LENGTH` per own property.
+    pub builtins: &'static str,
+}
+
+macro_rules! release_tables {
+    ($dir:literal) => {
+        Tables {
+            builtin_code: include_str!(concat!($dir, "/v8-builtin-code.tsv")),
+            builtins: include_str!(concat!($dir, "/v8-builtins.tsv")),
+        }
+    };
+}
+
+/// The tables recorded from the Node release that writes `release`'s snapshot layout.
+pub fn tables(release: Format) -> Tables {
+    match release {
+        Format::Node20 => release_tables!("node20"),
+        Format::Node22 => release_tables!("node22"),
+        Format::Node24 => release_tables!("node24"),
+    }
+}
 
 /// The tab-separated fields of each non-empty line of `table`.
 pub fn rows(table: &str) -> impl Iterator<Item = Vec<&str>> {
@@ -42,7 +67,7 @@ impl PropertyKind {
     }
 }
 
-/// One row of [`BUILTINS`].
+/// One row of [`Tables::builtins`].
 #[derive(Clone, Copy, Debug)]
 pub struct Builtin<'t> {
     /// Path from the global object: `global`, `Array`, `Array.prototype`.
@@ -52,9 +77,10 @@ pub struct Builtin<'t> {
     pub length: u32,
 }
 
-/// The rows of [`BUILTINS`] (a malformed row is a bug in the committed table).
-pub fn builtins() -> impl Iterator<Item = Builtin<'static>> {
-    rows(BUILTINS).map(|r| Builtin {
+/// The rows of a [`Tables::builtins`] table (a malformed row is a bug in the committed
+/// table).
+pub fn builtins(table: &'static str) -> impl Iterator<Item = Builtin<'static>> {
+    rows(table).map(|r| Builtin {
         holder: r[0],
         name: r[1],
         kind: PropertyKind::parse(r[2]).expect("v8-builtins.tsv: known kind"),
