@@ -47,6 +47,7 @@ fn promise_reactions_run_as_microtasks_in_order() {
          Promise.resolve(7).then((v) => order.push(`resolved ${v}`));\n\
          global.waiting = new Promise(() => {});\n\
          waiting.then(() => order.push('never'));\n\
+         global.unwatched = new Promise(() => {});\n\
          order.push('sync');\n\
          module.exports = { action() { console.log(order.join(', ')); } };",
         |it| {
@@ -55,14 +56,40 @@ fn promise_reactions_run_as_microtasks_in_order() {
                 ["executor, sync, then 1, resolved 7, chained 2"]
             );
             assert!(class_count(&it.heap, "Promise") >= 5);
-            // The pending promise keeps its reaction (handlers and derived promise).
+            // The pending promise keeps its reaction as V8's PromiseReaction: one record
+            // (next, onFulfilled, onRejected, derived promise), the end of the list next.
             let reactions = global_path(it, &["waiting", "reactions_or_result"]);
             let r = it.heap.get(reactions);
-            assert_eq!(it.heap.instance_type(r.addr()), InstanceType::JSArray);
-            assert_eq!(it.heap.array_length(r), 3);
+            assert_eq!(it.heap.instance_type(r.addr()), InstanceType::FixedArray);
+            assert_eq!(it.heap.fixed_array_length(r.addr()), 4);
+            assert_eq!(it.heap.fixed_array_get(r, 0).smi_value(), 0);
+            let derived = it.heap.fixed_array_get(r, 3);
+            assert_eq!(
+                it.heap.instance_type(derived.addr()),
+                InstanceType::JSObject
+            );
+            // A pending promise nobody waits on has no reaction record at all.
+            let none = global_path(it, &["unwatched", "reactions_or_result"]);
+            assert_eq!(it.heap.get(none).smi_value(), 0);
             let settled = global_path(it, &["settled", "reactions_or_result"]);
             assert_eq!(it.heap.get(settled).smi_value(), 1);
         },
+    );
+}
+
+/// Reactions added to a pending promise run in the order `then` was called, though V8's
+/// list (and heapsim's) keeps the newest first.
+#[test]
+fn reactions_of_one_pending_promise_run_in_then_order() {
+    run(
+        "const order = [];\n\
+         let settle;\n\
+         const p = new Promise((resolve) => { settle = resolve; });\n\
+         for (const name of ['first', 'second', 'third']) p.then((v) => order.push(`${name} ${v}`));\n\
+         p.catch(() => order.push('never'));\n\
+         settle(5);\n\
+         module.exports = { action() { console.log(order.join(', ')); } };",
+        |it| assert_eq!(it.console, ["first 5, second 5, third 5"]),
     );
 }
 

@@ -2,9 +2,12 @@
 //!
 //! A promise is an object of class `Promise` with two properties named after V8's
 //! `JSPromise` fields: `flags` (0 pending, 1 fulfilled, 2 rejected) and
-//! `reactions_or_result` — while pending, an `Array` of reaction triples
-//! `(onFulfilled, onRejected, derived promise)`; once settled, the value. Settling turns
-//! each reaction into a job (§27.2.2.1 NewPromiseReactionJob); `resolve` with a thenable
+//! `reactions_or_result` — while pending, Smi 0 until the first `then`, then the newest of
+//! a list of reaction records, each a `FixedArray` `(next, onFulfilled, onRejected, derived
+//! promise)` as V8's `PromiseReaction` (`src/objects/promise.h`: newest first, reversed
+//! when the promise settles); once settled, the value. A pending promise nobody waits on
+//! thus costs no more than V8's. Settling turns each reaction into a job (§27.2.2.1
+//! NewPromiseReactionJob); `resolve` with a thenable
 //! queues a NewPromiseResolveThenableJob. The resolving functions of a promise are native
 //! closures over one `Context` holding `promise` and `alreadyResolved`, as V8's
 //! `PromiseBuiltins` context is. Jobs wait in the realm's microtask slot, an `Array` of
@@ -77,9 +80,44 @@ fn new_promise(it: &mut Interp<'_>, c: &NativeCall<'_>) -> JsResult<Handle> {
 /// A new pending promise whose class is `ctor`'s.
 fn pending(it: &mut Interp<'_>, ctor: Handle) -> JsResult<Handle> {
     let p = it.alloc_instance(ctor)?;
-    let reactions = it.array(&[])?;
-    set_state(it, p, PENDING, reactions)?;
+    // Smi 0: no reactions yet.
+    let none = it.heap.handle(Tagged::smi(0));
+    set_state(it, p, PENDING, none)?;
     Ok(p)
+}
+
+/// The fields of a reaction record.
+const REACTION_NEXT: usize = 0;
+const REACTION_FULFILL: usize = 1;
+const REACTION_DERIVED: usize = 3;
+const REACTION_FIELDS: usize = 4;
+
+/// Prepends a reaction to a pending promise's list.
+fn add_reaction(
+    it: &mut Interp<'_>,
+    p: Handle,
+    head: Handle,
+    reaction: [Handle; 3],
+) -> JsResult<()> {
+    let record = it.heap.alloc_fixed_array(REACTION_FIELDS)?;
+    let fields = [head, reaction[0], reaction[1], reaction[2]].map(|h| it.heap.get(h));
+    for (i, v) in fields.into_iter().enumerate() {
+        it.heap.fixed_array_set(record, i, v);
+    }
+    let record = it.heap.handle(record);
+    set_state(it, p, PENDING, record)
+}
+
+/// The reaction records of a list, oldest first (the order `then` was called in).
+fn reactions_in_order(it: &mut Interp<'_>, head: Handle) -> Vec<Handle> {
+    let mut records = Vec::new();
+    let mut at = it.heap.get(head);
+    while at.is_heap_object() {
+        records.push(it.heap.handle(at));
+        at = it.heap.fixed_array_get(at, REACTION_NEXT);
+    }
+    records.reverse();
+    records
 }
 
 fn new_pending(it: &mut Interp<'_>) -> JsResult<Handle> {
@@ -188,13 +226,13 @@ fn settle(it: &mut Interp<'_>, p: Handle, flags: i32, v: Handle) -> JsResult<()>
         return Ok(());
     }
     set_state(it, p, flags, v)?;
-    let which = if flags == FULFILLED { 0 } else { 1 };
-    for i in (0..it.array_len(reactions)).step_by(3) {
-        let at = |it: &mut Interp<'_>, k| {
-            let e = it.element(it.heap.get(reactions), i + k);
+    let which = REACTION_FULFILL + (flags != FULFILLED) as usize;
+    for record in reactions_in_order(it, reactions) {
+        let field = |it: &mut Interp<'_>, k| {
+            let e = it.heap.fixed_array_get(it.heap.get(record), k);
             it.heap.handle(e)
         };
-        let (handler, derived) = (at(it, which), at(it, 2));
+        let (handler, derived) = (field(it, which), field(it, REACTION_DERIVED));
         enqueue(it, [handler, v, derived], reaction_job(flags))?;
     }
     Ok(())
@@ -213,10 +251,7 @@ fn then(it: &mut Interp<'_>, c: &NativeCall<'_>) -> JsResult<Handle> {
     let (on_fulfilled, on_rejected) = (arg(it, c, 0), arg(it, c, 1));
     let derived = new_pending(it)?;
     if flags == PENDING {
-        for x in [on_fulfilled, on_rejected, derived] {
-            let (rv, xv) = (it.heap.get(value), it.heap.get(x));
-            it.heap.array_push(rv, xv)?;
-        }
+        add_reaction(it, c.this, value, [on_fulfilled, on_rejected, derived])?;
     } else {
         let handler = if flags == FULFILLED {
             on_fulfilled
