@@ -203,7 +203,7 @@ fn picture(path: &Path) -> anyhow::Result<Picture> {
 }
 
 /// One Markdown table per scenario: a row per check, a pair of columns (heapsim, Node) per
-/// Node version, ✓ or ✗ after Node's value; allowances as notes below the table.
+/// Node version, ✓ or ✗ after Node's value.
 fn render(comparisons: &[Comparison]) -> String {
     let mut out = String::new();
     let mut scenarios: Vec<&str> = comparisons.iter().map(|c| c.scenario.as_str()).collect();
@@ -234,7 +234,6 @@ fn scenario_table(scenario: &str, runs: &[&Comparison]) -> String {
     out += "\n";
     out += &row("objects", runs, |p| thousands(p.nodes));
     out += &row("size", runs, |p| human_bytes(p.total));
-    let mut notes = Vec::new();
     for (i, c) in runs[0].checks.iter().enumerate() {
         out += &format!("| {} |", c.metric);
         for r in runs {
@@ -243,13 +242,6 @@ fn scenario_table(scenario: &str, runs: &[&Comparison]) -> String {
             out += &format!(" {} | {} {mark} |", check.simulated, check.node);
         }
         out += "\n";
-        if let Some(a) = &c.allowed {
-            notes.push(format!("* {}: {a}\n", c.metric));
-        }
-    }
-    out += "\n";
-    for n in notes {
-        out += &n;
     }
     out + "\n"
 }
