@@ -682,7 +682,7 @@ impl Heap {
             &self.managed.code_space,
             &self.managed.map_space,
         ] {
-            ranges.extend(s.pages.iter().zip(&s.tops).map(|(&c, &t)| (c, t / 8)));
+            ranges.extend(s.pages.iter().zip(s.tops()).map(|(&c, &t)| (c, t / 8)));
         }
         ranges.extend(
             self.managed

@@ -122,7 +122,7 @@ pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError
         &heap.managed.code_space,
         &heap.managed.map_space,
     ] {
-        ranges.extend(s.pages.iter().zip(&s.tops).map(|(&c, &t)| (s.id, c, t)));
+        ranges.extend(s.pages.iter().zip(s.tops()).map(|(&c, &t)| (s.id, c, t)));
     }
     ranges.extend(heap.managed.lo_space.chunks.iter().map(|&c| {
         (
