@@ -29,6 +29,8 @@ const CLASSES: [&str; 4] = ["Client", "Request", "Timeout", "Module"];
 /// stays flat however long the program runs (issue 16); deleting also exercises the tables'
 /// holes.
 const COLLECTION_CAP: usize = 32;
+/// Named properties `p0`…`p11` a program stores into objects and functions.
+const PROPERTIES: usize = 12;
 
 /// What an allocation op creates.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -407,7 +409,7 @@ impl Mutator {
         }
         match ty {
             InstanceType::JSObject | InstanceType::JSFunction => {
-                heap.set_property(h, &format!("p{}", slot % 12), v)
+                heap.set_property(h, &property_name(heap, h, slot), v)
             }
             InstanceType::JSArray => {
                 let n = heap.array_length(h);
@@ -446,6 +448,18 @@ impl Mutator {
             _ => Ok(()),
         }
     }
+}
+
+/// The property a store with `slot` writes on object `h`: `p<slot % 12>` if the object has
+/// every property before it, else the first one it lacks. So objects gain their properties
+/// in one order and each class's map transitions form one chain of at most 12 maps. In
+/// random orders they would grow a transition tree (strong in the simulator) that keeps
+/// gaining maps however long the program runs: the live heap, which the verifier and the
+/// full GCs walk, would grow with the ops (issue 16).
+fn property_name(heap: &Heap, h: Tagged, slot: u8) -> String {
+    let k = slot as usize % PROPERTIES;
+    let first_missing = (0..k).find(|j| heap.get_property(h, &format!("p{j}")).is_none());
+    format!("p{}", first_missing.unwrap_or(k))
 }
 
 /// Runs `program` on `heap` and reports what happened. Stops at the first verifier failure

@@ -6,7 +6,9 @@
 //! Every shape is built through the simulator's public API (so every object is real: maps,
 //! backing stores, contexts, hash tables, write barrier, scavenges with promotion), keeping
 //! what must survive reachable from a global handle and dropping the rest — which becomes
-//! garbage that `--no-gc` snapshots show:
+//! garbage that `--no-gc` snapshots show. (`heapsim generate` builds them in bulk,
+//! [`Heap::in_bulk`]: straight into old space and without collections until the snapshot's
+//! full GC, so its `--no-gc` snapshots show all of that garbage.)
 //!
 //! * `heap`: an application-like graph — class instances (`Record0`…`Record49`) with string,
 //!   number and array properties in bucket arrays, closures over contexts that capture

@@ -10,7 +10,7 @@ use clap::Args;
 use format::{Format, Progress};
 use scenarios::shapes::{self, Shape};
 use scenarios::truth::{write_truth, GcCounts, SnapshotTaken, TruthFile, VERSION};
-use sim::snapshot::{truth, write_heap_snapshot, SnapshotOptions};
+use sim::snapshot::{prepare, truth, write_prepared, SnapshotOptions};
 use sim::{Heap, Profile};
 
 use super::load::is_stdio;
@@ -73,11 +73,13 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     let tty = std::io::stderr().is_terminal();
     let t0 = Instant::now();
     // Old generation sized for the request: ~100 bytes per object, plenty of headroom for
-    // the garbage that piles up between old-generation GCs.
+    // the garbage that piles up until the snapshot's GC.
     let limit = (args.objects as usize).saturating_mul(256).max(64 << 20);
     let profile = Profile::from_name(PROFILE).expect("a known profile");
     let mut heap = Heap::new(profile.with_max_old_generation(limit));
-    if let Err(e) = shapes::build(&mut heap, args.shape, args.objects, args.seed) {
+    // A final heap shape, not a program run: built straight into old space without the
+    // collections its allocations would cause (the snapshot's full GC still runs).
+    if let Err(e) = heap.in_bulk(|heap| shapes::build(heap, args.shape, args.objects, args.seed)) {
         bail!("building the heap failed: {e}");
     }
     let built = t0.elapsed();
@@ -103,18 +105,31 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
         }
     };
     let t1 = Instant::now();
-    let (stats, prepared) = write_heap_snapshot(&mut heap, out, &opts, Some(&mut on_progress))
-        .with_context(|| format!("writing {}", args.output.display()))?;
+    let prepared = prepare(&mut heap, &opts);
+    let heap = &heap;
+    // The truth only reads the heap and the prepared graph: it is computed on the second
+    // core while this one writes the snapshot.
+    let (stats, truth) = std::thread::scope(|s| {
+        let truth = truth_file.is_some().then(|| {
+            s.spawn(|| {
+                let t = Instant::now();
+                let objects = truth::sample(heap, &prepared, args.truth_sample, args.seed, &[]);
+                (objects, t.elapsed())
+            })
+        });
+        let stats = write_prepared(heap, &prepared, out, Some(&mut on_progress));
+        let truth = truth.map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        (stats, truth)
+    });
+    let stats = stats.with_context(|| format!("writing {}", args.output.display()))?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
     let written = t1.elapsed();
 
     file.commit()?;
-    let t2 = Instant::now();
-    let truth_written = truth_file.is_some();
-    if let Some(mut truth_file) = truth_file {
-        let objects = truth::sample(&heap, &prepared, args.truth_sample, args.seed, &[]);
+    let truth_took = truth.as_ref().map(|t| t.1);
+    if let (Some(mut truth_file), Some((objects, _))) = (truth_file, truth) {
         let name = args
             .output
             .file_name()
@@ -138,7 +153,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
             leak: None,
             objects_snapshot: name,
             objects,
-            gc: GcCounts::of(&heap),
+            gc: GcCounts::of(heap),
         };
         write_truth(BufWriter::new(truth_file.file()), &t)
             .with_context(|| format!("writing {}", truth_path.display()))?;
@@ -153,11 +168,9 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
         args.format,
         written.as_secs_f64(),
         built.as_secs_f64(),
-        if truth_written {
-            format!(", truth in {:.1} s", t2.elapsed().as_secs_f64())
-        } else {
-            String::new()
-        }
+        truth_took
+            .map(|t| format!(", truth in {:.1} s", t.as_secs_f64()))
+            .unwrap_or_default()
     );
     Ok(0)
 }

@@ -205,7 +205,7 @@ impl ManagedHeap {
     pub(crate) fn old_generation_ranges(&self) -> Vec<(usize, usize)> {
         let mut r = Vec::new();
         for s in [&self.old_space, &self.code_space, &self.map_space] {
-            r.extend(s.pages.iter().copied().zip(s.tops.iter().copied()));
+            r.extend(s.pages.iter().copied().zip(s.tops().iter().copied()));
         }
         r.extend(
             self.lo_space

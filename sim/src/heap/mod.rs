@@ -125,6 +125,9 @@ pub struct Heap {
     /// allocation, as V8 deserializes its startup snapshot into the old generation without
     /// collecting (`sim::bootstrap`).
     pub(crate) pretenure: bool,
+    /// No allocation starts a collection ([`Heap::in_bulk`]): a final heap shape is being
+    /// built, not a program run.
+    pub(crate) bulk: bool,
     pub(crate) verify_heap: bool,
     pub(crate) verifier: crate::verify::verifier::VerifierStats,
     /// The full collector (marking state, settings, counters).
@@ -162,6 +165,7 @@ impl Heap {
             allocations: 0,
             in_gc: false,
             pretenure: false,
+            bulk: false,
             verify_heap: false,
             verifier: Default::default(),
             mark_compact: Default::default(),
@@ -598,6 +602,24 @@ impl Heap {
 
     // ----- allocation ------------------------------------------------------------------------
 
+    /// Runs `f` as one bulk allocation of a final heap shape (`heapsim generate`): young
+    /// allocations go to old space, as under [`Heap::pretenured`], and no allocation starts
+    /// a collection — no scavenge, no incremental marking, no full GC at the
+    /// old-generation limit; only an allocation that would fail still collects first, as
+    /// V8 does before giving up. A program run would promote nearly all of such a heap
+    /// anyway (copying it twice) and re-mark it at every limit; the heap it leaves, after
+    /// the snapshot's full GC, holds the same objects.
+    pub fn in_bulk<R>(&mut self, f: impl FnOnce(&mut Heap) -> R) -> R {
+        let was = (
+            self.set_pretenuring(true),
+            std::mem::replace(&mut self.bulk, true),
+        );
+        let r = f(self);
+        self.set_pretenuring(was.0);
+        self.bulk = was.1;
+        r
+    }
+
     /// Reserves `bytes` (a multiple of 8) in `space`. May run a scavenge first (stress
     /// interval, or new space full); the caller initialises every word of the result.
     pub(crate) fn allocate_raw(
@@ -682,7 +704,7 @@ impl Heap {
             &self.managed.code_space,
             &self.managed.map_space,
         ] {
-            ranges.extend(s.pages.iter().zip(&s.tops).map(|(&c, &t)| (c, t / 8)));
+            ranges.extend(s.pages.iter().zip(s.tops()).map(|(&c, &t)| (c, t / 8)));
         }
         ranges.extend(
             self.managed

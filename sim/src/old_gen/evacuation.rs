@@ -58,7 +58,7 @@ impl MarkCompactCollector {
             .old_space
             .pages
             .iter()
-            .zip(&heap.old_space.tops)
+            .zip(heap.old_space.tops())
             .map(|(&c, &top)| (self.live_bytes(heap, c, top), c))
             .collect();
         if cfg.compact_every_gc {
@@ -101,7 +101,7 @@ impl MarkCompactCollector {
                 .iter()
                 .position(|&p| p == c)
                 .expect("old page");
-            let end = heap.old_space.tops[i];
+            let end = heap.old_space.tops()[i];
             live.clear();
             let mut off = 0;
             while off < end {
@@ -149,7 +149,7 @@ impl MarkCompactCollector {
                 .iter()
                 .position(|&p| p == c)
                 .expect("old page");
-            let end = heap.old_space.tops[i];
+            let end = heap.old_space.tops()[i];
             self.sweeper
                 .sweep_page(heap, &self.marks, &mut self.cycle, c, end, true);
         }

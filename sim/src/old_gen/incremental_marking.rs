@@ -174,9 +174,10 @@ impl Heap {
     }
 
     /// Hook run by every allocation before memory is taken: stress full GCs, incremental
-    /// steps, start and finalization of marking, the allocation limit. May run a full GC.
+    /// steps, start and finalization of marking, the allocation limit. May run a full GC
+    /// (never in bulk mode, [`Heap::in_bulk`]).
     pub(crate) fn old_gen_before_allocation(&mut self, bytes: usize) {
-        if self.in_gc {
+        if self.in_gc || self.bulk {
             return;
         }
         let cfg = &self.mark_compact.config;

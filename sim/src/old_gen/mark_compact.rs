@@ -147,7 +147,13 @@ impl StressMode {
         let d = OldGenConfig::default();
         let n = Some(full_gc_interval.max(1));
         match self {
-            StressMode::Scavenge => d,
+            // A small limit, so that the old generation's garbage (which every verified
+            // scavenge walks) reaches its collect-and-regrow cycle within short runs too
+            // and the cost per op stays flat as runs grow (issue 16).
+            StressMode::Scavenge => OldGenConfig {
+                min_allocation_limit: 2 * 1024 * 1024,
+                ..d
+            },
             StressMode::Overflow => OldGenConfig {
                 worklist_capacity: crate::old_gen::marking_worklist::STRESS_CAPACITY,
                 full_gc_interval: n,

@@ -71,7 +71,7 @@ impl Sweeper {
                 .pages
                 .iter()
                 .copied()
-                .zip(space.tops.iter().copied())
+                .zip(space.tops().iter().copied())
                 .collect();
             let mut empty = Vec::new();
             for (c, top) in pages {
@@ -113,7 +113,7 @@ impl Sweeper {
     ) {
         for &c in pages {
             let old = heap.paged_space(SpaceId::Old);
-            let end = old.tops[old
+            let end = old.tops()[old
                 .pages
                 .iter()
                 .position(|&p| p == c)

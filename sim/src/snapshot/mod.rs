@@ -90,7 +90,18 @@ pub fn write_heap_snapshot<W: Write>(
     progress: Option<&mut dyn FnMut(Progress)>,
 ) -> io::Result<(WriteStats, Prepared)> {
     let p = prepare(heap, opts);
-    let mut source = graph::HeapGraph::new(heap, &p.graph, &p.included, opts.format);
-    let stats = write_snapshot(out, &mut source, opts.format, progress)?;
+    let stats = write_prepared(heap, &p, out, progress)?;
     Ok((stats, p))
+}
+
+/// Writes the snapshot [`prepare`] made ready. It only reads the heap, so other readers
+/// (the ground truth of [`truth::sample`]) can run beside it.
+pub fn write_prepared<W: Write>(
+    heap: &Heap,
+    p: &Prepared,
+    out: W,
+    progress: Option<&mut dyn FnMut(Progress)>,
+) -> io::Result<WriteStats> {
+    let mut source = graph::HeapGraph::new(heap, &p.graph, &p.included, p.format);
+    write_snapshot(out, &mut source, p.format, progress)
 }

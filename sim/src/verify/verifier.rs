@@ -122,7 +122,7 @@ pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError
         &heap.managed.code_space,
         &heap.managed.map_space,
     ] {
-        ranges.extend(s.pages.iter().zip(&s.tops).map(|(&c, &t)| (s.id, c, t)));
+        ranges.extend(s.pages.iter().zip(s.tops()).map(|(&c, &t)| (s.id, c, t)));
     }
     ranges.extend(heap.managed.lo_space.chunks.iter().map(|&c| {
         (
@@ -238,12 +238,13 @@ struct Record {
     survived_once: bool,
 }
 
-/// What a scavenge must preserve, captured before it runs. Flat: records indexed by id
-/// (ids are dense odd numbers), contents in one word arena.
+/// What a scavenge must preserve, captured before it runs. Flat: records found by id,
+/// contents in one word arena.
 #[derive(Clone, Debug)]
 pub struct PreGc {
-    /// `(id - FIRST_OBJECT_ID) / 2` → record index + 1 (0: not live).
-    index: Vec<u32>,
+    /// `(id, record index)` sorted by id: the size of the live set, not of every id ever
+    /// handed out (which grows with the program, and so would every scavenge's cost).
+    index: Vec<(u32, u32)>,
     records: Vec<Record>,
     words: Vec<u64>,
     young_bytes: usize,
@@ -263,10 +264,6 @@ fn canonical(heap: &Heap, a: Address, out: &mut Vec<u64>) -> Result<(), Address>
         }
     }
     Ok(())
-}
-
-fn slot_of(id: u32) -> usize {
-    ((id - crate::heap::ids::FIRST_OBJECT_ID) / 2) as usize
 }
 
 impl PreGc {
@@ -313,7 +310,7 @@ impl PreGc {
             heap.object_id(a);
         }
         let mut pre = PreGc {
-            index: vec![0; heap.ids.assigned() as usize],
+            index: Vec::with_capacity(live.len()),
             records: Vec::with_capacity(live.len()),
             words: Vec::new(),
             young_bytes: 0,
@@ -333,14 +330,15 @@ impl PreGc {
                 young,
                 survived_once: young && heap.survived_once(a),
             });
-            pre.index[slot_of(id)] = pre.records.len() as u32;
+            pre.index.push((id, pre.records.len() as u32 - 1));
         }
+        pre.index.sort_unstable();
         pre
     }
 
     fn get(&self, id: u32) -> Option<&Record> {
-        let i = *self.index.get(slot_of(id))?;
-        (i > 0).then(|| &self.records[i as usize - 1])
+        let i = self.index.binary_search_by_key(&id, |e| e.0).ok()?;
+        Some(&self.records[self.index[i].1 as usize])
     }
 
     /// Number of objects the GC must keep.

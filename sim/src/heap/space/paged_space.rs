@@ -50,8 +50,12 @@ pub struct PagedSpace {
     pub page_bytes: usize,
     /// Chunk numbers of the pages, in the order they were mapped.
     pub pages: Vec<usize>,
-    /// Per page: bytes from the page start to its high-water mark.
-    pub tops: Vec<usize>,
+    /// Per page: bytes from the page start to its high-water mark (read with
+    /// [`PagedSpace::tops`]; written only here, so that `high_water` stays their sum).
+    tops: Vec<usize>,
+    /// The sum of `tops`: [`PagedSpace::used`] runs before every allocation (the
+    /// old-generation limit check), so it must not walk the pages.
+    high_water: usize,
     pub free_list: FreeList,
     current: Option<usize>,
 }
@@ -63,6 +67,7 @@ impl PagedSpace {
             page_bytes,
             pages: Vec::new(),
             tops: Vec::new(),
+            high_water: 0,
             free_list: FreeList::default(),
             current: None,
         }
@@ -90,6 +95,7 @@ impl PagedSpace {
             if self.tops[p] + bytes <= self.page_bytes {
                 let addr = chunk_base(self.pages[p]) + self.tops[p] as u64;
                 self.tops[p] += bytes;
+                self.high_water += bytes;
                 return Some(addr);
             }
         }
@@ -103,11 +109,13 @@ impl PagedSpace {
                 fillers.write(mem, addr, tail);
                 self.free_list.add(addr, tail);
                 self.tops[p] = self.page_bytes;
+                self.high_water += tail;
             }
         }
         let c = mem.map_chunk(self.id, self.page_bytes);
         self.pages.push(c);
         self.tops.push(bytes);
+        self.high_water += bytes;
         self.current = Some(self.pages.len() - 1);
         Some(chunk_base(c))
     }
@@ -129,6 +137,7 @@ impl PagedSpace {
                 fillers.write(mem, addr, tail);
                 self.free_list.add(addr, tail);
                 self.tops[p] = self.page_bytes;
+                self.high_water += tail;
             }
         }
     }
@@ -147,7 +156,7 @@ impl PagedSpace {
             let base = chunk_base(c);
             self.free_list.evict(base, base + self.page_bytes as u64);
             self.pages.remove(i);
-            self.tops.remove(i);
+            self.high_water -= self.tops.remove(i);
             self.current = match self.current {
                 Some(k) if k == i => None,
                 Some(k) if k > i => Some(k - 1),
@@ -164,7 +173,13 @@ impl PagedSpace {
 
     /// Bytes in objects (including unlisted fillers below the free list's minimum block).
     pub fn used(&self) -> usize {
-        self.tops.iter().sum::<usize>() - self.free_list.available()
+        self.high_water - self.free_list.available()
+    }
+
+    /// Per page, in [`PagedSpace::pages`] order: bytes from the page start to its
+    /// high-water mark.
+    pub fn tops(&self) -> &[usize] {
+        &self.tops
     }
 
     /// Whether a block would be listed (for callers that want to know about waste).
