@@ -558,27 +558,26 @@ impl<S: Source> Parser<S> {
             match helper.next() {
                 Some(Scanned::Piece(piece, out)) => {
                     if let Ok(Segment::Open) = outcome {
-                        outcome = match self.settle(name, sink, &buf, &piece, &out) {
-                            Ok(Some(done)) => Ok(done),
-                            Ok(None) => Ok(Segment::Open),
-                            Err(e) => Err(e),
-                        };
+                        outcome = self
+                            .settle(name, sink, &buf, &piece, &out)
+                            .map(|done| done.unwrap_or(Segment::Open));
                     }
                     helper.recycle(out);
                 }
                 Some(Scanned::Done) => break,
                 None => {
-                    // The helper panicked: its reference died with it.
+                    // The helper panicked: its reference died with it. Only the numbers
+                    // it owed are missing, so a segment already settled stands.
                     died = true;
-                    outcome = outcome.and_then(|_| {
-                        Err(ReadError::syntax(
+                    if let Ok(Segment::Open) = outcome {
+                        outcome = Err(ReadError::syntax(
                             format!(
                                 "{name}[{}]: internal error: scanner thread failed",
                                 sink.position()
                             ),
                             self.st.offset_of(cut),
-                        ))
-                    });
+                        ));
+                    }
                     break;
                 }
             }
