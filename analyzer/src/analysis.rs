@@ -15,7 +15,8 @@
 //!
 //! Steps 1 and 4 run alongside 2 (its owner search) and 5 (two threads): they only read
 //! the snapshot, and none reads self sizes, so the redistribution is written after them;
-//! the dominator pass (3) runs last, alone, so that their temporaries are gone by then.
+//! the dominator pass (3) runs last, alone, so that their temporaries are gone by then,
+//! with the node ids and names and the edge names packed while it runs ([`Parked`]).
 //!
 //! The Summary ([`crate::devtools::summary`]) and Statistics ([`crate::devtools::statistics`]) views and
 //! retainer paths ([`crate::paths`]) are computed on demand from an `Analysis`. The
@@ -27,6 +28,7 @@ use crate::bitset::BitSet;
 use crate::devtools::classes::Classes;
 use crate::devtools::ephemeron::EphemeronNames;
 use crate::domtree::{DomGraph, DomTree};
+use crate::packed::PackedColumn;
 use crate::snapshot::{HeapSnapshot, NodeIx, StringTable};
 
 /// A snapshot with DevTools' analyses.
@@ -101,8 +103,10 @@ impl Analysis {
             distance,
             classes,
         } = per_node_passes(&mut snapshot);
+        let parked = Parked::take(&mut snapshot);
         let graph = DomGraph::over(&snapshot, essential);
         let tree = DomTree::build(&snapshot, &graph, &snapshot.nodes.self_size);
+        parked.restore(&mut snapshot);
         Analysis {
             snapshot,
             essential: graph.essential,
@@ -115,6 +119,34 @@ impl Analysis {
     /// Ordinal of the node with V8 id `id`.
     pub fn find_id(&self, id: u32) -> Option<NodeIx> {
         self.snapshot.find_id(id)
+    }
+}
+
+/// The snapshot's largest columns that the dominator pass does not read (node ids and
+/// names, edge names), packed ([`PackedColumn`]) while it runs: they would otherwise sit
+/// under its working set, the largest of the analysis (`docs/performance.md`, issue 16).
+/// The Summary's path frees them instead ([`SummaryAnalysis::new`]).
+struct Parked {
+    node_id: PackedColumn,
+    node_name: PackedColumn,
+    edge_name: PackedColumn,
+}
+
+impl Parked {
+    fn take(s: &mut HeapSnapshot) -> Parked {
+        Parked {
+            node_id: PackedColumn::pack(std::mem::take(&mut s.nodes.id)),
+            node_name: PackedColumn::pack(std::mem::take(&mut s.nodes.name)),
+            edge_name: PackedColumn::pack(std::mem::take(&mut s.edges.name_or_index)),
+        }
+    }
+
+    /// Largest first: each unpacked column then lands where the dominator pass's
+    /// temporaries were, and the peak of the restore stays below the pass's.
+    fn restore(self, s: &mut HeapSnapshot) {
+        s.edges.name_or_index = self.edge_name.unpack();
+        s.nodes.name = self.node_name.unpack();
+        s.nodes.id = self.node_id.unpack();
     }
 }
 

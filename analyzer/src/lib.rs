@@ -19,6 +19,7 @@ pub mod dominators;
 pub mod domtree;
 pub mod meta;
 pub mod object_view;
+pub mod packed;
 pub mod paths;
 pub mod reader;
 pub mod report;

@@ -538,3 +538,51 @@ fn allocation_traces_are_kept_and_checked() {
     let e = fails(with("1,1,1,0,0,0", "1,0,0,0"));
     assert_msg(&e, &["trace_tree", "without its child list"]);
 }
+
+/// A snapshot whose root has `m` element edges to one object, as one edge string with edge
+/// `k`'s `to_node` replaced by `bad` (megabytes of edges: one segment of the reader, shared
+/// with its scan helper, `analyzer/src/reader/helper.rs`).
+fn wide(m: usize, k: usize, bad: &str) -> String {
+    let edges: Vec<String> = (0..m)
+        .map(|i| format!("1,{i},{}", if i == k { bad } else { "7" }))
+        .collect();
+    let root = format!("9,1,1,0,{m},0,0");
+    snap(
+        2,
+        m as u64,
+        &format!("{root},{OBJ}"),
+        &edges.join(","),
+        STRINGS,
+    )
+}
+
+#[test]
+fn errors_deep_in_a_shared_segment_are_reported_where_they_are() {
+    let (m, k) = (300_000, 280_000);
+    let cases = [
+        (
+            "x",
+            "expected a non-negative integer, found 'x'".to_string(),
+        ),
+        (
+            "8",
+            format!("to_node 8 of edge {k} is not a multiple of the node width 7"),
+        ),
+    ];
+    for (bad, what) in cases {
+        let text = wide(m, k, bad);
+        let before = format!(",1,{k},");
+        let at = (text.find(&before).unwrap() + before.len()) as u64;
+        // Whole (the helper scans the back of the array) and in chunks too small to share.
+        for e in [
+            read_bytes(text.as_bytes()).unwrap_err(),
+            read_bytes_chunked(text.as_bytes(), 65_536).unwrap_err(),
+        ] {
+            assert_eq!(e.message(), format!("edges[{}]: {what}", 3 * k + 2));
+            assert_eq!(e.offset(), Some(at), "{e}");
+        }
+    }
+    let s = read_bytes(wide(m, m, "").as_bytes()).unwrap();
+    assert_eq!(s.edge_count(), m);
+    assert!(s.edges.to.iter().all(|&t| t == 1));
+}

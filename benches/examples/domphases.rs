@@ -1,5 +1,6 @@
 //! Where the time of the default algorithm (`snca-pre`) goes, phase by phase, in wall and
-//! thread-CPU time: `domphases (--snapshot FILE | --synthetic N)`.
+//! thread-CPU time, after the analysis path's whole run (`compute_with_retained`, the lean
+//! SEMI-NCA the analysis calls: issue 16's goal 3): `domphases (--snapshot FILE | --synthetic N)`.
 use analyzer::dominators::preorder::{NodePreds, NumPreds, Preorder};
 use analyzer::dominators::snca;
 use heapsim_benches::{thread_cpu_seconds, BenchGraph};
@@ -38,6 +39,9 @@ fn main() {
         b.graph.node_count(),
         b.graph.edge_count()
     );
+    drop(phase("analysis path (lean, whole)", || {
+        analyzer::dominators::compute_with_retained(&g, &b.self_size)
+    }));
     let (pre, preds) = phase("dfs + renumbered preds", || NumPreds::with_preorder(&g));
     let d = phase("snca (semi + nca)", || snca::run(&pre, &preds));
     drop(preds);

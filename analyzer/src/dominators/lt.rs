@@ -20,7 +20,7 @@ use super::preorder::{PredSource, Preorder, NULL};
 /// The algorithm proper, in DFS-number space; returns `idom` by number.
 pub fn run<P: PredSource>(pre: &Preorder, preds: &P) -> Vec<u32> {
     let len = pre.len();
-    let mut info = new_info(&pre.parent);
+    let mut info = new_info(len, |i| pre.parent[i]);
     let mut steps = BucketSteps::new(len);
     for i in (2..len).rev() {
         let s = semidominator(i as u32, preds, &mut info, &mut steps.stack);
@@ -30,18 +30,20 @@ pub fn run<P: PredSource>(pre: &Preorder, preds: &P) -> Vec<u32> {
 }
 
 /// `idom` by number from finished semidominators (the `SEMI` and `PARENT` slots of
-/// `info`; the other two slots are reset and then overwritten): the bucket steps of
-/// [`run`] as a pass of their own.
+/// `info`; the slots are reset and then overwritten): the bucket steps of [`run`] as a
+/// pass of their own.
 pub(crate) fn idoms_from_semidominators(info: &mut [Info]) -> Vec<u32> {
     let len = info.len();
-    // A fresh forest: every node's ancestor is its DFS parent (linked lazily), label self.
+    // The parents leave the label slots, which the fresh forest needs: every node's
+    // ancestor is its DFS parent (linked lazily), its label itself.
+    let parent: Vec<u32> = info.iter().map(|x| x[PARENT]).collect();
     for (i, x) in info.iter_mut().enumerate() {
-        x[ANC] = x[PARENT];
+        x[ANC] = parent[i];
         x[LABEL] = i as u32;
     }
     let mut steps = BucketSteps::new(len);
     for i in (2..len).rev() {
-        let (s, p) = (info[i][SEMI], info[i][PARENT]);
+        let (s, p) = (info[i][SEMI], parent[i]);
         steps.visit(i as u32, s, p, info);
     }
     steps.finish(info)

@@ -151,7 +151,7 @@ impl NumPreds {
     /// the unavoidable one. A gather and a scatter then bucket the buffer by target number.
     pub fn with_preorder(g: &DomInput) -> (Preorder, NumPreds) {
         let mut pairs: Vec<[u32; 2]> = Vec::with_capacity(g.to.len() + g.roots.len());
-        let (state, vertex, parent) = counting_dfs(g, |t, p| pairs.push([t, p]));
+        let (state, vertex, parent) = counting_dfs(g, |t, p| pairs.push([t, p]), |_| {});
         let mut sort = buckets(&state, &vertex);
         let mut list = vec![0u32; sort.total()];
         for &[t, p] in &pairs {
@@ -299,12 +299,11 @@ impl PredSource for NodePreds<'_> {
     }
 }
 
-/// The memory-lean numbering: DFS-number → node (`vertex`) and DFS parent by number
-/// (`parent`), with the renumbered predecessors; the ordinal → number map is freed before
-/// returning, since nothing after the predecessor build needs it.
+/// The memory-lean numbering: DFS-number → node (`vertex`) and the renumbered
+/// predecessors, each number's DFS parent first ([`NumPreds::dfs_parent`]); neither the
+/// ordinal → number map nor a parent array survives the build.
 pub struct LeanNumbering {
     pub vertex: Vec<u32>,
-    pub parent: Vec<u32>,
     pub preds: NumPreds,
 }
 
@@ -313,19 +312,36 @@ impl NumPreds {
     /// besides the result (what the analysis path uses; [`NumPreds::with_preorder`] keeps
     /// an 8-byte pair per edge to save one sweep). The search counts each number's
     /// in-degree next to the number itself (`state[w] = [num, indeg]`, one cache line),
-    /// so the offsets come from the counts without a counting pass; a second sweep over
-    /// the forward CSR in node order then writes every kept edge from a reached node into
-    /// its target's bucket, using the offsets themselves as cursors (shifted back after).
-    /// Peak: 8 bytes per node for `state`, 8 for `vertex` and `parent`, 4 for the offsets,
-    /// 4 per kept edge.
+    /// so the offsets come from the counts without a counting pass, and marks the edge (or
+    /// root entry) that numbered each node. The DFS parent then goes first into every
+    /// bucket, so that it can be read back from the list and the parent array freed, and a
+    /// sweep over the forward CSR in node order writes every other kept edge from a reached
+    /// node into its target's bucket, using the offsets themselves as cursors (shifted back
+    /// after). Peak: 8 bytes per node for `state`, 8 for `vertex` and `parent`, 4 for the
+    /// offsets, 4 per kept edge and a bit per edge.
     pub fn lean(g: &DomInput) -> LeanNumbering {
         let n = g.node_count();
         let first = g.first_edge;
-        let (state, vertex, parent) = counting_dfs(g, |_, _| {});
+        let mut tree_edge = BitSet::new(g.to.len());
+        let mut tree_root = BitSet::new(g.roots.len());
+        let (state, vertex, parent) = counting_dfs(
+            g,
+            |_, _| {},
+            |link| match link {
+                TreeLink::Edge(e) => tree_edge.set(e),
+                TreeLink::Root(k) => tree_root.set(k),
+            },
+        );
         let mut sort = buckets(&state, &vertex);
         let mut list = vec![0u32; sort.total()];
-        for &r in g.roots {
-            list[sort.place(state[r as usize][0])] = VROOT;
+        for (i, &p) in parent.iter().enumerate().skip(2) {
+            list[sort.place(i as u32)] = p;
+        }
+        drop(parent);
+        for (k, &r) in g.roots.iter().enumerate() {
+            if !tree_root.get(k) {
+                list[sort.place(state[r as usize][0])] = VROOT;
+            }
         }
         for v in 0..n {
             let nv = state[v][0];
@@ -333,10 +349,8 @@ impl NumPreds {
                 continue;
             }
             for edge in first[v] as usize..first[v + 1] as usize {
-                if let Some(k) = g.keep {
-                    if !k.get(edge) {
-                        continue;
-                    }
+                if g.keep.is_some_and(|k| !k.get(edge)) || tree_edge.get(edge) {
+                    continue;
                 }
                 list[sort.place(state[g.to[edge] as usize][0])] = nv;
             }
@@ -344,13 +358,30 @@ impl NumPreds {
         drop(state);
         LeanNumbering {
             vertex,
-            parent,
             preds: NumPreds {
                 first: sort.into_offsets(),
                 list,
             },
         }
     }
+
+    /// The DFS parent of number `i` ([`NULL`] for 0 and 1) in a [`NumPreds::lean`] layout,
+    /// where it heads the list.
+    #[inline]
+    pub fn dfs_parent(&self, i: usize) -> u32 {
+        if i < 2 {
+            NULL
+        } else {
+            self.list[self.first[i] as usize]
+        }
+    }
+}
+
+/// How the DFS reached a node for the first time: through the edge with this index, or
+/// as the root entry with this position in [`DomInput::roots`].
+enum TreeLink {
+    Edge(usize),
+    Root(usize),
 }
 
 /// The DFS from the virtual root shared by the renumbering builders: returns
@@ -358,10 +389,11 @@ impl NumPreds {
 /// node) and `parent` (by number), numbers 0 and 1 reserved. `on_edge(num[w], num[v])` is
 /// called once for every kept edge `v → w` the search scans (including the tree edge that
 /// numbers `w`), and `on_edge(num[r], VROOT)` for every root entry: exactly the
-/// predecessor pairs, in scan order.
+/// predecessor pairs, in scan order. `on_tree` hears which of them numbered a node.
 fn counting_dfs(
     g: &DomInput,
     mut on_edge: impl FnMut(u32, u32),
+    mut on_tree: impl FnMut(TreeLink),
 ) -> (Vec<[u32; 2]>, Vec<u32>, Vec<u32>) {
     let n = g.node_count();
     let mut state: Vec<[u32; 2]> = vec![[NULL, 0]; n];
@@ -372,7 +404,7 @@ fn counting_dfs(
     // (node, its number, next edge to scan).
     let mut stack: Vec<(u32, u32, u32)> = Vec::new();
     let first = g.first_edge;
-    for &r in g.roots {
+    for (k, &r) in g.roots.iter().enumerate() {
         let s = &mut state[r as usize];
         s[1] += 1;
         if s[0] != NULL {
@@ -382,6 +414,7 @@ fn counting_dfs(
         let nr = vertex.len() as u32;
         s[0] = nr;
         on_edge(nr, VROOT);
+        on_tree(TreeLink::Root(k));
         vertex.push(r);
         parent.push(VROOT);
         stack.push((r, nr, first[r as usize]));
@@ -405,6 +438,7 @@ fn counting_dfs(
                     let nw = vertex.len() as u32;
                     s[0] = nw;
                     on_edge(nw, nv);
+                    on_tree(TreeLink::Edge(edge));
                     vertex.push(w);
                     parent.push(nv);
                     next = Some((w, nw));

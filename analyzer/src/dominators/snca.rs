@@ -20,7 +20,7 @@
 //! Dominators are unique, so both ways give the same tree; no input makes SEMI-NCA
 //! quadratic, and real heaps never pay for the fallback.
 
-use super::linkeval::{new_info, semidominators, Info, ANC, PARENT, SEMI};
+use super::linkeval::{new_info, park_parents, semidominators, Info, ANC, PARENT, SEMI};
 use super::preorder::{
     retained_by_vertex, to_nodes_by_vertex, LeanNumbering, NumPreds, PredSource, Preorder,
 };
@@ -28,8 +28,10 @@ use super::DomInput;
 
 /// The algorithm proper, in DFS-number space; returns `idom` by number (`idom[v] < v`).
 pub fn run<P: PredSource>(pre: &Preorder, preds: &P) -> Vec<u32> {
-    let mut info = new_info(&pre.parent);
+    let parent = |i: usize| pre.parent[i];
+    let mut info = new_info(pre.len(), parent);
     semidominators(preds, &mut info);
+    park_parents(&mut info, parent);
     nearest_common_ancestors(&mut info)
 }
 
@@ -82,18 +84,16 @@ fn walk_within(info: &mut [Info], budget: usize) -> bool {
 /// Immediate dominators (node ordinals) and retained sizes with the smallest working set:
 /// the path [`super::compute_with_retained`] takes. Same algorithm as [`run`] over
 /// [`NumPreds::lean`]; every temporary is freed before the next large one is allocated,
-/// the DFS parent rides in the spare fourth slot of the link/eval state, and pass 2 writes
-/// `idom` over the ancestor slot (dead once pass 1 is done). Peak over the input: 16 bytes
+/// the DFS parent is read from the head of each predecessor list (so no parent array sits
+/// beside the link/eval state) and parked in the dead label slot for pass 2, which writes
+/// `idom` over the ancestor slot (dead once pass 1 is done). Peak over the input: 12 bytes
 /// per node for the state, 8 for `vertex` and the predecessor offsets, 4 per kept edge.
 pub fn idom_retained_lean(g: &DomInput, self_size: &[u64]) -> (Vec<u32>, Vec<u64>) {
-    let LeanNumbering {
-        vertex,
-        parent,
-        preds,
-    } = NumPreds::lean(g);
-    let mut info = new_info(&parent);
-    drop(parent);
+    let LeanNumbering { vertex, preds } = NumPreds::lean(g);
+    let parent = |i: usize| preds.dfs_parent(i);
+    let mut info = new_info(vertex.len(), parent);
     semidominators(&preds, &mut info);
+    park_parents(&mut info, parent);
     drop(preds);
     let idom = nearest_common_ancestors(&mut info);
     drop(info);
@@ -111,8 +111,10 @@ mod tests {
     /// The link/eval state after pass 1.
     fn semis(g: &Graph) -> Vec<Info> {
         let (pre, preds) = NumPreds::with_preorder(&g.input());
-        let mut info = new_info(&pre.parent);
+        let parent = |i: usize| pre.parent[i];
+        let mut info = new_info(pre.len(), parent);
         semidominators(&preds, &mut info);
+        park_parents(&mut info, parent);
         info
     }
 

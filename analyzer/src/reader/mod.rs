@@ -14,10 +14,12 @@
 //!   ([`scanner`]) straight into the node and edge columns ([`sinks`]);
 //! * the file is read in 8 MB chunks by a second thread ([`stream`]) rather than mapped, so
 //!   resident memory is the columns plus a few buffers;
-//! * each chunk of a number array is cut at commas into up to four pieces: the calling
-//!   thread scans the first fifth as two interleaved pieces (one scan alone is bound by the
-//!   latency of finding where each number ends) and appends it to the columns, while a helper
-//!   thread scans the rest, also as two interleaved pieces; pieces are appended in file order;
+//! * each chunk of a number array is cut at commas: the calling thread scans the first
+//!   fifth as two interleaved pieces (one scan alone is bound by the latency of finding
+//!   where each number ends) and appends it to the columns, while one long-lived helper
+//!   thread ([`helper`]) scans the rest as 1 MB pieces and sends each back as soon as it is
+//!   done, so appending one piece overlaps scanning the next; pieces are appended in file
+//!   order;
 //! * gzip and zstd files are decoded on the reading thread as they stream in
 //!   ([`compression`]), recognised by their magic bytes, never by their name;
 //! * vectors are pre-sized from the header counts, but never beyond what the file's size can
@@ -31,6 +33,7 @@
 mod compression;
 mod error;
 mod header;
+mod helper;
 pub mod scanner;
 mod sinks;
 mod stream;
@@ -38,9 +41,11 @@ mod traces;
 
 use std::io::IsTerminal;
 use std::path::Path;
+use std::sync::Arc;
 
 use compression::Compression;
 pub use error::{ReadError, ReadErrorKind};
+use helper::{cut_after_comma, scan_range, Piece, ScanHelper, Scanned};
 use sinks::{EdgeSink, LocationSink, NodeSink, RawSink, Sink, SinkError};
 use stream::{SliceSource, Source, Stream};
 
@@ -177,42 +182,10 @@ struct Parser<S: Source> {
     trace_tree: Option<Vec<u8>>,
     strings: Option<StringTable>,
     seen: Vec<String>,
-    /// Scan outputs of the (up to) four pieces of a segment, reused.
-    outs: [Vec<u64>; 4],
-}
-
-/// A scanned piece of a segment: its byte range and where the scan ended.
-type Piece = (usize, usize, Result<Option<usize>, scanner::ScanError>);
-
-/// Pieces shorter than this are not split for interleaved scanning.
-const INTERLEAVE_MIN: usize = 64 * 1024;
-
-/// The position just after the first `,` in `buf[at..to]`, if that is before `to`.
-fn cut_after_comma(buf: &[u8], at: usize, to: usize) -> Option<usize> {
-    memchr::memchr(b',', &buf[at..to])
-        .map(|c| at + c + 1)
-        .filter(|&c| c < to)
-}
-
-/// Scans `buf[s..e]`, as two interleaved pieces when it is large.
-fn scan_range(
-    buf: &[u8],
-    s: usize,
-    e: usize,
-    allow_empty: bool,
-    x: &mut Vec<u64>,
-    y: &mut Vec<u64>,
-) -> (Piece, Option<Piece>) {
-    if e - s >= INTERLEAVE_MIN {
-        if let Some(m) = cut_after_comma(buf, s + (e - s) / 2, e) {
-            let (r1, r2) = scanner::parse_numbers2(buf, (s, m, allow_empty), (m, e), x, y);
-            return ((s, m, r1), Some((m, e, r2)));
-        }
-    }
-    (
-        (s, e, scanner::parse_numbers(buf, s, e, allow_empty, x)),
-        None,
-    )
+    /// Scan outputs of the calling thread's two interleaved pieces of a segment, reused.
+    outs: [Vec<u64>; 2],
+    /// The scan helper thread, started at the first segment large enough to share.
+    helper: Option<ScanHelper>,
 }
 
 /// Where a number array was left off by [`Parser::segment`].
@@ -240,6 +213,7 @@ impl<S: Source> Parser<S> {
             strings: None,
             seen: Vec::new(),
             outs: Default::default(),
+            helper: None,
         }
     }
 
@@ -499,9 +473,9 @@ impl<S: Source> Parser<S> {
     }
 
     /// Scans `buf[start..end]` of the current chunk (cut right after a `,` or at the end of
-    /// the data) and commits the numbers. Large segments are cut into pieces at commas: the
-    /// calling thread scans the first part as two interleaved pieces and appends them to the
-    /// columns while a helper thread scans the rest, also as two pieces.
+    /// the data) and commits the numbers. Large segments are shared with the scan helper
+    /// ([`helper`]): this thread scans the first [`SPLIT_PERCENT`] % as two interleaved
+    /// pieces and commits them, then commits the helper's pieces as they arrive.
     fn segment(
         &mut self,
         name: &str,
@@ -510,85 +484,127 @@ impl<S: Source> Parser<S> {
         end: usize,
     ) -> Result<Segment, ReadError> {
         let allow_empty = sink.position() == 0;
+        let split = if self.parallel && end - start >= PARALLEL_MIN {
+            cut_after_comma(
+                &self.st.c.buf,
+                start + (end - start) * SPLIT_PERCENT / 100,
+                end,
+            )
+        } else {
+            None
+        };
         // Taken out of `self` so the scan may borrow the chunk; put back at the end.
         let mut outs = std::mem::take(&mut self.outs);
-        let r = self.segment_with(name, sink, start, end, allow_empty, &mut outs);
+        let r = match split {
+            None => {
+                let buf = std::mem::take(&mut self.st.c.buf);
+                let r = self.scan_alone(name, sink, &buf, (start, end), allow_empty, &mut outs);
+                self.st.c.buf = buf;
+                r
+            }
+            Some(cut) => self.scan_shared(name, sink, (start, cut, end), allow_empty, &mut outs),
+        };
         self.outs = outs;
         r
     }
 
-    fn segment_with(
+    /// Scans and commits `buf[start..end]` on this thread alone.
+    fn scan_alone(
         &self,
         name: &str,
         sink: &mut impl Sink,
-        start: usize,
-        end: usize,
+        buf: &[u8],
+        (start, end): (usize, usize),
         allow_empty: bool,
-        outs: &mut [Vec<u64>; 4],
+        [o0, o1]: &mut [Vec<u64>; 2],
     ) -> Result<Segment, ReadError> {
-        let buf = &self.st.c.buf;
-        for o in outs.iter_mut() {
-            o.clear();
-        }
-        let split = if self.parallel && end - start >= PARALLEL_MIN {
-            cut_after_comma(buf, start + (end - start) * SPLIT_PERCENT / 100, end)
-        } else {
-            None
-        };
-        let a_end = split.unwrap_or(end);
-        let [o0, o1, o2, o3] = outs;
-        let (outcome, worker) = std::thread::scope(|sc| {
-            let helper = split.map(|cut| {
-                let (o2, o3) = (&mut *o2, &mut *o3);
-                sc.spawn(move || scan_range(buf, cut, end, false, o2, o3))
-            });
-            let (m1, m2) = scan_range(buf, start, a_end, allow_empty, o0, o1);
-            let mut outcome = self.settle(name, sink, &m1, o0);
-            if let (Ok(None), Some(m2)) = (&outcome, &m2) {
-                outcome = self.settle(name, sink, m2, o1);
-            }
-            let worker = helper.map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    let e = scanner::ScanError {
-                        pos: a_end,
-                        message: "internal error: scanner thread failed".into(),
-                    };
-                    ((a_end, end, Err(e)), None)
-                })
-            });
-            (outcome, worker)
-        });
-        if let Some(done) = outcome? {
+        o0.clear();
+        o1.clear();
+        let (m1, m2) = scan_range(buf, start, end, allow_empty, o0, o1);
+        if let Some(done) = self.settle(name, sink, buf, &m1, o0)? {
             return Ok(done);
         }
-        if let Some((w1, w2)) = worker {
-            if let Some(done) = self.settle(name, sink, &w1, o2)? {
+        if let Some(m2) = m2 {
+            if let Some(done) = self.settle(name, sink, buf, &m2, o1)? {
                 return Ok(done);
-            }
-            if let Some(w2) = w2 {
-                if let Some(done) = self.settle(name, sink, &w2, o3)? {
-                    return Ok(done);
-                }
             }
         }
         Ok(Segment::Open)
     }
 
-    /// Appends one scanned piece to the columns, then reports its scan result: an error,
-    /// the closing bracket (`Some`), or `None` to go on. Numbers before a syntax error are
-    /// appended first so that whichever problem comes first in the file is reported, however
-    /// the file was cut into chunks and pieces.
+    /// Scans `buf[start..cut]` here and `buf[cut..end]` on the helper, committing in file
+    /// order. The chunk buffer is lent to the helper for the job and comes back when it
+    /// reports [`Scanned::Done`], which this waits for even after an error or the `]`.
+    fn scan_shared(
+        &mut self,
+        name: &str,
+        sink: &mut impl Sink,
+        (start, cut, end): (usize, usize, usize),
+        allow_empty: bool,
+        outs: &mut [Vec<u64>; 2],
+    ) -> Result<Segment, ReadError> {
+        let buf = Arc::new(std::mem::take(&mut self.st.c.buf));
+        let helper = self.helper.get_or_insert_with(ScanHelper::spawn);
+        if !helper.submit(Arc::clone(&buf), cut, end) {
+            self.helper = None;
+            let r = self.scan_alone(name, sink, &buf, (start, end), allow_empty, outs);
+            self.st.c.buf = Arc::into_inner(buf).expect("the helper never saw the buffer");
+            return r;
+        }
+        let mut outcome = self.scan_alone(name, sink, &buf, (start, cut), allow_empty, outs);
+        let helper = self.helper.as_ref().expect("started above");
+        let mut died = false;
+        loop {
+            match helper.next() {
+                Some(Scanned::Piece(piece, out)) => {
+                    if let Ok(Segment::Open) = outcome {
+                        outcome = self
+                            .settle(name, sink, &buf, &piece, &out)
+                            .map(|done| done.unwrap_or(Segment::Open));
+                    }
+                    helper.recycle(out);
+                }
+                Some(Scanned::Done) => break,
+                None => {
+                    // The helper panicked: its reference died with it. Only the numbers
+                    // it owed are missing, so a segment already settled stands.
+                    died = true;
+                    if let Ok(Segment::Open) = outcome {
+                        outcome = Err(ReadError::syntax(
+                            format!(
+                                "{name}[{}]: internal error: scanner thread failed",
+                                sink.position()
+                            ),
+                            self.st.offset_of(cut),
+                        ));
+                    }
+                    break;
+                }
+            }
+        }
+        if died {
+            self.helper = None;
+        }
+        self.st.c.buf = Arc::into_inner(buf).expect("the helper released the buffer");
+        outcome
+    }
+
+    /// Appends one scanned piece of `buf` to the columns, then reports its scan result: an
+    /// error, the closing bracket (`Some`), or `None` to go on. Numbers before a syntax error
+    /// are appended first so that whichever problem comes first in the file is reported,
+    /// however the file was cut into chunks and pieces.
     fn settle(
         &self,
         name: &str,
         sink: &mut impl Sink,
+        buf: &[u8],
         piece: &Piece,
         out: &[u64],
     ) -> Result<Option<Segment>, ReadError> {
         let (start, end, result) = piece;
         let before = sink.position();
         sink.commit(out)
-            .map_err(|e| self.sink_err(name, e, Some((*start, *end, before))))?;
+            .map_err(|e| self.sink_err(name, e, Some((buf, *start, *end, before))))?;
         match result {
             Err(e) => Err(ReadError::syntax(
                 format!("{name}[{}]: {}", before + out.len() as u64, e.message),
@@ -601,16 +617,16 @@ impl<S: Source> Parser<S> {
 
     /// Turns a sink's complaint into a `ReadError`, with the byte offset when the numbers
     /// came from `buf[start..end]` of the current chunk, starting at array position `base`.
-    fn sink_err(&self, name: &str, e: SinkError, bytes: Option<(usize, usize, u64)>) -> ReadError {
+    fn sink_err(
+        &self,
+        name: &str,
+        e: SinkError,
+        bytes: Option<(&[u8], usize, usize, u64)>,
+    ) -> ReadError {
         let msg = format!("{name}[{}]: {}", e.index, e.message);
         match bytes {
-            Some((start, end, base)) if e.index >= base => {
-                let p = scanner::nth_number_offset(
-                    &self.st.c.buf,
-                    start,
-                    end,
-                    (e.index - base) as usize,
-                );
+            Some((buf, start, end, base)) if e.index >= base => {
+                let p = scanner::nth_number_offset(buf, start, end, (e.index - base) as usize);
                 ReadError::at(e.kind, msg, self.st.offset_of(p))
             }
             _ => ReadError::new(e.kind, msg),
