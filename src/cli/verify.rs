@@ -27,12 +27,14 @@ mod realism;
 #[command(after_help = "Examples:\n  \
     heapsim verify                          # every scenario × node20/22/24 × v8-6/modern\n  \
     heapsim verify listeners --format node24 --profile modern\n  \
-    heapsim verify --analyzer 'node scripts/adapters/memlab.js' --json\n\n\
+    heapsim verify --analyzer 'node scripts/adapters/memlab.js' --json\n  \
+    heapsim verify --realism --node ~/node20/bin/node --node ~/node24/bin/node\n\n\
     Scores per run: suspect and accumulation point found (by id), the three-snapshot leak\n\
     set's precision and recall against the true leaked set, retained sizes equal to\n\
     devtools_retained on every sampled object, no suspect for controls. Exit status: 0 when\n\
     nothing is missed, 1 on any miss (not-scored answers are no miss), 2 on bad usage or a\n\
-    failing run or analyzer.")]
+    failing run or analyzer. With --realism: 0 when every scenario's simulated snapshot\n\
+    looks like real Node's (docs/ground-truth.md), 1 otherwise.")]
 pub struct VerifyArgs {
     /// Shipped scenarios to verify (default: all of them).
     pub scenarios: Vec<String>,
