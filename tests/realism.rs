@@ -13,7 +13,9 @@
 #[path = "interop/common/mod.rs"]
 mod interop;
 
-use std::process::Command;
+#[allow(dead_code)] // shared with other suites; each uses a part
+#[path = "common/cli.rs"]
+mod cli;
 
 use serde_json::Value;
 
@@ -22,12 +24,15 @@ fn every_scenario_looks_like_real_node_20_22_and_24() {
     let Some(tc) = interop::Toolchain::require() else {
         return;
     };
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_heapsim"));
-    cmd.args(["verify", "--realism", "--json"]);
-    for v in interop::NODE_VERSIONS {
-        cmd.arg("--node").arg(tc.node(v));
+    let nodes: Vec<String> = interop::NODE_VERSIONS
+        .iter()
+        .map(|&v| tc.node(v).display().to_string())
+        .collect();
+    let mut args = vec!["verify", "--realism", "--json"];
+    for node in &nodes {
+        args.extend(["--node", node.as_str()]);
     }
-    let out = cmd.output().expect("run heapsim verify --realism");
+    let out = cli::run(&args);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "no JSON ({e}): {}",
@@ -61,11 +66,7 @@ fn every_scenario_looks_like_real_node_20_22_and_24() {
         "every comparison agrees: exit 0"
     );
     // The side-by-side table, for the log and the docs.
-    let mut table = Command::new(env!("CARGO_BIN_EXE_heapsim"));
-    table.args(["verify", "--realism", "listeners", "--node"]);
-    table.arg(tc.node(20));
-    let text = table.output().expect("run heapsim verify --realism");
-    let text = String::from_utf8_lossy(&text.stdout);
+    let text = cli::stdout(&["verify", "--realism", "listeners", "--node", &nodes[0]]);
     assert!(
         text.starts_with("### listeners\n\n| | heapsim node20 | Node 20 |"),
         "{text}"
@@ -83,11 +84,13 @@ fn a_node_that_is_not_20_22_or_24_is_a_clear_error() {
     std::fs::write(&fake, "#!/bin/sh\necho v18.20.4\n").unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
-        .args(["verify", "--realism", "listeners", "--node"])
-        .arg(&fake)
-        .output()
-        .unwrap();
+    let out = cli::run(&[
+        "verify",
+        "--realism",
+        "listeners",
+        "--node",
+        fake.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -4,8 +4,11 @@
 //! are resolved with the classes its script states, its leaked set is of objects allocated
 //! by its own code, and a control has no `leak`.
 
+#[path = "common/cli.rs"]
+#[allow(dead_code)] // shared with other suites; each uses a part
+mod cli;
+
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -17,19 +20,6 @@ fn validator() -> jsonschema::Validator {
     .expect("docs/truth.schema.json");
     let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
     jsonschema::draft202012::new(&schema).expect("a valid JSON Schema")
-}
-
-fn heapsim(args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_heapsim"))
-        .args(args)
-        .output()
-        .expect("run heapsim");
-    assert!(
-        out.status.success(),
-        "heapsim {args:?} exited {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Reads `path` and checks it against the schema.
@@ -50,7 +40,7 @@ fn run_truth_validates_for_every_shipped_scenario() {
     for s in &scenarios::scripts::SCRIPTS {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = dir.path().to_str().unwrap();
-        heapsim(&[
+        cli::run_ok(&[
             "run", s.name, "-o", out, "--repeat", "30", "--format", "node24",
         ]);
         let t = valid_truth(&v, &dir.path().join("truth.json"));
@@ -119,7 +109,7 @@ fn generate_truth_validates_for_every_shape() {
             if !gc {
                 args.push("--no-gc");
             }
-            heapsim(&args);
+            cli::run_ok(&args);
             let t = valid_truth(&v, &dir.path().join("g.heapsnapshot.truth.json"));
             assert_eq!(t["source"], "generate");
             assert_eq!(t["scenario"], shape.name());
