@@ -60,6 +60,20 @@ impl BitSet {
     pub fn words_mut(&mut self) -> &mut [u64] {
         &mut self.words
     }
+
+    /// The set bits, ascending (a word at a time, so clear stretches cost little).
+    pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(k, &w)| {
+            let mut rest = w;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    k * 64 + bit
+                })
+            })
+        })
+    }
 }
 
 #[cfg(test)]
@@ -75,6 +89,8 @@ mod tests {
         assert!(b.get(129) && b.get(0) && !b.get(64));
         b.clear(129);
         assert_eq!(b.count_ones(), 1);
+        b.set(64);
+        assert_eq!(b.ones().collect::<Vec<_>>(), vec![0, 64]);
         let f = BitSet::full(130);
         assert_eq!(f.count_ones(), 130);
         assert_eq!(BitSet::full(128).count_ones(), 128);

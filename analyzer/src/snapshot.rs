@@ -9,7 +9,8 @@
 //!   already writes edges grouped by source node in node order, so this is the file order;
 //! * `edge_to[e]` is the target's ordinal (V8's `to_node` divided by the node width);
 //! * reverse edges (retainers) are a second CSR built on demand by [`Retainers::build`]
-//!   (only by the commands that follow paths back from many objects).
+//!   (only by `heapsim report`, whose page lists the retainers of any object it shows;
+//!   retainer paths index only their targets' cone, [`crate::paths`]).
 //!
 //! Ordinals and edge indices are `u32`: a file with 2^32 nodes or edges would be over 40 GB
 //! of JSON, and halving the index width is what keeps a 12 M-node graph under a gigabyte.

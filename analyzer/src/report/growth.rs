@@ -24,8 +24,8 @@ use std::collections::HashMap;
 
 use crate::analysis::Analysis;
 use crate::devtools::summary::summary;
-use crate::paths::{depths, shortest_paths, RetainerPath};
-use crate::snapshot::{HeapSnapshot, NodeIx, Retainers};
+use crate::paths::{RetainerPath, ShortestPaths};
+use crate::snapshot::{HeapSnapshot, NodeIx};
 use format::{EdgeKind, NodeKind};
 
 /// How a collection's size is counted.
@@ -225,10 +225,14 @@ impl Growth {
         }
         let s = &last.snapshot;
         let slot = self.slots();
-        let (depth, retainers) = (depths(s), Retainers::build(s));
         let w = self.steps;
-        let mut collections: Vec<GrowingCollection> = (0..s.node_count() as NodeIx)
+        let found: Vec<(NodeIx, usize)> = (0..s.node_count() as NodeIx)
             .filter_map(|v| slot.get(&s.node_id(v)).map(|&i| (v, i)))
+            .collect();
+        let nodes: Vec<NodeIx> = found.iter().map(|&(v, _)| v).collect();
+        let paths = ShortestPaths::to(s, &nodes);
+        let mut collections: Vec<GrowingCollection> = found
+            .into_iter()
             .map(|(v, i)| GrowingCollection {
                 id: self.ids[i],
                 kind: self.kinds[i],
@@ -236,7 +240,7 @@ impl Growth {
                 node: v,
                 class: last.classes.name(v).to_string(),
                 retained_size: last.tree.retained[v as usize],
-                path: shortest_paths(s, &depth, &retainers, v, 1).pop(),
+                path: paths.paths(s, v, 1).pop(),
             })
             .collect();
         let growth = |sizes: &[u64]| sizes[sizes.len() - 1] - sizes[0];

@@ -25,6 +25,7 @@ use serde::Serialize;
 use super::chains::{self, Segment};
 use super::labels;
 use super::DomView;
+use crate::paths::ShortestPaths;
 use crate::snapshot::{EdgeIx, HeapSnapshot, NodeIx};
 use format::{EdgeKind, NodeKind};
 
@@ -104,25 +105,16 @@ pub fn steps(
 /// transient GC root such as `(Handle scope)`, and of those the first by edge labels, so
 /// reports do not change from run to run with the order of retainers in the file.
 pub fn suspect_paths(view: &DomView, suspects: &[super::suspects::Suspect]) -> Vec<Vec<PathStep>> {
-    if suspects.is_empty() {
-        return Vec::new();
-    }
-    let s = view.snapshot;
-    let depth = crate::paths::depths(s);
-    let retainers = crate::snapshot::Retainers::build(s);
-    suspects
+    let nodes: Vec<NodeIx> = suspects.iter().map(|x| x.node).collect();
+    let paths = ShortestPaths::to(view.snapshot, &nodes);
+    nodes
         .iter()
-        .map(|x| shortest_shown(view, &depth, &retainers, x.node))
+        .map(|&n| shortest_shown(view, &paths, n))
         .collect()
 }
 
-/// The path [`suspect_paths`] shows for `node` (`depth`: [`crate::paths::depths`]).
-pub fn shortest_shown(
-    view: &DomView,
-    depth: &[u32],
-    retainers: &crate::snapshot::Retainers,
-    node: NodeIx,
-) -> Vec<PathStep> {
+/// The path [`suspect_paths`] shows for `node`, one of the targets of `paths`.
+pub fn shortest_shown(view: &DomView, paths: &ShortestPaths, node: NodeIx) -> Vec<PathStep> {
     fn key(p: &[PathStep]) -> (bool, Vec<&str>) {
         let synthetic_start = !matches!(p.first(), Some(st) if !st.synthetic);
         (
@@ -130,7 +122,8 @@ pub fn shortest_shown(
             p.iter().map(|st| st.label.as_str()).collect(),
         )
     }
-    crate::paths::shortest_paths(view.snapshot, depth, retainers, node, 16)
+    paths
+        .paths(view.snapshot, node, 16)
         .iter()
         .map(|p| super::json::retainer_steps(view, p))
         .min_by(|a, b| key(a).cmp(&key(b)))

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use analyzer::paths::ShortestPaths;
 use analyzer::report::json::{node_ref, NodeRef};
 use analyzer::report::retainer_path::{self, PathJson, PathStep};
 use analyzer::report::DomView;
@@ -43,17 +44,19 @@ fn edge_step(view: &DomView, from: NodeIx, e: EdgeIx, to: NodeIx) -> PathStep {
 /// The listed objects, keyed by `@id` (JSON object keys are strings).
 pub struct Objects<'a> {
     view: DomView<'a>,
-    depth: Vec<u32>,
+    paths: ShortestPaths,
     retainers: Retainers,
     listed: BTreeMap<String, ObjectJson>,
 }
 
 impl<'a> Objects<'a> {
+    /// Objects are listed as the page's sections ask for them, so both indexes cover every
+    /// node: any object's retainers, any object's shortest paths.
     pub fn new(view: DomView<'a>) -> Objects<'a> {
         let s = view.snapshot;
         Objects {
             view,
-            depth: analyzer::paths::depths(s),
+            paths: ShortestPaths::to_every_node(s),
             retainers: Retainers::build(s),
             listed: BTreeMap::new(),
         }
@@ -61,7 +64,7 @@ impl<'a> Objects<'a> {
 
     /// The shortest retainer path shown for `n`.
     pub fn path(&self, n: NodeIx) -> Vec<PathStep> {
-        retainer_path::shortest_shown(&self.view, &self.depth, &self.retainers, n)
+        retainer_path::shortest_shown(&self.view, &self.paths, n)
     }
 
     /// The retainers of `n`: (edge, retaining node), in file order.
