@@ -267,3 +267,10 @@ impl NodeResults for SummaryAnalysis {
         self.extra_native_bytes
     }
 }
+
+/// DevTools' class keys of `snapshot`, with its shallow sizes redistributed in place: the
+/// per-node passes of [`Analysis::new`] without the dominator pass, for a view that reads
+/// nothing else (the Comparison, [`crate::report::diff::Census`]).
+pub fn classes_and_sizes(snapshot: &mut HeapSnapshot) -> Classes {
+    per_node_passes(snapshot).classes
+}

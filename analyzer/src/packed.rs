@@ -33,14 +33,20 @@ impl PackedColumn {
     /// Packs `values`, freeing them; the bytes are sized exactly by a first pass, so the
     /// packed form is never regrown.
     pub fn pack(values: Vec<u32>) -> PackedColumn {
+        PackedColumn::pack_iter(values.iter().copied())
+    }
+
+    /// Packs the values `values` yields (it is run twice: to size the bytes, to fill them).
+    pub fn pack_iter(values: impl Iterator<Item = u32> + Clone) -> PackedColumn {
         let mut prev = 0;
-        let total: usize = values
-            .iter()
-            .map(|&v| width(zigzag(v, std::mem::replace(&mut prev, v))))
-            .sum();
+        let (mut total, mut len) = (0, 0);
+        for v in values.clone() {
+            total += width(zigzag(v, std::mem::replace(&mut prev, v)));
+            len += 1;
+        }
         let mut bytes = Vec::with_capacity(total);
         prev = 0;
-        for &v in &values {
+        for v in values {
             let mut z = zigzag(v, std::mem::replace(&mut prev, v));
             while z >= 0x80 {
                 bytes.push(z as u8 | 0x80);
@@ -48,27 +54,38 @@ impl PackedColumn {
             }
             bytes.push(z as u8);
         }
-        PackedColumn {
-            bytes,
-            len: values.len(),
-        }
+        PackedColumn { bytes, len }
     }
 
     /// The column as it was packed, freeing the packed form.
     pub fn unpack(self) -> Vec<u32> {
         let mut out = Vec::with_capacity(self.len);
+        out.extend(self.iter());
+        out
+    }
+
+    /// The values in order, decoded as they are read.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         let (mut prev, mut z, mut shift) = (0u32, 0u32, 0);
-        for &b in &self.bytes {
+        self.bytes.iter().filter_map(move |&b| {
             z |= ((b & 0x7f) as u32) << shift;
             shift += 7;
-            if b < 0x80 {
+            (b < 0x80).then(|| {
                 let d = ((z >> 1) as i32) ^ -((z & 1) as i32);
                 prev = prev.wrapping_add(d as u32);
-                out.push(prev);
                 (z, shift) = (0, 0);
-            }
-        }
-        out
+                prev
+            })
+        })
+    }
+
+    /// Values held.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// Bytes held.
@@ -104,6 +121,8 @@ mod tests {
         ];
         for values in cases {
             let p = PackedColumn::pack(values.clone());
+            assert_eq!(p.iter().collect::<Vec<_>>(), values);
+            assert_eq!(p.len(), values.len());
             assert_eq!(p.unpack(), values);
         }
         // Ascending ids in steps of two take one byte each.

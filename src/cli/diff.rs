@@ -4,7 +4,7 @@
 use super::output::{out, outln};
 use std::path::PathBuf;
 
-use analyzer::analysis::{Analysis, NodeResults};
+use analyzer::analysis::{self, Analysis};
 use analyzer::report::lineage::{self, Fingerprint};
 use analyzer::report::{diff, json, text, DomView};
 use analyzer::units::thousands;
@@ -53,15 +53,15 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
 }
 
 fn two(args: &Args) -> anyhow::Result<i32> {
-    // Fingerprints from the files' own sizes (the analysis redistributes them), then the
-    // analysis for DevTools' class names and its redistributed shallow sizes.
-    let (base, target) = (
-        super::load::load(&args.base)?,
-        super::load::load(&args.target)?,
-    );
-    let (fb, ft) = (Fingerprint::of(&base), Fingerprint::of(&target));
-    let (base, target) = (Analysis::new(base), Analysis::new(target));
-    let r = lineage::relate(&fb, &ft);
+    // One snapshot at a time: BASE's fingerprint (from the file's own sizes, which the
+    // class passes redistribute) and census, then TARGET's.
+    let base = super::load::load(&args.base)?;
+    let fb = Fingerprint::of(&base);
+    let base = census(base);
+    let target = super::load::load(&args.target)?;
+    let r = lineage::relate_to_snapshot(&fb, &target);
+    drop(fb);
+    let target = census(target);
     eprintln!(
         "heapsim: comparing TARGET {} with BASE {}, objects matched by V8 id: {} in both, {} new, {} gone",
         args.target.display(),
@@ -70,13 +70,8 @@ fn two(args: &Args) -> anyhow::Result<i32> {
         thousands(r.new),
         thousands(r.gone)
     );
-    let warnings = warn(lineage::check(&fb, "BASE", &ft, "TARGET"));
-    let rows = diff::compare(
-        &base.snapshot,
-        |n| base.class_name(n),
-        &target.snapshot,
-        |n| target.class_name(n),
-    );
+    let warnings = warn(lineage::warnings(&r, "BASE", "TARGET"));
+    let rows = diff::compare(&base, &target);
     if args.json {
         let classes: Vec<json::ClassDeltaJson> =
             rows.iter().take(args.top).map(Into::into).collect();
@@ -128,6 +123,13 @@ fn three(args: &Args, fin: &std::path::Path) -> anyhow::Result<i32> {
         out!("{}", text::leak_groups(&view, &groups, args.top));
     }
     Ok(0)
+}
+
+/// What the Comparison reads of `snapshot`: DevTools' class names and redistributed
+/// sizes, no dominator tree.
+fn census(mut snapshot: analyzer::snapshot::HeapSnapshot) -> diff::Census {
+    let classes = analysis::classes_and_sizes(&mut snapshot);
+    diff::Census::new(&snapshot, |n| classes.name(n))
 }
 
 /// Prints each warning on standard error (`heapsim: warning: …`) and hands them back for

@@ -3,8 +3,10 @@
 //! **Two snapshots** — Chrome DevTools' Comparison view (`HeapSnapshot.ts`,
 //! `calculateSnapshotDiff`): objects are matched by V8's stable node id; per class, `new` =
 //! ids only in the target, `deleted` = ids only in the base, with the self sizes allocated
-//! and freed, sorted by size delta. Matching is a merge of the two id columns sorted once —
-//! O(n log n), no hash map of 12 M entries.
+//! and freed, sorted by size delta. Each snapshot is reduced to a [`Census`] first — its
+//! ids, class names and sizes in id order, a few bytes a node — so the two graphs are never
+//! held together; matching is a merge of the two censuses — O(n log n), no hash map of
+//! 12 M entries.
 //!
 //! **Three snapshots** — memlab's method (facebook/memlab, `find-leaks` with baseline,
 //! target, final): *leaked* = objects allocated between baseline and target (ids in TARGET,
@@ -33,20 +35,76 @@ use std::collections::HashMap;
 use super::allocation_stacks::{self, Stack};
 use super::labels::{self, Labeler};
 use super::DomView;
+use crate::packed::PackedColumn;
 use crate::snapshot::{EdgeIx, HeapSnapshot, NodeIx};
 use format::{EdgeKind, NodeKind};
 
-/// Ids sorted, with their ordinals, for merge joins.
-fn sorted_ids(s: &HeapSnapshot) -> Vec<(u32, NodeIx)> {
-    let mut v: Vec<(u32, NodeIx)> = s
-        .nodes
-        .id
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| (id, i as NodeIx))
-        .collect();
-    v.sort_unstable();
-    v
+/// One snapshot as the Comparison reads it, and nothing else: every node's id, DevTools
+/// class name and redistributed self size, in id order, packed ([`PackedColumn`]: ids
+/// ascend in small steps, V8 writes instances of one class together, most sizes are
+/// small), and the class names. About 3 bytes a node where the analysis holds about 80, so
+/// `diff` drops each snapshot before it reads the next (`docs/performance.md`, issue 16).
+pub struct Census {
+    ids: PackedColumn,
+    /// Index into `names`.
+    class: PackedColumn,
+    sizes: Sizes,
+    names: Vec<String>,
+}
+
+/// The self sizes of a [`Census`]: packed while every one fits in 32 bits.
+enum Sizes {
+    Narrow(PackedColumn),
+    Wide(Vec<u64>),
+}
+
+impl Census {
+    /// The census of `s`, whose self sizes are DevTools' redistributed ones; `class_name`
+    /// names a node's class ([`crate::devtools::classes::Classes::name`]).
+    pub fn new<'a>(s: &HeapSnapshot, class_name: impl Fn(NodeIx) -> &'a str) -> Census {
+        let mut order: Vec<NodeIx> = (0..s.node_count() as NodeIx).collect();
+        order.sort_unstable_by_key(|&n| (s.node_id(n), n));
+        let mut names: Vec<String> = Vec::new();
+        let mut index: HashMap<&str, u32> = HashMap::new();
+        let class: Vec<u32> = order
+            .iter()
+            .map(|&n| {
+                let name = class_name(n);
+                *index.entry(name).or_insert_with(|| {
+                    names.push(name.to_string());
+                    names.len() as u32 - 1
+                })
+            })
+            .collect();
+        let class = PackedColumn::pack(class);
+        let size = |n: &NodeIx| s.self_size(*n);
+        let sizes = if order.iter().map(size).all(|b| b <= u32::MAX as u64) {
+            Sizes::Narrow(PackedColumn::pack_iter(
+                order.iter().map(|n| size(n) as u32),
+            ))
+        } else {
+            Sizes::Wide(order.iter().map(size).collect())
+        };
+        Census {
+            ids: PackedColumn::pack_iter(order.iter().map(|&n| s.node_id(n))),
+            class,
+            sizes,
+            names,
+        }
+    }
+
+    /// (id, class name, self size) of every node, by id.
+    fn nodes(&self) -> impl Iterator<Item = (u32, &str, u64)> + '_ {
+        let sizes: Box<dyn Iterator<Item = u64>> = match &self.sizes {
+            Sizes::Narrow(p) => Box::new(p.iter().map(u64::from)),
+            Sizes::Wide(v) => Box::new(v.iter().copied()),
+        };
+        self.ids
+            .iter()
+            .zip(self.class.iter())
+            .zip(sizes)
+            .map(|((id, c), size)| (id, self.names[c as usize].as_str(), size))
+    }
 }
 
 /// One class of the Comparison view.
@@ -62,16 +120,8 @@ pub struct ClassDelta {
 }
 
 /// DevTools' Comparison view of `target` against `base`, largest size delta first;
-/// classes without change are left out. `base_class` / `target_class` name a node's class
-/// (DevTools' class names, [`crate::devtools::classes::Classes::name`]).
-pub fn compare<'a, 'b>(
-    base: &HeapSnapshot,
-    base_class: impl Fn(NodeIx) -> &'a str,
-    target: &HeapSnapshot,
-    target_class: impl Fn(NodeIx) -> &'b str,
-) -> Vec<ClassDelta> {
-    let a = sorted_ids(base);
-    let b = sorted_ids(target);
+/// classes without change are left out.
+pub fn compare(base: &Census, target: &Census) -> Vec<ClassDelta> {
     let mut rows: Vec<ClassDelta> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut add = |class: &str, is_new: bool, size: u64| {
@@ -95,24 +145,24 @@ pub fn compare<'a, 'b>(
             row.freed_size += size;
         }
     };
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        match (a.get(i), b.get(j)) {
+    let (mut a, mut b) = (base.nodes().peekable(), target.nodes().peekable());
+    loop {
+        match (a.peek(), b.peek()) {
             (Some(x), Some(y)) if x.0 == y.0 => {
-                i += 1;
-                j += 1;
+                a.next();
+                b.next();
             }
-            (Some(&(x, n)), Some(&(y, _))) if x < y => {
-                add(base_class(n), false, base.self_size(n));
-                i += 1;
+            (Some(&(x, class, size)), Some(&(y, _, _))) if x < y => {
+                add(class, false, size);
+                a.next();
             }
-            (Some(&(_, n)), None) => {
-                add(base_class(n), false, base.self_size(n));
-                i += 1;
+            (Some(&(_, class, size)), None) => {
+                add(class, false, size);
+                a.next();
             }
-            (_, Some(&(_, n))) => {
-                add(target_class(n), true, target.self_size(n));
-                j += 1;
+            (_, Some(&(_, class, size))) => {
+                add(class, true, size);
+                b.next();
             }
             (None, None) => break,
         }
@@ -414,7 +464,10 @@ mod tests {
         let base = snap(2, 3);
         let target = snap(5, 1);
         let (cb, ct) = (Classes::build(&base), Classes::build(&target));
-        let rows = compare(&base, |n| cb.name(n), &target, |n| ct.name(n));
+        let rows = compare(
+            &Census::new(&base, |n| cb.name(n)),
+            &Census::new(&target, |n| ct.name(n)),
+        );
         let get = |c: &str| rows.iter().find(|r| r.class == c).unwrap().clone();
         let req = get("Request");
         assert_eq!(

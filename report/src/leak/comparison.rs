@@ -32,10 +32,8 @@ pub struct ComparisonJson {
 /// DevTools' Comparison of `target` (FILE) against `base`.
 pub fn compare(base: &Analysis, target: &Analysis) -> ComparisonJson {
     let rows = diff::compare(
-        &base.snapshot,
-        |n| base.class_name(n),
-        &target.snapshot,
-        |n| target.class_name(n),
+        &diff::Census::new(&base.snapshot, |n| base.class_name(n)),
+        &diff::Census::new(&target.snapshot, |n| target.class_name(n)),
     );
     let classes: Vec<ClassDeltaJson> = rows.iter().take(CLASSES).map(Into::into).collect();
     ComparisonJson {
