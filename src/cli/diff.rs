@@ -89,24 +89,27 @@ fn two(args: &Args) -> anyhow::Result<i32> {
 }
 
 fn three(args: &Args, fin: &std::path::Path) -> anyhow::Result<i32> {
-    // BASE and TARGET are only needed for their ids and fingerprints: drop the graphs.
+    // BASE and TARGET are only needed for their ids and fingerprints: drop the graphs, and
+    // the fingerprints' signatures once FINAL's (streamed) has been checked against them.
     let fb = Fingerprint::of(&super::load::load(&args.base)?);
     let ft = Fingerprint::of(&super::load::load(&args.target)?);
+    let base_to_target = lineage::relate(&fb, &ft);
     let fin_snapshot = super::load::load(fin)?;
-    let ff = Fingerprint::of(&fin_snapshot);
+    let target_to_fin = lineage::relate_to_snapshot(&ft, &fin_snapshot);
+    let (in_base, in_target) = (fb.ids, ft.ids);
     let a = Analysis::new(fin_snapshot);
     eprintln!(
         "heapsim: leaked = objects new in TARGET {} since BASE {} ({} ids) and still in FINAL {}, grouped by retainer path",
         args.target.display(),
         args.base.display(),
-        thousands(lineage::relate(&fb, &ft).new),
+        thousands(base_to_target.new),
         fin.display()
     );
-    let mut warnings = lineage::check(&fb, "BASE", &ft, "TARGET");
-    warnings.extend(lineage::check(&ft, "TARGET", &ff, "FINAL"));
+    let mut warnings = lineage::warnings(&base_to_target, "BASE", "TARGET");
+    warnings.extend(lineage::warnings(&target_to_fin, "TARGET", "FINAL"));
     let warnings = warn(warnings);
     let view = DomView::of(&a);
-    let groups = diff::leak_groups(&fb.ids, &ft.ids, &view);
+    let groups = diff::leak_groups(&in_base, &in_target, &view);
     let groups_all = groups.len();
     if args.json {
         let groups: Vec<json::LeakGroupJson> = groups
