@@ -115,8 +115,8 @@ impl NextLevel {
 }
 
 /// The levels of the search from the root over non-weak edges, down to the deepest
-/// reachable target's (`levels[d]`: the nodes at depth `d`).
-fn search(s: &HeapSnapshot, targets: &[NodeIx]) -> Vec<Level> {
+/// reachable target's (`levels[d]`: the nodes at depth `d`), and the targets reached.
+fn search(s: &HeapSnapshot, targets: &[NodeIx]) -> (Vec<Level>, BitSet) {
     let n = s.node_count();
     let mut seen = BitSet::new(n);
     let mut wanted = BitSet::new(n);
@@ -150,7 +150,10 @@ fn search(s: &HeapSnapshot, targets: &[NodeIx]) -> Vec<Level> {
         }
     }
     levels.truncate(deepest + 1);
-    levels
+    for (w, seen) in wanted.words_mut().iter_mut().zip(seen.words_mut()) {
+        *w &= *seen;
+    }
+    (levels, wanted)
 }
 
 /// Whether `e` is a non-weak edge into a node of both `cone` and `below`.
@@ -160,15 +163,11 @@ fn leads_into(s: &HeapSnapshot, cone: &BitSet, below: &Level, e: EdgeIx) -> bool
     cone.get(t as usize) && s.edge_kind(e) != EdgeKind::Weak && below.contains(t)
 }
 
-/// The reachable targets, and every node with a level edge into the cone, deepest level
-/// first: a node's level edges lead one level down, where every node is decided.
-fn cone(s: &HeapSnapshot, levels: &[Level], targets: &[NodeIx]) -> BitSet {
-    let mut cone = BitSet::new(s.node_count());
-    for &t in targets {
-        if levels.iter().any(|l| l.contains(t)) {
-            cone.set(t as usize);
-        }
-    }
+/// The reached targets (`reached`), and every node with a level edge into the cone,
+/// deepest level first: a node's level edges lead one level down, where every node is
+/// decided.
+fn cone(s: &HeapSnapshot, levels: &[Level], reached: BitSet) -> BitSet {
+    let mut cone = reached;
     for d in (0..levels.len() - 1).rev() {
         let below = &levels[d + 1];
         let up: Vec<NodeIx> = levels[d]
@@ -201,8 +200,8 @@ impl ShortestPaths {
         if targets.is_empty() || s.node_count() == 0 {
             return ShortestPaths::default();
         }
-        let levels = search(s, targets);
-        let marked = cone(s, &levels, targets);
+        let (levels, reached) = search(s, targets);
+        let marked = cone(s, &levels, reached);
         let cone: Vec<NodeIx> = marked.ones().map(|v| v as NodeIx).collect();
         let slot = |v: NodeIx| cone.binary_search(&v).expect("a cone node") as u32;
         // Each group's edges come from the level above it, read sources ascending.
