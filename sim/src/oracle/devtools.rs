@@ -35,6 +35,7 @@
 //! the root (and rule 3's extra starts) no longer reaches with `o` excluded, answered for
 //! 64 objects per traversal with a bit per object ([`DevtoolsOracle::retained_many`]).
 
+use super::lanes::Excluded;
 use crate::heap::Heap;
 use crate::snapshot::graph::{node_kinds, sub_root_for};
 use crate::snapshot::index::Bits;
@@ -161,14 +162,13 @@ impl<'p> DevtoolsOracle<'p> {
         } else {
             (1u64 << batch.len()) - 1
         };
-        let mut own = vec![0u64; n];
-        for (i, &o) in batch.iter().enumerate() {
-            own[o as usize] |= 1 << i;
-        }
+        // The batch's own lanes by ordinal: a mask per sample, not per object (which would
+        // double this traversal's memory, at the generator's peak).
+        let own = Excluded::new(batch.iter().map(|&o| o as usize));
         let mut mask = vec![0u64; n];
         let mut stack = Vec::new();
         let offer = |t: u32, lanes: u64, mask: &mut [u64], stack: &mut Vec<u32>| {
-            let add = lanes & !own[t as usize] & !mask[t as usize];
+            let add = lanes & !own.lanes_of(t as usize) & !mask[t as usize];
             if add != 0 {
                 mask[t as usize] |= add;
                 stack.push(t);
