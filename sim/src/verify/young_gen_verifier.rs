@@ -112,16 +112,13 @@ impl PreYoungGc {
 
     /// The recorded object with the id of the object at `a`, if any.
     fn recorded(&self, heap: &Heap, a: Address) -> Option<(u32, &Record)> {
-        let id = heap.existing_object_id(a)?;
+        let id = id_at(heap, a)?;
         Some((id, self.get(id)?))
     }
 
     /// A pointer as canonical words hold it: by id into the recorded set, else by address.
     fn encode(&self, heap: &Heap, v: Tagged) -> u64 {
-        match heap
-            .existing_object_id(v.addr())
-            .filter(|&id| self.index.get(id).is_some())
-        {
+        match id_at(heap, v.addr()).filter(|&id| self.index.get(id).is_some()) {
             Some(id) => by_id(id, v),
             None => v.0 | BY_ADDRESS,
         }
@@ -131,6 +128,13 @@ impl PreYoungGc {
     pub fn live_objects(&self) -> usize {
         self.records.len()
     }
+}
+
+/// The id of the object at `a`; `None` also where no chunk maps `a` (this check follows
+/// only what the scavenge touched, so it meets old-space pointers nothing has validated).
+fn id_at(heap: &Heap, a: Address) -> Option<u32> {
+    heap.managed.mem.space_of(a)?;
+    heap.existing_object_id(a)
 }
 
 /// Chunks of the old generation, which hold the remembered set.
@@ -343,6 +347,18 @@ mod tests {
             heap.set_field(a, 3, Tagged::smi(7));
         })
         .unwrap_err();
+        assert!(e.message.contains("changed across the GC"), "{e}");
+    }
+
+    #[test]
+    fn a_pointer_to_unmapped_memory_is_caught_not_followed() {
+        let (mut heap, ha, _) = heap_with_pair();
+        let pre = PreYoungGc::capture(&mut heap);
+        heap.scavenge(GcReason::Explicit);
+        let a = heap.get(ha).addr();
+        // Chunk 0 is never mapped.
+        heap.managed.mem.write(a + 8 * 3, Tagged::strong(8).0);
+        let e = check_young_gen_after_scavenge(&heap, &pre).unwrap_err();
         assert!(e.message.contains("changed across the GC"), "{e}");
     }
 
