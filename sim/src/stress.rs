@@ -19,6 +19,12 @@ use serde::Serialize;
 use crate::mutator::{run_seeded, RunOptions, Stop};
 use crate::{GcReason, Heap, Profile, StressMode};
 
+/// Every how many scavenges the verifier checks the whole heap; the others check the young
+/// generation (see [`crate::verify::schedule`]), so a verified scavenge costs in proportion to
+/// what it touches, not to the heap, and the cost per op stays flat as `--ops` grows. Every
+/// full GC, the run's last among them, checks the whole heap.
+pub const FULL_VERIFICATION_INTERVAL: u32 = 16;
+
 /// One stress run: the program, the heap and the collector settings.
 #[derive(Clone, Debug)]
 pub struct Stress {
@@ -163,6 +169,7 @@ impl Stress {
         for &mode in &self.modes {
             let mut heap = Heap::new(self.profile.clone());
             heap.set_old_gen_config(mode.config(self.full_gc_interval));
+            heap.set_full_verification_interval(FULL_VERIFICATION_INTERVAL);
             let (counters, failure) = self.run_mode(&mut heap, mode, oracle);
             mode_done(mode, &heap);
             report.total += &counters;

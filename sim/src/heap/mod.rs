@@ -130,6 +130,7 @@ pub struct Heap {
     pub(crate) bulk: bool,
     pub(crate) verify_heap: bool,
     pub(crate) verifier: crate::verify::verifier::VerifierStats,
+    pub(crate) verify_schedule: crate::verify::schedule::Schedule,
     /// The full collector (marking state, settings, counters).
     pub(crate) mark_compact: MarkCompactCollector,
     /// Whether and how far marking runs between full GCs.
@@ -168,6 +169,7 @@ impl Heap {
             bulk: false,
             verify_heap: false,
             verifier: Default::default(),
+            verify_schedule: Default::default(),
             mark_compact: Default::default(),
             incremental: Default::default(),
             sites: Default::default(),
@@ -301,7 +303,17 @@ impl Heap {
     /// Run the verifier around every GC (V8's `--verify-heap`); results in
     /// [`Heap::verifier_stats`].
     pub fn set_verify_heap(&mut self, on: bool) {
+        if on && !self.verify_heap {
+            self.verify_schedule.restart();
+        }
         self.verify_heap = on;
+    }
+
+    /// With the verifier on, check the whole heap at the first and then every `k`-th
+    /// scavenge and the young generation at the others (see [`crate::verify::schedule`]);
+    /// 1, the default, checks the whole heap at every GC. Full GCs always check it.
+    pub fn set_full_verification_interval(&mut self, k: u32) {
+        self.verify_schedule.set_interval(k);
     }
 
     pub fn verifier_stats(&self) -> &crate::verify::verifier::VerifierStats {

@@ -578,6 +578,7 @@ impl Heap {
         self.events.push(event);
         if let Some(pre) = pre {
             self.verifier.checks += 1;
+            self.verify_schedule.full_done();
             if let Err(e) = crate::verify::mark_compact_verifier::check_after_full_gc(self, &pre) {
                 self.verifier.failures.push(e);
             }

@@ -35,6 +35,7 @@
 //! the root (and rule 3's extra starts) no longer reaches with `o` excluded, answered for
 //! 64 objects per traversal with a bit per object ([`DevtoolsOracle::retained_many`]).
 
+use super::lanes::Excluded;
 use crate::heap::Heap;
 use crate::snapshot::graph::{node_kinds, sub_root_for};
 use crate::snapshot::index::Bits;
@@ -78,8 +79,10 @@ pub struct DevtoolsOracle<'p> {
     global: Option<u32>,
     /// Per object ordinal: the sub-roots holding it (their slot edges).
     sub_root_targets: Vec<u32>,
-    /// Redistributed self sizes (rule 4), per object ordinal.
-    sizes: Vec<u64>,
+    /// Rule 4 per object ordinal: the node its self size is shown on — its owner, or itself.
+    /// (Ownership is one level deep: an owner owns itself, so this is the whole
+    /// redistribution, in half the memory of the redistributed sizes.)
+    shown_on: Vec<u32>,
 }
 
 /// Objects answered per traversal: one per bit of a mask.
@@ -112,12 +115,12 @@ impl<'p> DevtoolsOracle<'p> {
             orphans: Vec::new(),
             global,
             sub_root_targets,
-            sizes: Vec::new(),
+            shown_on: Vec::new(),
         };
         o.page = o.page_owned();
         o.from_root = o.mark(&[]);
         o.orphans = o.unreachable_starts();
-        o.sizes = o.redistributed_sizes(heap, p);
+        o.shown_on = o.size_owners(heap, p);
         o
     }
 
@@ -161,14 +164,13 @@ impl<'p> DevtoolsOracle<'p> {
         } else {
             (1u64 << batch.len()) - 1
         };
-        let mut own = vec![0u64; n];
-        for (i, &o) in batch.iter().enumerate() {
-            own[o as usize] |= 1 << i;
-        }
+        // The batch's own lanes by ordinal: a mask per sample, not per object (which would
+        // double this traversal's memory, at the generator's peak).
+        let own = Excluded::new(batch.iter().map(|&o| o as usize));
         let mut mask = vec![0u64; n];
         let mut stack = Vec::new();
         let offer = |t: u32, lanes: u64, mask: &mut [u64], stack: &mut Vec<u32>| {
-            let add = lanes & !own[t as usize] & !mask[t as usize];
+            let add = lanes & !own.lanes_of(t as usize) & !mask[t as usize];
             if add != 0 {
                 mask[t as usize] |= add;
                 stack.push(t);
@@ -189,12 +191,15 @@ impl<'p> DevtoolsOracle<'p> {
             }
         }
         let mut bytes = vec![0u64; batch.len()];
-        for u in (0..n as u32).filter(|&u| all.get(u)) {
-            let missed = full & !mask[u as usize];
+        for (&shown, &size) in self.shown_on.iter().zip(&self.g.size) {
+            if !all.get(shown) {
+                continue;
+            }
+            let missed = full & !mask[shown as usize];
             if missed != 0 {
                 for (i, b) in bytes.iter_mut().enumerate() {
                     if missed & (1 << i) != 0 {
-                        *b += self.sizes[u as usize];
+                        *b += size as u64;
                     }
                 }
             }
@@ -216,9 +221,15 @@ impl<'p> DevtoolsOracle<'p> {
             .chain(self.orphans.iter().copied())
     }
 
-    /// The redistributed self size DevTools shows for object ordinal `o` (rule 4).
+    /// The redistributed self size DevTools shows for object ordinal `o` (rule 4): the
+    /// sizes shown on it, found by a pass over every object.
     pub fn self_size(&self, o: u32) -> u64 {
-        self.sizes[o as usize]
+        self.shown_on
+            .iter()
+            .zip(&self.g.size)
+            .filter(|&(&shown, _)| shown == o)
+            .map(|(_, &size)| size as u64)
+            .sum()
     }
 
     /// Non-weak snapshot edges of `o`: traced slots and both sides of its WeakMap entries,
@@ -324,8 +335,9 @@ impl<'p> DevtoolsOracle<'p> {
         starts
     }
 
-    /// Rule 4. Owners are object ordinals, or `len + s` for sub-root `s`.
-    fn redistributed_sizes(&self, heap: &Heap, p: &Prepared) -> Vec<u64> {
+    /// Rule 4: per object, the node its size is shown on. Owners are object ordinals, or
+    /// `len + s` for sub-root `s` (which receive nothing).
+    fn size_owners(&self, heap: &Heap, p: &Prepared) -> Vec<u32> {
         let n = self.g.len();
         let kinds = node_kinds(heap, &p.graph, &p.included, p.format);
         let ownable =
@@ -354,16 +366,12 @@ impl<'p> DevtoolsOracle<'p> {
                 claim(&mut owner, &mut work, t, own);
             }
         }
-        let mut sizes: Vec<u64> = self.g.size.iter().map(|&s| s as u64).collect();
-        for o in 0..n {
-            let own = owner[o as usize];
-            if own == UNVISITED || own == MANY || own == o || own >= n {
-                continue;
+        for (o, own) in (0..n).zip(owner.iter_mut()) {
+            if *own == UNVISITED || *own == MANY || *own >= n {
+                *own = o;
             }
-            let s = std::mem::take(&mut sizes[o as usize]);
-            sizes[own as usize] += s;
         }
-        sizes
+        owner
     }
 }
 

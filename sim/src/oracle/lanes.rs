@@ -70,34 +70,37 @@ impl<'m> Ranks<'m> {
     }
 }
 
-/// The samples of one batch: which lanes each sampled object is excluded from.
-struct Excluded {
-    /// `(rank, lanes)` sorted by rank; a sample listed twice has both lanes.
-    by_rank: Vec<(usize, u64)>,
+/// The samples of one batch: which lanes each sampled object is excluded from, by the
+/// object's index in the traversal's mask array — as many entries as samples, not a mask
+/// per object.
+pub(super) struct Excluded {
+    /// `(index, lanes)` sorted by index; a sample listed twice has both lanes.
+    by_index: Vec<(usize, u64)>,
 }
 
 impl Excluded {
-    fn new(ranks: &Ranks, batch: &[Address]) -> Self {
-        let mut by_rank: Vec<(usize, u64)> = Vec::with_capacity(batch.len());
-        for (lane, &o) in batch.iter().enumerate() {
-            by_rank.push((ranks.of(o), 1 << lane));
-        }
-        by_rank.sort_unstable();
-        by_rank.dedup_by(|later, first| {
+    /// Sample `i` of the batch, at mask index `indices[i]`, is excluded from lane `i`.
+    pub(super) fn new(indices: impl Iterator<Item = usize>) -> Self {
+        let mut by_index: Vec<(usize, u64)> = indices
+            .enumerate()
+            .map(|(lane, index)| (index, 1 << lane))
+            .collect();
+        by_index.sort_unstable();
+        by_index.dedup_by(|later, first| {
             let same = later.0 == first.0;
             if same {
                 first.1 |= later.1;
             }
             same
         });
-        Excluded { by_rank }
+        Excluded { by_index }
     }
 
     #[inline]
-    fn lanes_of(&self, rank: usize) -> u64 {
-        self.by_rank
-            .binary_search_by_key(&rank, |e| e.0)
-            .map_or(0, |i| self.by_rank[i].1)
+    pub(super) fn lanes_of(&self, index: usize) -> u64 {
+        self.by_index
+            .binary_search_by_key(&index, |e| e.0)
+            .map_or(0, |i| self.by_index[i].1)
     }
 }
 
@@ -135,7 +138,7 @@ impl Heap {
         let all = u64::MAX >> (LANES - batch.len());
         let mut l = Lanes {
             ranks,
-            excluded: Excluded::new(ranks, batch),
+            excluded: Excluded::new(batch.iter().map(|&o| ranks.of(o))),
             masks: vec![0; ranks.count],
             stack: Vec::new(),
         };

@@ -3,8 +3,9 @@
 //!
 //! [`PreFullGc::capture`] computes, before the GC, the objects that must survive — strong
 //! reachability from the roots with the ephemeron rule, by a plain breadth-first search over
-//! a hash set (deliberately not the collector's mark bits or worklist) — assigns them ids
-//! and records their contents with pointers replaced by target ids. [`check_after_full_gc`]
+//! the verifier's own address set (deliberately not the collector's mark bits or worklist) —
+//! assigns them ids and records their contents with pointers replaced by target ids (flat:
+//! records found by id in a sorted index, contents in one word arena). [`check_after_full_gc`]
 //! then requires:
 //! * the structural checks of [`crate::verify::verifier`] (every pointer at a live object, the
 //!   remembered set complete, every page walkable) — so a weak slot or WeakMap entry whose
@@ -18,8 +19,6 @@
 //! unreachable object (cleared, or kept while its target floats), and WeakMap entries whose
 //! key is unreachable (removed) together with the table's element counts.
 
-use std::collections::{HashMap, HashSet};
-
 use crate::heap::roots::RootKind;
 use crate::heap::tagged::{Address, Tagged};
 use crate::heap::Heap;
@@ -27,25 +26,37 @@ use crate::object::collections::{
     BUCKETS, NUMBER_OF_BUCKETS, NUMBER_OF_DELETED, NUMBER_OF_ELEMENTS,
 };
 use crate::object::InstanceType;
-use crate::verify::verifier::VerifyError;
+use crate::verify::verifier::{AddrSet, IdIndex, VerifyError};
 
 const MAY_CHANGE: u64 = u64::MAX;
 
 /// What a full GC must preserve, captured before it.
 #[derive(Clone, Debug)]
 pub struct PreFullGc {
-    records: HashMap<u32, (InstanceType, Vec<u64>)>,
+    index: IdIndex,
+    /// Per record: its type and where its words start in `words` (they end where the next
+    /// record's start).
+    records: Vec<(InstanceType, usize)>,
+    words: Vec<u64>,
     /// Whether the GC is atomic (no incremental marking ran): then nothing else survives.
     exact: bool,
 }
 
-/// Objects reachable from the roots with the ephemeron rule (independent of the marker).
-pub fn reachable(heap: &Heap) -> HashSet<Address> {
-    let mut seen: HashSet<Address> = HashSet::new();
+/// Objects reachable from the roots with the ephemeron rule (independent of the marker),
+/// in address order.
+pub fn reachable(heap: &Heap) -> Vec<Address> {
+    let (mut live, _) = reachable_set(heap);
+    live.sort_unstable();
+    live
+}
+
+/// [`reachable`] in discovery order, and as a set.
+fn reachable_set(heap: &Heap) -> (Vec<Address>, AddrSet) {
+    let mut seen = AddrSet::default();
     let mut queue: Vec<Address> = Vec::new();
     for kind in RootKind::ALL {
         for &v in heap.managed.roots.list(kind) {
-            if v.is_heap_object() && seen.insert(v.addr()) {
+            if v.is_heap_object() && seen.insert(heap, v.addr()) {
                 queue.push(v.addr());
             }
         }
@@ -62,9 +73,9 @@ pub fn reachable(heap: &Heap) -> HashSet<Address> {
                 end = end.min(BUCKETS + heap.word(a, NUMBER_OF_BUCKETS).smi_value() as usize);
                 tables.push(a);
             }
-            for i in 0..end {
-                let v = heap.word(a, i);
-                if v.is_strong() && seen.insert(v.addr()) {
+            for &w in heap.words_at(a, end) {
+                let v = Tagged(w);
+                if v.is_strong() && seen.insert(heap, v.addr()) {
                     queue.push(v.addr());
                 }
             }
@@ -72,13 +83,13 @@ pub fn reachable(heap: &Heap) -> HashSet<Address> {
         let before = queue.len();
         for &t in &tables {
             for (k, v) in entries(heap, t) {
-                if seen.contains(&k.addr()) && v.is_strong() && seen.insert(v.addr()) {
+                if seen.contains(k.addr()) && v.is_strong() && seen.insert(heap, v.addr()) {
                     queue.push(v.addr());
                 }
             }
         }
         if queue.len() == before {
-            return seen;
+            return (queue, seen);
         }
     }
 }
@@ -96,13 +107,19 @@ fn entries(heap: &Heap, t: Address) -> Vec<(Tagged, Tagged)> {
         .collect()
 }
 
-/// Contents of `a` with pointers as `id << 2 | tag`, and [`MAY_CHANGE`] where the GC may
-/// change a word (see the module doc). `live_id` says whether a target is reachable.
-fn canonical(heap: &Heap, a: Address, live_id: &dyn Fn(Address) -> Option<u32>) -> Vec<u64> {
+/// Appends the contents of `a` to `out`, pointers as `id << 2 | tag`, and [`MAY_CHANGE`]
+/// where the GC may change a word (see the module doc). `live_id` gives a reachable
+/// target's id.
+fn canonical(
+    heap: &Heap,
+    a: Address,
+    live_id: impl Fn(Address) -> Option<u32>,
+    out: &mut Vec<u64>,
+) {
     let b = heap.body(a);
-    let mut out = Vec::with_capacity(b.size_words);
-    for i in 0..b.size_words {
-        let v = heap.word(a, i);
+    let base = out.len();
+    for (i, &w) in heap.words_at(a, b.size_words).iter().enumerate() {
+        let v = Tagged(w);
         if i >= b.tagged_end {
             out.push(v.0);
         } else if v.is_heap_object() {
@@ -117,6 +134,7 @@ fn canonical(heap: &Heap, a: Address, live_id: &dyn Fn(Address) -> Option<u32>) 
         }
     }
     if b.ty == InstanceType::EphemeronHashTable {
+        let out = &mut out[base..];
         out[NUMBER_OF_ELEMENTS] = MAY_CHANGE;
         out[NUMBER_OF_DELETED] = MAY_CHANGE;
         let nb = heap.word(a, NUMBER_OF_BUCKETS).smi_value() as usize;
@@ -131,40 +149,47 @@ fn canonical(heap: &Heap, a: Address, live_id: &dyn Fn(Address) -> Option<u32>) 
             w += 3;
         }
     }
-    out
 }
 
 impl PreFullGc {
     pub fn capture(heap: &mut Heap) -> PreFullGc {
-        let live = reachable(heap);
-        let mut live: Vec<Address> = live.into_iter().collect();
+        let (mut live, set) = reachable_set(heap);
+        // Ids in address order, as a sorted set would hand them out.
         live.sort_unstable();
-        for &a in &live {
-            heap.object_id(a);
-        }
-        let set: HashSet<Address> = live.iter().copied().collect();
+        let index = IdIndex::assign(heap, &live);
         let live_id = |t: Address| {
-            if set.contains(&t) {
+            if set.contains(t) {
                 heap.existing_object_id(t)
             } else {
                 None
             }
         };
+        let mut words = Vec::new();
         let records = live
             .iter()
             .map(|&a| {
-                let id = heap.existing_object_id(a).expect("assigned above");
-                (id, (heap.instance_type(a), canonical(heap, a, &live_id)))
+                let start = words.len();
+                canonical(heap, a, live_id, &mut words);
+                (heap.instance_type(a), start)
             })
             .collect();
         PreFullGc {
+            index,
             records,
+            words,
             exact: !heap.is_marking(),
         }
     }
 
     pub fn live_objects(&self) -> usize {
         self.records.len()
+    }
+
+    /// The type and canonical words of record `r`.
+    fn get(&self, r: usize) -> (InstanceType, &[u64]) {
+        let (ty, start) = self.records[r];
+        let end = self.records.get(r + 1).map_or(self.words.len(), |e| e.1);
+        (ty, &self.words[start..end])
     }
 }
 
@@ -173,17 +198,34 @@ pub fn check_after_full_gc(heap: &Heap, pre: &PreFullGc) -> Result<(), VerifyErr
     let gc = heap.events.len();
     let err = |message: String| VerifyError { gc, message };
     crate::verify::verifier::verify_structure(heap, gc)?;
+    // Each survivor's record, found once per object rather than once per pointer to it.
+    let survivors: Vec<(Address, Option<usize>)> = heap
+        .objects()
+        .map(|a| {
+            (
+                a,
+                heap.existing_object_id(a).and_then(|id| pre.index.get(id)),
+            )
+        })
+        .collect();
+    let mut recorded = AddrSet::default();
+    for &(a, r) in &survivors {
+        if r.is_some() {
+            recorded.insert(heap, a);
+        }
+    }
     let live_id = |t: Address| {
-        heap.existing_object_id(t)
-            .filter(|id| pre.records.contains_key(id))
+        if recorded.contains(t) {
+            heap.existing_object_id(t)
+        } else {
+            None
+        }
     };
     let mut found = 0usize;
-    for a in heap.objects() {
+    let mut now = Vec::new();
+    for &(a, r) in &survivors {
         let ty = heap.instance_type(a);
-        let Some((rty, words)) = heap
-            .existing_object_id(a)
-            .and_then(|id| pre.records.get(&id))
-        else {
+        let Some((rty, words)) = r.map(|r| pre.get(r)) else {
             if pre.exact {
                 return Err(err(format!(
                     "{} {a:#x} in {} was unreachable before the full GC but survived it",
@@ -194,8 +236,9 @@ pub fn check_after_full_gc(heap: &Heap, pre: &PreFullGc) -> Result<(), VerifyErr
             continue;
         };
         found += 1;
-        let now = canonical(heap, a, &live_id);
-        if *rty != ty || *words != now {
+        now.clear();
+        canonical(heap, a, live_id, &mut now);
+        if rty != ty || words != &now[..] {
             let i = words
                 .iter()
                 .zip(&now)

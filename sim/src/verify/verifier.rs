@@ -65,12 +65,12 @@ impl Heap {
 
 /// A set of addresses as one bitmap per chunk (one bit per word): flat and allocation-light.
 #[derive(Default)]
-struct AddrSet {
+pub(crate) struct AddrSet {
     bits: Vec<Vec<u64>>,
 }
 
 impl AddrSet {
-    fn insert(&mut self, heap: &Heap, a: Address) -> bool {
+    pub(crate) fn insert(&mut self, heap: &Heap, a: Address) -> bool {
         let c = chunk_of(a);
         if self.bits.len() <= c {
             self.bits.resize(c + 1, Vec::new());
@@ -86,7 +86,7 @@ impl AddrSet {
         fresh
     }
 
-    fn contains(&self, a: Address) -> bool {
+    pub(crate) fn contains(&self, a: Address) -> bool {
         let w = crate::heap::memory::word_offset(a);
         self.bits
             .get(chunk_of(a))
@@ -95,7 +95,7 @@ impl AddrSet {
     }
 }
 
-fn err(gc: usize, message: String) -> VerifyError {
+pub(crate) fn err(gc: usize, message: String) -> VerifyError {
     VerifyError { gc, message }
 }
 
@@ -108,6 +108,65 @@ fn is_map(heap: &Heap, addr: Address) -> bool {
             .space_of(addr)
             .is_some_and(|s| s == SpaceId::Map || s == SpaceId::Old)
         && heap.managed.mem.read(addr) == heap.managed.meta_map_word()
+}
+
+/// Walks the objects of chunk `c` up to byte offset `end` (a space's top), checking each
+/// header — a map word that is a map and no forwarding address, a size inside the range, a
+/// large object filling its chunk — and calls `f` on every object that is not a filler.
+pub(crate) fn walk_range(
+    heap: &Heap,
+    gc: usize,
+    space: SpaceId,
+    c: usize,
+    end: usize,
+    mut f: impl FnMut(Address),
+) -> Result<(), VerifyError> {
+    let mut off = 0usize;
+    while off < end {
+        let a = chunk_base(c) + off as u64;
+        let mw = heap.managed.mem.read(a);
+        if map_word::is_forwarding(mw) {
+            return Err(err(
+                gc,
+                format!(
+                    "{} object {a:#x} has a forwarding address {mw:#x} in its map word",
+                    space.v8_name()
+                ),
+            ));
+        }
+        if !Tagged(mw).is_strong() || !is_map(heap, Tagged(mw).addr()) {
+            return Err(err(
+                gc,
+                format!(
+                    "{} object {a:#x} has map word {mw:#x}, which is not a map",
+                    space.v8_name()
+                ),
+            ));
+        }
+        let b = heap.body(a);
+        if b.size_words == 0 || off + b.size_bytes() > end {
+            return Err(err(
+                gc,
+                format!(
+                    "{} {} at {a:#x} has size {} past its space's end",
+                    space.v8_name(),
+                    b.ty.v8_name(),
+                    b.size_bytes()
+                ),
+            ));
+        }
+        if space == SpaceId::LargeObject && off + b.size_bytes() != end {
+            return Err(err(
+                gc,
+                format!("large object {a:#x} does not fill its chunk"),
+            ));
+        }
+        if !b.ty.is_filler() {
+            f(a);
+        }
+        off += b.size_bytes();
+    }
+    Ok(())
 }
 
 pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError> {
@@ -134,52 +193,10 @@ pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError
     let mut starts = AddrSet::default();
     let mut objects: Vec<Address> = Vec::new();
     for &(space, c, end) in &ranges {
-        let mut off = 0usize;
-        while off < end {
-            let a = chunk_base(c) + off as u64;
-            let mw = heap.managed.mem.read(a);
-            if map_word::is_forwarding(mw) {
-                return Err(err(
-                    gc,
-                    format!(
-                        "{} object {a:#x} has a forwarding address {mw:#x} in its map word",
-                        space.v8_name()
-                    ),
-                ));
-            }
-            if !Tagged(mw).is_strong() || !is_map(heap, Tagged(mw).addr()) {
-                return Err(err(
-                    gc,
-                    format!(
-                        "{} object {a:#x} has map word {mw:#x}, which is not a map",
-                        space.v8_name()
-                    ),
-                ));
-            }
-            let b = heap.body(a);
-            if b.size_words == 0 || off + b.size_bytes() > end {
-                return Err(err(
-                    gc,
-                    format!(
-                        "{} {} at {a:#x} has size {} past its space's end",
-                        space.v8_name(),
-                        b.ty.v8_name(),
-                        b.size_bytes()
-                    ),
-                ));
-            }
-            if space == SpaceId::LargeObject && off + b.size_bytes() != end {
-                return Err(err(
-                    gc,
-                    format!("large object {a:#x} does not fill its chunk"),
-                ));
-            }
-            if !b.ty.is_filler() {
-                starts.insert(heap, a);
-                objects.push(a);
-            }
-            off += b.size_bytes();
-        }
+        walk_range(heap, gc, space, c, end, |a| {
+            starts.insert(heap, a);
+            objects.push(a);
+        })?;
     }
     let from = heap.managed.new_space.from_chunk();
     let check_target = |what: &dyn Fn() -> String, v: Tagged| -> Result<(), VerifyError> {
@@ -230,40 +247,96 @@ pub(crate) fn verify_structure(heap: &Heap, gc: usize) -> Result<(), VerifyError
 /// One object as the verifier remembers it; its words are `PreGc::words[start..start+len]`
 /// with pointers replaced by `id << 2 | tag` of their target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Record {
-    ty: InstanceType,
-    start: usize,
-    len: usize,
-    young: bool,
-    survived_once: bool,
+pub(crate) struct Record {
+    pub(crate) ty: InstanceType,
+    pub(crate) start: usize,
+    pub(crate) len: usize,
+    pub(crate) young: bool,
+    pub(crate) survived_once: bool,
+}
+
+impl Record {
+    /// The record of the object at `a`, whose canonical words `words[start..]` were just
+    /// appended.
+    pub(crate) fn new(heap: &Heap, a: Address, start: usize, words: &[u64]) -> Record {
+        let young = heap.managed.new_space.contains(a);
+        Record {
+            ty: heap.instance_type(a),
+            start,
+            len: words.len() - start,
+            young,
+            survived_once: young && heap.survived_once(a),
+        }
+    }
+}
+
+/// The verifier's records found by object id: `(id, record index)` sorted by id, the size
+/// of the recorded set, not of every id ever handed out (which grows with the program, and
+/// so would every GC's verification).
+#[derive(Clone, Debug)]
+pub(crate) struct IdIndex(Vec<(u32, u32)>);
+
+impl IdIndex {
+    /// Gives every object of `objects` an id; record `i` is `objects[i]`'s.
+    pub(crate) fn assign(heap: &mut Heap, objects: &[Address]) -> IdIndex {
+        let mut index: Vec<(u32, u32)> = objects
+            .iter()
+            .enumerate()
+            .map(|(i, &a)| (heap.object_id(a), i as u32))
+            .collect();
+        index.sort_unstable();
+        IdIndex(index)
+    }
+
+    /// The record of the object with id `id`.
+    #[inline]
+    pub(crate) fn get(&self, id: u32) -> Option<usize> {
+        let i = self.0.binary_search_by_key(&id, |e| e.0).ok()?;
+        Some(self.0[i].1 as usize)
+    }
 }
 
 /// What a scavenge must preserve, captured before it runs. Flat: records found by id,
 /// contents in one word arena.
 #[derive(Clone, Debug)]
 pub struct PreGc {
-    /// `(id, record index)` sorted by id: the size of the live set, not of every id ever
-    /// handed out (which grows with the program, and so would every scavenge's cost).
-    index: Vec<(u32, u32)>,
+    index: IdIndex,
     records: Vec<Record>,
     words: Vec<u64>,
     young_bytes: usize,
 }
 
-/// Appends the canonical words of the object at `a` to `out`; `Err` names a pointer
-/// target without an id.
-fn canonical(heap: &Heap, a: Address, out: &mut Vec<u64>) -> Result<(), Address> {
+/// A pointer `v` to the object with id `id`, as canonical words hold it.
+pub(crate) fn by_id(id: u32, v: Tagged) -> u64 {
+    ((id as u64) << 2) | (v.0 & 3)
+}
+
+/// Appends the words of the object at `a` to `out`, each pointer replaced by `encode` of it;
+/// `Err` is the first pointer target `encode` cannot name.
+pub(crate) fn canonical_with(
+    heap: &Heap,
+    a: Address,
+    out: &mut Vec<u64>,
+    encode: impl Fn(Tagged) -> Option<u64>,
+) -> Result<(), Address> {
     let b = heap.body(a);
     for (i, &w) in heap.words_at(a, b.size_words).iter().enumerate() {
         let v = Tagged(w);
         if i < b.tagged_end && v.is_heap_object() {
-            let id = heap.existing_object_id(v.addr()).ok_or(v.addr())?;
-            out.push(((id as u64) << 2) | (v.0 & 3));
+            out.push(encode(v).ok_or(v.addr())?);
         } else {
             out.push(w);
         }
     }
     Ok(())
+}
+
+/// Appends the canonical words of the object at `a` to `out`, every pointer by its
+/// target's id; `Err` names a pointer target without an id.
+fn canonical(heap: &Heap, a: Address, out: &mut Vec<u64>) -> Result<(), Address> {
+    canonical_with(heap, a, out, |v| {
+        heap.existing_object_id(v.addr()).map(|id| by_id(id, v))
+    })
 }
 
 impl PreGc {
@@ -306,11 +379,8 @@ impl PreGc {
             }
         }
         live.extend(&queue);
-        for &a in &live {
-            heap.object_id(a);
-        }
         let mut pre = PreGc {
-            index: Vec::with_capacity(live.len()),
+            index: IdIndex::assign(heap, &live),
             records: Vec::with_capacity(live.len()),
             words: Vec::new(),
             young_bytes: 0,
@@ -318,27 +388,17 @@ impl PreGc {
         for &a in &live {
             let start = pre.words.len();
             canonical(heap, a, &mut pre.words).expect("live objects point at live objects");
-            let young = heap.managed.new_space.contains(a);
-            if young {
+            let record = Record::new(heap, a, start, &pre.words);
+            if record.young {
                 pre.young_bytes += heap.size_of(a);
             }
-            let id = heap.existing_object_id(a).expect("assigned above");
-            pre.records.push(Record {
-                ty: heap.instance_type(a),
-                start,
-                len: pre.words.len() - start,
-                young,
-                survived_once: young && heap.survived_once(a),
-            });
-            pre.index.push((id, pre.records.len() as u32 - 1));
+            pre.records.push(record);
         }
-        pre.index.sort_unstable();
         pre
     }
 
     fn get(&self, id: u32) -> Option<&Record> {
-        let i = self.index.binary_search_by_key(&id, |e| e.0).ok()?;
-        Some(&self.records[self.index[i].1 as usize])
+        Some(&self.records[self.index.get(id)?])
     }
 
     /// Number of objects the GC must keep.
@@ -355,30 +415,14 @@ impl PreGc {
 /// Checks a heap right after a scavenge against what was captured before it.
 pub fn check_after_scavenge(heap: &Heap, pre: &PreGc) -> Result<(), VerifyError> {
     let gc = heap.events.len();
-    let last = heap.events.last().expect("called after a GC");
+    assert!(gc > 0, "called after a GC");
     verify_structure(heap, gc)?;
     let mut found = 0usize;
     let mut scratch = Vec::new();
     for a in heap.objects() {
-        let ty = heap.instance_type(a);
-        let Some(id) = heap.existing_object_id(a) else {
-            return Err(err(
-                gc,
-                format!(
-                    "{} {a:#x} in {} was not live before the GC but survived it",
-                    ty.v8_name(),
-                    space_name(heap, a)
-                ),
-            ));
-        };
-        let Some(r) = pre.get(id) else {
-            return Err(err(
-                gc,
-                format!(
-                    "{} @{id} at {a:#x} was unreachable before the GC but survived it",
-                    ty.v8_name()
-                ),
-            ));
+        let id = heap.existing_object_id(a);
+        let Some((id, r)) = id.and_then(|id| Some((id, pre.get(id)?))) else {
+            return Err(not_live_before(heap, gc, a, id));
         };
         found += 1;
         scratch.clear();
@@ -387,55 +431,12 @@ pub fn check_after_scavenge(heap: &Heap, pre: &PreGc) -> Result<(), VerifyError>
                 gc,
                 format!(
                     "{} @{id} points at {t:#x}, an object without an id",
-                    ty.v8_name()
+                    heap.instance_type(a).v8_name()
                 ),
             )
         })?;
         let before = &pre.words[r.start..r.start + r.len];
-        if r.ty != ty || before != &scratch[..] {
-            let i = before
-                .iter()
-                .zip(&scratch)
-                .position(|(x, y)| x != y)
-                .unwrap_or(before.len().min(scratch.len()));
-            return Err(err(
-                gc,
-                format!(
-                    "{} @{id} changed across the GC (first difference at word {i})",
-                    ty.v8_name()
-                ),
-            ));
-        }
-        if r.young {
-            let young_now = heap.managed.new_space.contains(a);
-            if r.survived_once && young_now && last.promotion_failures == 0 {
-                return Err(err(
-                    gc,
-                    format!(
-                        "{} @{id} survived its second scavenge but was not promoted",
-                        ty.v8_name()
-                    ),
-                ));
-            }
-            if !r.survived_once && !young_now {
-                return Err(err(
-                    gc,
-                    format!(
-                        "{} @{id} was promoted after its first scavenge",
-                        ty.v8_name()
-                    ),
-                ));
-            }
-            if young_now && !heap.survived_once(a) {
-                return Err(err(
-                    gc,
-                    format!(
-                        "{} @{id} survived but sits above the age mark",
-                        ty.v8_name()
-                    ),
-                ));
-            }
-        }
+        check_survivor(heap, a, id, r, before, &scratch)?;
     }
     if found != pre.records.len() {
         return Err(err(
@@ -450,16 +451,102 @@ pub fn check_after_scavenge(heap: &Heap, pre: &PreGc) -> Result<(), VerifyError>
     Ok(())
 }
 
+/// Checks a survivor of the scavenge that just ran against its record: the same type and
+/// contents (`now`, canonical like the record's `before`), promoted exactly after its
+/// second survival.
+pub(crate) fn check_survivor(
+    heap: &Heap,
+    a: Address,
+    id: u32,
+    r: &Record,
+    before: &[u64],
+    now: &[u64],
+) -> Result<(), VerifyError> {
+    let gc = heap.events.len();
+    let promotion_failures = heap.events.last().map_or(0, |e| e.promotion_failures);
+    let ty = heap.instance_type(a);
+    if r.ty != ty || before != now {
+        let i = before
+            .iter()
+            .zip(now)
+            .position(|(x, y)| x != y)
+            .unwrap_or(before.len().min(now.len()));
+        return Err(err(
+            gc,
+            format!(
+                "{} @{id} changed across the GC (first difference at word {i})",
+                ty.v8_name()
+            ),
+        ));
+    }
+    if !r.young {
+        return Ok(());
+    }
+    let young_now = heap.managed.new_space.contains(a);
+    if r.survived_once && young_now && promotion_failures == 0 {
+        return Err(err(
+            gc,
+            format!(
+                "{} @{id} survived its second scavenge but was not promoted",
+                ty.v8_name()
+            ),
+        ));
+    }
+    if !r.survived_once && !young_now {
+        return Err(err(
+            gc,
+            format!(
+                "{} @{id} was promoted after its first scavenge",
+                ty.v8_name()
+            ),
+        ));
+    }
+    if young_now && !heap.survived_once(a) {
+        return Err(err(
+            gc,
+            format!(
+                "{} @{id} survived but sits above the age mark",
+                ty.v8_name()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The error for an object that survived a scavenge without having been live before it:
+/// `id` is `None` when it has no id (the verifier gave one to every live object).
+pub(crate) fn not_live_before(heap: &Heap, gc: usize, a: Address, id: Option<u32>) -> VerifyError {
+    let ty = heap.instance_type(a);
+    match id {
+        None => err(
+            gc,
+            format!(
+                "{} {a:#x} in {} was not live before the GC but survived it",
+                ty.v8_name(),
+                space_name(heap, a)
+            ),
+        ),
+        Some(id) => err(
+            gc,
+            format!(
+                "{} @{id} at {a:#x} was unreachable before the GC but survived it",
+                ty.v8_name()
+            ),
+        ),
+    }
+}
+
 fn space_name(heap: &Heap, a: Address) -> &'static str {
     heap.space_of(a).map_or("no space", |s| s.v8_name())
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::{GcReason, Profile};
 
-    fn heap_with_pair() -> (Heap, crate::Handle, crate::Handle) {
+    /// A heap with a young object `a` holding a young string, both rooted by handles.
+    pub(crate) fn heap_with_pair() -> (Heap, crate::Handle, crate::Handle) {
         let mut heap = Heap::new(Profile::v8_6().with_semi_space(64 * 1024, 64 * 1024));
         let _scope = heap.open_handle_scope();
         let a = heap.alloc_object_of_class("A", 2).unwrap();

@@ -66,7 +66,7 @@ impl Scavenger {
         assert!(!heap.in_gc, "scavenge re-entered");
         let pre = heap
             .verify_heap
-            .then(|| crate::verify::verifier::PreGc::capture(heap));
+            .then(|| crate::verify::schedule::PreScavenge::capture(heap));
         heap.in_gc = true;
         let before = heap.heap_sizes();
         let allocation_count = heap.allocations;
@@ -207,7 +207,7 @@ impl Scavenger {
         }
         if let Some(pre) = pre {
             heap.verifier.checks += 1;
-            if let Err(e) = crate::verify::verifier::check_after_scavenge(heap, &pre) {
+            if let Err(e) = pre.check(heap) {
                 heap.verifier.failures.push(e);
             }
         }
