@@ -13,8 +13,9 @@
 //! 4. distances ([`crate::devtools::distances`]);
 //! 5. class keys ([`crate::devtools::classes`]).
 //!
-//! Steps 1 and 4 run alongside 2 (its owner search) and 5 (two threads): they only read
-//! the snapshot, and none reads self sizes, so the redistribution is written after them;
+//! Steps 1 and 4 run alongside 2 (its owner search), 5 and the assembly of step 3's graph
+//! (two threads): they only read the snapshot, and none reads self sizes, so the
+//! redistribution is written after them;
 //! the dominator pass (3) runs last, alone, so that their temporaries are gone by then,
 //! with the node ids and names and the edge names packed while it runs ([`Parked`]).
 //!
@@ -99,12 +100,11 @@ impl Analysis {
     /// Analyses `snapshot` the way DevTools does when it loads it.
     pub fn new(mut snapshot: HeapSnapshot) -> Analysis {
         let PerNode {
-            essential,
+            graph,
             distance,
             classes,
         } = per_node_passes(&mut snapshot);
         let parked = Parked::take(&mut snapshot);
-        let graph = DomGraph::over(&snapshot, essential);
         let tree = DomTree::build(&snapshot, &graph, &snapshot.nodes.self_size);
         parked.restore(&mut snapshot);
         Analysis {
@@ -150,46 +150,56 @@ impl Parked {
     }
 }
 
-/// What the passes before the dominators leave: the edges the dominator pass follows, and
+/// What the passes before the dominators leave: the graph the dominator pass runs on, and
 /// the per-node results that do not depend on it.
 struct PerNode {
-    essential: BitSet,
+    graph: DomGraph,
     distance: Vec<i32>,
     classes: Classes,
 }
 
 /// Steps 0–2, 4 and 5 of DevTools' initialisation (see the module doc), on two threads:
-/// the essential edges and then the distances on one, the shallow-size owners and the
-/// class keys on the other; none of them reads self sizes, so the redistribution is
+/// the essential edges and then the distances on one, the shallow-size owners, the class
+/// keys and then the dominator graph over the essential edges ([`DomGraph::over`], handed
+/// over by the first thread) on the other, so that the dominator pass need not assemble
+/// it alone afterwards; none of them reads self sizes, so the redistribution is
 /// written only after both are done. Running them all before the dominator pass, rather
 /// than beside it, keeps their temporaries (search queues, name tables) out of the
 /// dominator pass's working set, the largest of the analysis.
 fn per_node_passes(snapshot: &mut HeapSnapshot) -> PerNode {
     crate::devtools::detachedness::propagate(snapshot);
     let eph = EphemeronNames::build(&snapshot.strings);
-    let ((essential, distance), (owners, classes)) = std::thread::scope(|sc| {
+    let (distance, (owners, classes, graph)) = std::thread::scope(|sc| {
         let s = &*snapshot;
         let eph = &eph;
+        let (essential_tx, essential_rx) = std::sync::mpsc::channel();
         let side = sc.spawn(move || {
-            (
-                crate::devtools::shallow::owners_if_needed(s),
-                Classes::build(s),
-            )
+            let owners = crate::devtools::shallow::owners_if_needed(s);
+            let classes = Classes::build(s);
+            let essential = essential_rx
+                .recv()
+                .expect("essential edges thread panicked");
+            (owners, classes, DomGraph::over(s, essential))
         });
         let page = crate::devtools::essential::page_owned(s);
         let essential = crate::devtools::essential::essential_edges(s, eph, &page);
         drop(page);
+        // The other thread assembles the dominator graph once its own passes are done.
+        essential_tx
+            .send(essential)
+            .expect("shallow-size owners/classes thread panicked");
         let distance = crate::devtools::distances::distances(s, eph);
         (
-            (essential, distance),
-            side.join().expect("shallow-size owners/classes panicked"),
+            distance,
+            side.join()
+                .expect("shallow-size owners/classes/dominator graph panicked"),
         )
     });
     if let Some(owners) = owners {
         crate::devtools::shallow::apply(snapshot, &owners);
     }
     PerNode {
-        essential,
+        graph,
         distance,
         classes,
     }
@@ -204,7 +214,7 @@ impl SummaryAnalysis {
     /// which then runs alone; the rest of the snapshot goes after it.
     pub fn new(mut snapshot: HeapSnapshot) -> SummaryAnalysis {
         let PerNode {
-            essential,
+            graph,
             distance,
             classes,
         } = per_node_passes(&mut snapshot);
@@ -219,7 +229,6 @@ impl SummaryAnalysis {
         snapshot.strings = StringTable::new();
         snapshot.locations = Vec::new();
         snapshot.traces = Default::default();
-        let graph = DomGraph::over(&snapshot, essential);
         let tree = DomTree::build(&snapshot, &graph, &snapshot.nodes.self_size);
         SummaryAnalysis {
             edge_count: snapshot.edge_count(),

@@ -160,7 +160,7 @@ impl Algorithm {
         }
         let (pre, by_num) = self.numbered(g);
         if self == Algorithm::SncaPar {
-            return preorder::NumPreds::finish_parallel(&pre, &by_num, self_size);
+            return preorder::nodes_and_retained(&pre.vertex, &by_num, self_size);
         }
         let retained = pre.retained(&by_num, self_size);
         (pre.to_nodes(&by_num), retained)

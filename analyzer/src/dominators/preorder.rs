@@ -28,6 +28,7 @@
 use super::DomInput;
 use crate::bitset::BitSet;
 use crate::csr::CountingSort;
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 /// The null number (and "unreached" in [`Preorder::num`]).
 pub const NULL: u32 = 0;
@@ -208,19 +209,6 @@ impl NumPreds {
         first[len] = list.len() as u32;
         (pre, NumPreds { first, list })
     }
-
-    /// Retained sizes and node-ordinal idoms from `idom` by number, on two threads.
-    pub fn finish_parallel(
-        pre: &Preorder,
-        idom: &[u32],
-        self_size: &[u64],
-    ) -> (Vec<u32>, Vec<u64>) {
-        std::thread::scope(|s| {
-            let nodes = s.spawn(|| pre.to_nodes(idom));
-            let retained = pre.retained(idom, self_size);
-            (nodes.join().expect("to_nodes thread panicked"), retained)
-        })
-    }
 }
 
 impl PredSource for NumPreds {
@@ -314,53 +302,58 @@ impl NumPreds {
     /// in-degree next to the number itself (`state[w] = [num, indeg]`, one cache line),
     /// so the offsets come from the counts without a counting pass, and marks the edge (or
     /// root entry) that numbered each node. The DFS parent then goes first into every
-    /// bucket, so that it can be read back from the list and the parent array freed, and a
-    /// sweep over the forward CSR in node order writes every other kept edge from a reached
-    /// node into its target's bucket, using the offsets themselves as cursors (shifted back
-    /// after). Peak: 8 bytes per node for `state`, 8 for `vertex` and `parent`, 4 for the
-    /// offsets, 4 per kept edge and a bit per edge.
+    /// bucket, so that it can be read back from the list, and the parent array becomes
+    /// the offsets. The other kept edges from reached nodes are written into their
+    /// targets' buckets by a sweep over the forward CSR on two threads
+    /// ([`fill_from_both_ends`]). Peak: 8 bytes per node for `state`, 12 for `vertex`, the
+    /// offsets and the front cursors, 4 per kept edge and a bit per edge: no more than the
+    /// semidominator pass that follows (12 per node for its records, 8 for `vertex` and the
+    /// offsets, 4 per kept edge).
     pub fn lean(g: &DomInput) -> LeanNumbering {
-        let n = g.node_count();
-        let first = g.first_edge;
         let mut tree_edge = BitSet::new(g.to.len());
         let mut tree_root = BitSet::new(g.roots.len());
-        let (state, vertex, parent) = counting_dfs(
+        let mut entries = 0usize;
+        let (mut state, vertex, mut parent) = counting_dfs(
             g,
-            |_, _| {},
+            |_, _| entries += 1,
             |link| match link {
                 TreeLink::Edge(e) => tree_edge.set(e),
                 TreeLink::Root(k) => tree_root.set(k),
             },
         );
-        let mut sort = buckets(&state, &vertex);
-        let mut list = vec![0u32; sort.total()];
-        for (i, &p) in parent.iter().enumerate().skip(2) {
-            list[sort.place(i as u32)] = p;
+        // The list's pages are faulted in on the other core while this one sizes the buckets.
+        let (mut front, mut list) = std::thread::scope(|s| {
+            let list = s.spawn(|| (0..entries).map(|_| AtomicU32::new(0)).collect::<Vec<_>>());
+            let front = buckets_with_ends(&mut state, &vertex);
+            (
+                front,
+                list.join().expect("predecessor list thread panicked"),
+            )
+        });
+        debug_assert_eq!(front.total(), list.len());
+        let state: Vec<[AtomicU32; 2]> = state.into_iter().map(|s| s.map(AtomicU32::new)).collect();
+        // Each parent heads its bucket, so the slot it takes is the bucket's start: the
+        // parent array turns into the offsets as it is read.
+        for (i, p) in parent.iter_mut().enumerate().skip(2) {
+            let at = front.place(i as u32);
+            *list[at].get_mut() = *p;
+            *p = at as u32;
         }
-        drop(parent);
+        let mut first = parent;
+        // Numbers 0 and 1 have no predecessors: empty buckets at 0.
+        first[..2].fill(0);
+        first.push(list.len() as u32);
         for (k, &r) in g.roots.iter().enumerate() {
             if !tree_root.get(k) {
-                list[sort.place(state[r as usize][0])] = VROOT;
+                *list[front.place(state[r as usize][0].load(Relaxed))].get_mut() = VROOT;
             }
         }
-        for v in 0..n {
-            let nv = state[v][0];
-            if nv == NULL {
-                continue;
-            }
-            for edge in first[v] as usize..first[v + 1] as usize {
-                if g.keep.is_some_and(|k| !k.get(edge)) || tree_edge.get(edge) {
-                    continue;
-                }
-                list[sort.place(state[g.to[edge] as usize][0])] = nv;
-            }
-        }
-        drop(state);
+        fill_from_both_ends(g, &tree_edge, &state, &mut front, &list);
         LeanNumbering {
             vertex,
             preds: NumPreds {
-                first: sort.into_offsets(),
-                list,
+                first,
+                list: list.into_iter().map(AtomicU32::into_inner).collect(),
             },
         }
     }
@@ -384,6 +377,67 @@ enum TreeLink {
     Root(usize),
 }
 
+/// The share of the forward CSR's edges (in percent, by source order) whose predecessor
+/// entries the front thread of [`fill_from_both_ends`] writes. The back thread's step is
+/// cheaper (its cursor shares the target's cache line), so it takes the larger share.
+const FRONT_SHARE_PERCENT: u64 = 45;
+
+/// Writes every kept edge `v → w` from a reached `v` that did not number `w` into `w`'s
+/// bucket, on two threads: this one sweeps the sources up to a split point and fills each
+/// bucket forward from `front`'s cursors, a helper sweeps the rest and fills each bucket
+/// backward from its end, whose cursor it keeps in `state[w][1]` (set by
+/// [`buckets_with_ends`]). The buckets have room for exactly the items the DFS counted, so
+/// the cursors meet and no slot is written twice; predecessors are unordered within a
+/// bucket apart from the DFS parent at its head (a semidominator is a minimum over them).
+fn fill_from_both_ends(
+    g: &DomInput,
+    tree_edge: &BitSet,
+    state: &[[AtomicU32; 2]],
+    front: &mut CountingSort,
+    list: &[AtomicU32],
+) {
+    let n = g.node_count();
+    let front_edges = g.to.len() as u64 * FRONT_SHARE_PERCENT / 100;
+    let split = g.first_edge[..n].partition_point(|&e| u64::from(e) < front_edges);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for_each_non_tree_edge(g, tree_edge, state, split..n, |w, nv| {
+                let end = &state[w as usize][1];
+                let at = end.load(Relaxed) - 1;
+                end.store(at, Relaxed);
+                list[at as usize].store(nv, Relaxed);
+            })
+        });
+        for_each_non_tree_edge(g, tree_edge, state, 0..split, |w, nv| {
+            let at = front.place(state[w as usize][0].load(Relaxed));
+            list[at].store(nv, Relaxed);
+        });
+    });
+}
+
+/// Calls `f(w, num[v])` for every kept edge `v → w` with `v` in `sources` reached and the
+/// edge not the one that numbered `w`.
+fn for_each_non_tree_edge(
+    g: &DomInput,
+    tree_edge: &BitSet,
+    state: &[[AtomicU32; 2]],
+    sources: std::ops::Range<usize>,
+    mut f: impl FnMut(u32, u32),
+) {
+    for v in sources {
+        let nv = state[v][0].load(Relaxed);
+        if nv == NULL {
+            continue;
+        }
+        for edge in g.first_edge[v] as usize..g.first_edge[v + 1] as usize {
+            if g.keep.is_some_and(|k| !k.get(edge)) || tree_edge.get(edge) {
+                continue;
+            }
+            f(g.to[edge], nv);
+        }
+    }
+}
+
 /// The DFS from the virtual root shared by the renumbering builders: returns
 /// `state[v] = [num, kept in-degree]` (`num` is `NULL` when unreached), `vertex` (number →
 /// node) and `parent` (by number), numbers 0 and 1 reserved. `on_edge(num[w], num[v])` is
@@ -398,7 +452,9 @@ fn counting_dfs(
     let n = g.node_count();
     let mut state: Vec<[u32; 2]> = vec![[NULL, 0]; n];
     let mut vertex = Vec::with_capacity(n + 2);
-    let mut parent = Vec::with_capacity(n + 2);
+    // One more than the numbers: [`NumPreds::lean`] turns it into offsets and appends the
+    // total, which must not reallocate a 4-byte-per-node array at the analysis's peak.
+    let mut parent = Vec::with_capacity(n + 3);
     vertex.extend_from_slice(&[u32::MAX, u32::MAX]);
     parent.extend_from_slice(&[NULL, NULL]);
     // (node, its number, next edge to scan).
@@ -471,6 +527,22 @@ fn buckets(state: &[[u32; 2]], vertex: &[u32]) -> CountingSort {
     CountingSort::with_counts((0..vertex.len()).map(indegree))
 }
 
+/// [`buckets`], and each reached node's in-degree slot (`state[w][1]`) replaced by the end
+/// of its bucket: the back cursor of [`fill_from_both_ends`].
+fn buckets_with_ends(state: &mut [[u32; 2]], vertex: &[u32]) -> CountingSort {
+    let mut end = 0u32;
+    CountingSort::with_counts((0..vertex.len()).map(|i| {
+        if i < 2 {
+            return 0;
+        }
+        let slot = &mut state[vertex[i] as usize][1];
+        let count = *slot;
+        end += count;
+        *slot = end;
+        count
+    }))
+}
+
 /// `idom` by number → node ordinals for `n` nodes, given `vertex` (see
 /// [`Preorder::to_nodes`]).
 pub fn to_nodes_by_vertex(vertex: &[u32], idom: &[u32], n: usize) -> Vec<u32> {
@@ -488,6 +560,38 @@ pub fn to_nodes_by_vertex(vertex: &[u32], idom: &[u32], n: usize) -> Vec<u32> {
 
 /// Retained sizes from `idom` by number, given `vertex` (see [`Preorder::retained`]).
 pub fn retained_by_vertex(vertex: &[u32], idom: &[u32], self_size: &[u64]) -> Vec<u64> {
+    let mut out = self_size.to_vec();
+    scatter_by_vertex(
+        &retained_by_number(vertex, idom, self_size),
+        vertex,
+        &mut out,
+    );
+    out
+}
+
+/// Node-ordinal idoms and retained sizes from `idom` by number, on two threads: a helper
+/// translates the idoms ([`to_nodes_by_vertex`]) and copies the self sizes (the retained
+/// size of every unreached node) while this thread accumulates in DFS order; then the
+/// sums are scattered into the copy. The same results as [`to_nodes_by_vertex`] and
+/// [`retained_by_vertex`].
+pub fn nodes_and_retained(vertex: &[u32], idom: &[u32], self_size: &[u64]) -> (Vec<u32>, Vec<u64>) {
+    std::thread::scope(|s| {
+        let helper = s.spawn(|| {
+            (
+                to_nodes_by_vertex(vertex, idom, self_size.len()),
+                self_size.to_vec(),
+            )
+        });
+        let by_number = retained_by_number(vertex, idom, self_size);
+        let (nodes, mut out) = helper.join().expect("idom translation thread panicked");
+        scatter_by_vertex(&by_number, vertex, &mut out);
+        (nodes, out)
+    })
+}
+
+/// Retained size by DFS number: self sizes gathered, then one backward sweep (see
+/// [`Preorder::retained`]).
+fn retained_by_number(vertex: &[u32], idom: &[u32], self_size: &[u64]) -> Vec<u64> {
     let len = vertex.len();
     let mut r = vec![0u64; len];
     for i in 2..len {
@@ -497,9 +601,12 @@ pub fn retained_by_vertex(vertex: &[u32], idom: &[u32], self_size: &[u64]) -> Ve
         let d = idom[i] as usize;
         r[d] += r[i];
     }
-    let mut out = self_size.to_vec();
-    for i in 2..len {
-        out[vertex[i] as usize] = r[i];
+    r
+}
+
+/// `out[vertex[i]] = by_number[i]` for every reached number.
+fn scatter_by_vertex(by_number: &[u64], vertex: &[u32], out: &mut [u64]) {
+    for i in 2..vertex.len() {
+        out[vertex[i] as usize] = by_number[i];
     }
-    out
 }

@@ -21,9 +21,7 @@
 //! quadratic, and real heaps never pay for the fallback.
 
 use super::linkeval::{new_info, park_parents, semidominators, Info, ANC, PARENT, SEMI};
-use super::preorder::{
-    retained_by_vertex, to_nodes_by_vertex, LeanNumbering, NumPreds, PredSource, Preorder,
-};
+use super::preorder::{nodes_and_retained, LeanNumbering, NumPreds, PredSource, Preorder};
 use super::DomInput;
 
 /// The algorithm proper, in DFS-number space; returns `idom` by number (`idom[v] < v`).
@@ -88,6 +86,9 @@ fn walk_within(info: &mut [Info], budget: usize) -> bool {
 /// beside the link/eval state) and parked in the dead label slot for pass 2, which writes
 /// `idom` over the ancestor slot (dead once pass 1 is done). Peak over the input: 12 bytes
 /// per node for the state, 8 for `vertex` and the predecessor offsets, 4 per kept edge.
+/// The predecessor fill and the last step (retained sizes beside the translation back to
+/// node ordinals, [`nodes_and_retained`]) use both cores; the DFS and the two passes are
+/// sequential.
 pub fn idom_retained_lean(g: &DomInput, self_size: &[u64]) -> (Vec<u32>, Vec<u64>) {
     let LeanNumbering { vertex, preds } = NumPreds::lean(g);
     let parent = |i: usize| preds.dfs_parent(i);
@@ -97,9 +98,7 @@ pub fn idom_retained_lean(g: &DomInput, self_size: &[u64]) -> (Vec<u32>, Vec<u64
     drop(preds);
     let idom = nearest_common_ancestors(&mut info);
     drop(info);
-    let retained = retained_by_vertex(&vertex, &idom, self_size);
-    let nodes = to_nodes_by_vertex(&vertex, &idom, g.node_count());
-    (nodes, retained)
+    nodes_and_retained(&vertex, &idom, self_size)
 }
 
 #[cfg(test)]
