@@ -86,25 +86,29 @@ const groups = {
       })
     );
   },
+  // Durations are tens of milliseconds apart, so that a first wake-up delayed by a loaded
+  // machine (Node's timers run on the real clock) cannot change the order: `j50` is due at
+  // 100 ms or later, after the 100 ms list (an older list id breaks the tie) and well
+  // before the 200 ms one.
   'firing order: by expiry, list id, then oldest first': async (T, record) => {
     const fired = [];
     const at = (name, ms) => T.setTimeout(() => fired.push(name), ms);
-    at('a30', 30);
-    at('b10', 10);
-    at('c20', 20);
-    at('d10', 10);
-    const e30 = at('e30', 30);
+    at('a300', 300);
+    at('b100', 100);
+    at('c200', 200);
+    at('d100', 100);
+    const e300 = at('e300', 300);
     at('f1', 1);
     at('g0', 0);
     T.setTimeout(() => {
-      fired.push('h20 clears e30');
-      T.clearTimeout(e30);
-    }, 20);
+      fired.push('h200 clears e300');
+      T.clearTimeout(e300);
+    }, 200);
     T.setTimeout(() => {
-      fired.push('i5 adds j5');
-      at('j5', 5);
-    }, 5);
-    await T.run(60);
+      fired.push('i50 adds j50');
+      at('j50', 50);
+    }, 50);
+    await T.run(400);
     record('fired', fired);
   },
   'clearTimeout accepts intervals and nothing': async (T, record) => {
