@@ -40,8 +40,11 @@ pub const MAX_OLD_NEW_SHARE: f64 = 0.5;
 pub struct Fingerprint {
     /// Node ids, ascending.
     pub ids: Vec<u32>,
-    /// `sig[i]`: hash of (type, name, self size) of the node with id `ids[i]`.
-    sig: Vec<u64>,
+    /// `sig[i]`: hash of (type, name, self size) of the node with id `ids[i]`, folded to
+    /// 32 bits: it only tells changed objects from unchanged ones for the warnings, and at
+    /// 4 bytes a node instead of 8 the fingerprint a two-snapshot `diff` holds while it
+    /// reads TARGET is 46 MB smaller on a 12 M-node file.
+    sig: Vec<u32>,
     /// The meta lists that fix the layout, joined: equal strings, equal layouts.
     layout: String,
 }
@@ -65,11 +68,12 @@ fn by_id(s: &HeapSnapshot) -> Vec<NodeIx> {
     order
 }
 
-/// Hash of node `n`'s (type, name, self size).
-fn signature(s: &HeapSnapshot, n: NodeIx) -> u64 {
+/// Hash of node `n`'s (type, name, self size): 64-bit FNV-1a, its halves xor-folded.
+fn signature(s: &HeapSnapshot, n: NodeIx) -> u32 {
     let h = fnv(s.node_type_name(n).as_bytes(), 0xcbf2_9ce4_8422_2325);
     let h = fnv(s.node_name(n).as_bytes(), fnv(b"/", h));
-    fnv(&s.self_size(n).to_le_bytes(), h)
+    let h = fnv(&s.self_size(n).to_le_bytes(), h);
+    (h ^ (h >> 32)) as u32
 }
 
 /// The meta lists that fix the layout, joined.
@@ -144,7 +148,7 @@ pub fn relate_to_snapshot(earlier: &Fingerprint, later: &HeapSnapshot) -> Relati
 fn merge(
     earlier: &Fingerprint,
     later_layout: &str,
-    later: impl Iterator<Item = (u32, u64)>,
+    later: impl Iterator<Item = (u32, u32)>,
 ) -> Relation {
     let mut r = Relation {
         same_layout: earlier.layout == later_layout,
