@@ -63,6 +63,35 @@ impl Heap {
     }
 }
 
+/// The young objects reachable from `from` (pointers into new space, and through young
+/// objects from there), each once, in breadth-first order: what a scavenge must keep, given
+/// the pointers it starts from. Shared by the whole-heap and the young-generation captures.
+pub(crate) fn young_closure(heap: &Heap, from: impl IntoIterator<Item = Tagged>) -> Vec<Address> {
+    let mut seen = AddrSet::default();
+    let mut found: Vec<Address> = Vec::new();
+    let push_young = |v: Tagged, seen: &mut AddrSet, found: &mut Vec<Address>| {
+        if v.is_heap_object()
+            && heap.managed.new_space.contains(v.addr())
+            && seen.insert(heap, v.addr())
+        {
+            found.push(v.addr());
+        }
+    };
+    for v in from {
+        push_young(v, &mut seen, &mut found);
+    }
+    let mut qi = 0;
+    while qi < found.len() {
+        let a = found[qi];
+        qi += 1;
+        let b = heap.body(a);
+        for &w in &heap.words_at(a, b.tagged_end)[1..] {
+            push_young(Tagged(w), &mut seen, &mut found);
+        }
+    }
+    found
+}
+
 /// A set of addresses as one bitmap per chunk (one bit per word): flat and allocation-light.
 #[derive(Default)]
 pub(crate) struct AddrSet {
@@ -343,41 +372,19 @@ impl PreGc {
     /// Records the objects a scavenge must keep (assigning ids to them).
     pub fn capture(heap: &mut Heap) -> PreGc {
         // The live set: all old objects, plus young objects reachable from roots and old
-        // objects (breadth-first with an explicit queue).
+        // objects.
         let mut live: Vec<Address> = heap
             .objects()
             .filter(|&a| !heap.managed.new_space.contains(a))
             .collect();
-        let mut seen = AddrSet::default();
-        let mut queue: Vec<Address> = Vec::new();
-        let push_young = |v: Tagged, seen: &mut AddrSet, queue: &mut Vec<Address>| {
-            if v.is_heap_object()
-                && heap.managed.new_space.contains(v.addr())
-                && seen.insert(heap, v.addr())
-            {
-                queue.push(v.addr());
-            }
-        };
-        for kind in crate::heap::roots::RootKind::ALL {
-            for &v in heap.managed.roots.list(kind) {
-                push_young(v, &mut seen, &mut queue);
-            }
-        }
-        for &a in &live {
-            let b = heap.body(a);
-            for &w in &heap.words_at(a, b.tagged_end)[1..] {
-                push_young(Tagged(w), &mut seen, &mut queue);
-            }
-        }
-        let mut qi = 0;
-        while qi < queue.len() {
-            let a = queue[qi];
-            qi += 1;
-            let b = heap.body(a);
-            for &w in &heap.words_at(a, b.tagged_end)[1..] {
-                push_young(Tagged(w), &mut seen, &mut queue);
-            }
-        }
+        let old_fields = live
+            .iter()
+            .flat_map(|&a| heap.words_at(a, heap.body(a).tagged_end)[1..].iter())
+            .map(|&w| Tagged(w));
+        let roots = crate::heap::roots::RootKind::ALL
+            .into_iter()
+            .flat_map(|kind| heap.managed.roots.list(kind).iter().copied());
+        let queue = young_closure(heap, roots.chain(old_fields));
         live.extend(&queue);
         let mut pre = PreGc {
             index: IdIndex::assign(heap, &live),

@@ -33,8 +33,8 @@ use crate::heap::space::SpaceId;
 use crate::heap::tagged::{Address, Tagged};
 use crate::heap::Heap;
 use crate::verify::verifier::{
-    by_id, canonical_with, check_survivor, err, not_live_before, walk_range, AddrSet, IdIndex,
-    Record, VerifyError,
+    by_id, canonical_with, check_survivor, err, not_live_before, walk_range, young_closure,
+    AddrSet, IdIndex, Record, VerifyError,
 };
 
 /// Marks a canonical word that is a pointer by address (to an object outside the recorded
@@ -54,21 +54,6 @@ pub struct PreYoungGc {
 impl PreYoungGc {
     /// Records the young objects a scavenge must keep (assigning ids to them).
     pub fn capture(heap: &mut Heap) -> PreYoungGc {
-        let mut seen = AddrSet::default();
-        let mut live: Vec<Address> = Vec::new();
-        let push_young = |v: Tagged, seen: &mut AddrSet, live: &mut Vec<Address>| {
-            if v.is_heap_object()
-                && heap.managed.new_space.contains(v.addr())
-                && seen.insert(heap, v.addr())
-            {
-                live.push(v.addr());
-            }
-        };
-        for kind in RootKind::ALL {
-            for &v in heap.managed.roots.list(kind) {
-                push_young(v, &mut seen, &mut live);
-            }
-        }
         let mut slots = Vec::new();
         for c in old_generation_chunks(heap) {
             for w in heap.managed.mem.chunk(c).slots.iter() {
@@ -76,19 +61,16 @@ impl PreYoungGc {
                 let v = Tagged(heap.managed.mem.read(slot));
                 if v.is_heap_object() && heap.managed.new_space.contains(v.addr()) {
                     slots.push(slot);
-                    push_young(v, &mut seen, &mut live);
                 }
             }
         }
-        let mut qi = 0;
-        while qi < live.len() {
-            let a = live[qi];
-            qi += 1;
-            let b = heap.body(a);
-            for &w in &heap.words_at(a, b.tagged_end)[1..] {
-                push_young(Tagged(w), &mut seen, &mut live);
-            }
-        }
+        let roots = RootKind::ALL
+            .into_iter()
+            .flat_map(|kind| heap.managed.roots.list(kind).iter().copied());
+        let slot_values = slots
+            .iter()
+            .map(|&slot| Tagged(heap.managed.mem.read(slot)));
+        let live = young_closure(heap, roots.chain(slot_values));
         let mut pre = PreYoungGc {
             index: IdIndex::assign(heap, &live),
             records: Vec::with_capacity(live.len()),
